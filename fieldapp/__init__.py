@@ -1,0 +1,47 @@
+"""FieldApp: after-sale field service. `create_app()` builds the Flask application."""
+from __future__ import annotations
+
+import mimetypes
+
+from flask import Flask
+
+from fieldapp import config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    config.load(app, test_config)
+
+    from fieldapp import auth, database, errors, htmx, security, templating
+    from fieldapp.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    with app.app_context():
+        database.configure_engine(db.engine)
+
+    auth.init_app(app)
+    security.init_app(app)
+    htmx.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    mimetypes.add_type("application/manifest+json", ".webmanifest")
+
+    from fieldapp.views import admin, auth as auth_views, dispatch, main, technician
+
+    for blueprint in (main.bp, auth_views.bp, technician.bp, dispatch.bp, admin.bp):
+        app.register_blueprint(blueprint)
+
+    from fieldapp import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"

@@ -1,0 +1,44 @@
+"""Command-line tasks: `flask --app fieldapp seed-demo`, `create-user`."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from fieldapp.extensions import db
+from fieldapp.models import Role
+from fieldapp.services import accounts, demo
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only load when the database has no users at all.")
+def seed_demo(if_empty: bool) -> None:
+    """Load the demo company (idempotent: a second run changes nothing)."""
+    if if_empty and not demo.database_is_empty():
+        click.echo("Database already has data; demo not loaded.")
+        return
+    if demo.load_demo():
+        db.session.commit()
+        click.echo(f"Demo data loaded. Sign in as tech@demo.test / {demo.DEMO_PASSWORD}.")
+    else:
+        click.echo("Demo data already loaded; nothing changed.")
+
+
+@click.command("create-user")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), prompt=True)
+@click.option("--phone", default="", help="Phone number (optional).")
+@click.password_option(help="Prompted for, twice, when not given.")
+def create_user(email: str, name: str, role: str, phone: str, password: str) -> None:
+    """Create a staff account."""
+    try:
+        user = accounts.create_user(email, name, Role(role), password, phone)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email}.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(create_user)

@@ -1,0 +1,106 @@
+"""Configuration: defaults, then instance/config.py, then the environment.
+
+The secret key is never a constant in code: unless SECRET_KEY is set, one is generated
+with `secrets` on first start and kept in the instance folder, readable by the owner only.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask
+
+# Environment variables read on start, with the config key each one sets.
+ENV_KEYS = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "SECRET_KEY": "SECRET_KEY",
+    "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
+    "COMPANY_NAME": "COMPANY_NAME",
+    "COMPANY_TIMEZONE": "COMPANY_TIMEZONE",
+    "CURRENCY_SYMBOL": "CURRENCY_SYMBOL",
+    "UPLOAD_FOLDER": "UPLOAD_FOLDER",
+}
+
+SECRET_KEY_FILE = "secret_key"
+
+
+def defaults(instance_path: str) -> dict:
+    return {
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "fieldapp.sqlite"),
+        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+        "COMPANY_NAME": "FieldApp Demo Service Co.",
+        "COMPANY_TIMEZONE": "Europe/Amsterdam",
+        "CURRENCY_SYMBOL": "€",
+        "UPLOAD_FOLDER": os.path.join(instance_path, "uploads"),
+        # A technician signs in once for the working day.
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,  # also set per request when served over https
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # The CSRF token lives as long as the session: a form left open on site stays valid.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_MAX_FAILURES_PER_CLIENT": 20,
+        "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+
+
+def load(app: Flask, test_config: dict | None) -> None:
+    app.config.from_mapping(defaults(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        for env_name, key in ENV_KEYS.items():
+            if os.environ.get(env_name):
+                app.config[key] = os.environ[env_name]
+    else:
+        app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["PUBLIC_BASE_URL"] = app.config["PUBLIC_BASE_URL"].rstrip("/")
+    if app.config["PUBLIC_BASE_URL"].startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    try:
+        app.config["TZ"] = ZoneInfo(app.config["COMPANY_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise RuntimeError(f"COMPANY_TIMEZONE {app.config['COMPANY_TIMEZONE']!r} is not a time zone") from exc
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the common postgres:// spellings and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Read the instance's secret key, creating it (mode 0600) on first use.
+
+    Written to a private temporary file and linked into place, so two processes starting
+    at once agree on one key and neither ever reads a half-written file.
+    """
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / SECRET_KEY_FILE
+    if not path.exists():
+        tmp = instance / f".{SECRET_KEY_FILE}.{os.getpid()}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()

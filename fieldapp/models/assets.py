@@ -1,0 +1,90 @@
+"""Sold units (assets) with their public QR token, and their warranties and contracts."""
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fieldapp.extensions import db
+from fieldapp.orm import LabelledEnum, enum_column, utcnow
+from fieldapp.models.catalog import ProductModel
+
+if TYPE_CHECKING:
+    from fieldapp.models.people import Customer
+
+QR_TOKEN_BYTES = 18  # 144 bits from secrets; 24 URL-safe characters
+
+
+def new_qr_token() -> str:
+    return secrets.token_urlsafe(QR_TOKEN_BYTES)
+
+
+class Asset(db.Model):
+    __tablename__ = "assets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial_number: Mapped[str] = mapped_column(String(80), unique=True)
+    product_model_id: Mapped[int] = mapped_column(ForeignKey("product_models.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    sales_date: Mapped[date]
+    install_address: Mapped[str | None] = mapped_column(Text)
+    # The public label token: never the serial or the id, and never changed by an edit.
+    qr_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_qr_token)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    product_model: Mapped[ProductModel] = relationship()
+    customer: Mapped[Customer] = relationship(back_populates="assets")
+    coverages: Mapped[list[Coverage]] = relationship(
+        back_populates="asset", cascade="all, delete-orphan", order_by="Coverage.starts_on"
+    )
+
+    @property
+    def address(self) -> str | None:
+        return self.install_address or self.customer.address
+
+    def coverage_on(self, day: date) -> Coverage | None:
+        """The warranty or contract in force on `day`; a contract wins over a warranty."""
+        active = [c for c in self.coverages if c.is_active_on(day)]
+        active.sort(key=lambda c: (c.kind is CoverageKind.SERVICE_CONTRACT, c.ends_on), reverse=True)
+        return active[0] if active else None
+
+    def __repr__(self) -> str:
+        return f"<Asset {self.serial_number}>"
+
+
+class CoverageKind(LabelledEnum):
+    STANDARD_WARRANTY = "standard_warranty", "Standard warranty"
+    EXTENDED_WARRANTY = "extended_warranty", "Extended warranty"
+    SERVICE_CONTRACT = "service_contract", "Service contract"
+
+
+class Coverage(db.Model):
+    """A warranty or service contract on an asset: what it covers and from when to when."""
+
+    __tablename__ = "coverages"
+    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[CoverageKind] = enum_column(CoverageKind)
+    reference: Mapped[str | None] = mapped_column(String(60))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    covers_parts: Mapped[bool] = mapped_column(default=True)
+    covers_labour: Mapped[bool] = mapped_column(default=True)
+    covers_transport: Mapped[bool] = mapped_column(default=False)
+    terms: Mapped[str | None] = mapped_column(Text)
+
+    asset: Mapped[Asset] = relationship(back_populates="coverages")
+
+    def is_active_on(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+    @property
+    def covered_items(self) -> list[str]:
+        flags = (("parts", self.covers_parts), ("labour", self.covers_labour), ("transport", self.covers_transport))
+        return [name for name, on in flags if on]

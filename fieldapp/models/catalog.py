@@ -1,0 +1,81 @@
+"""What we sell and service: product models with their terms, and the parts catalog."""
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fieldapp.extensions import db
+from fieldapp.orm import LabelledEnum, enum_column
+
+
+class ProductModel(db.Model):
+    __tablename__ = "product_models"
+    __table_args__ = (
+        CheckConstraint("warranty_months >= 0", name="warranty_months_not_negative"),
+        CheckConstraint("return_window_days >= 0", name="return_window_not_negative"),
+        CheckConstraint(
+            "maintenance_interval_months IS NULL OR maintenance_interval_months > 0",
+            name="maintenance_interval_positive",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160))
+    model_number: Mapped[str] = mapped_column(String(60), unique=True)
+    category: Mapped[str | None] = mapped_column(String(60))
+    specifications: Mapped[str | None] = mapped_column(Text)
+    warranty_months: Mapped[int] = mapped_column(default=12)
+    warranty_terms: Mapped[str | None] = mapped_column(Text)
+    maintenance_interval_months: Mapped[int | None]
+    return_window_days: Mapped[int] = mapped_column(default=30)
+    # One tip per line; the technician's one-tap advice and the customer's QR page use them.
+    care_tips: Mapped[str | None] = mapped_column(Text)
+
+    resources: Mapped[list[ProductResource]] = relationship(
+        back_populates="product_model", cascade="all, delete-orphan", order_by="ProductResource.id"
+    )
+
+    @property
+    def care_tip_list(self) -> list[str]:
+        return [line.strip() for line in (self.care_tips or "").splitlines() if line.strip()]
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.model_number})"
+
+    def __repr__(self) -> str:
+        return f"<ProductModel {self.model_number}>"
+
+
+class ResourceKind(LabelledEnum):
+    MANUAL = "manual", "Manual"
+    FAQ = "faq", "FAQ"
+    VIDEO = "video", "Video tutorial"
+
+
+class ProductResource(db.Model):
+    """A manual, FAQ or video for a product model (customer education)."""
+
+    __tablename__ = "product_resources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_model_id: Mapped[int] = mapped_column(ForeignKey("product_models.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ResourceKind] = enum_column(ResourceKind)
+    title: Mapped[str] = mapped_column(String(160))
+    url: Mapped[str] = mapped_column(String(500))
+
+    product_model: Mapped[ProductModel] = relationship(back_populates="resources")
+
+
+class Part(db.Model):
+    __tablename__ = "parts"
+    __table_args__ = (CheckConstraint("unit_price_cents >= 0", name="unit_price_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(160), index=True)
+    unit_price_cents: Mapped[int]
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def __repr__(self) -> str:
+        return f"<Part {self.sku}>"

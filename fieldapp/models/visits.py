@@ -1,0 +1,147 @@
+"""Service visits by a technician, and the parts used on them."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fieldapp.extensions import db
+from fieldapp.orm import LabelledEnum, enum_column, utcnow
+from fieldapp.models.catalog import Part
+
+if TYPE_CHECKING:
+    from fieldapp.models.cases import Case
+    from fieldapp.models.people import User
+    from fieldapp.models.ratings import Rating
+
+
+class ServiceType(LabelledEnum):
+    INSTALLATION = "installation", "Installation"
+    TROUBLESHOOTING = "troubleshooting", "Troubleshooting"
+    MAINTENANCE = "maintenance", "Maintenance"
+    REPAIR = "repair", "Repair"
+    UPGRADE = "upgrade", "Product upgrade"
+    WARRANTY_SERVICE = "warranty_service", "Warranty service"
+
+
+class VisitStatus(LabelledEnum):
+    SCHEDULED = "scheduled", "Scheduled"
+    TRAVELLING = "travelling", "Travelling"
+    ON_SITE = "on_site", "On site"
+    COMPLETED = "completed", "Completed"
+    NOT_COMPLETED = "not_completed", "Could not complete"
+    CANCELLED = "cancelled", "Cancelled"
+
+    @property
+    def is_finished(self) -> bool:
+        return self in (VisitStatus.COMPLETED, VisitStatus.NOT_COMPLETED, VisitStatus.CANCELLED)
+
+
+class NotCompletedReason(LabelledEnum):
+    NO_ACCESS = "no_access", "No access"
+    PARTS_NEEDED = "parts_needed", "Parts needed"
+    CUSTOMER_ABSENT = "customer_absent", "Customer absent"
+    OTHER = "other", "Other"
+
+
+class Outcome(LabelledEnum):
+    RESOLVED = "resolved", "Resolved"
+    PARTIALLY_RESOLVED = "partially_resolved", "Partially resolved"
+    NOT_RESOLVED = "not_resolved", "Not resolved"
+    NEEDS_FOLLOW_UP = "needs_follow_up", "Needs follow-up"
+
+
+class FollowUpRecommendation(LabelledEnum):
+    NONE = "none", "None"
+    CALL = "call", "Call in N days"
+    VISIT = "visit", "Visit in N days"
+
+
+class PaymentStatus(LabelledEnum):
+    COVERED_WARRANTY = "covered_warranty", "Covered by warranty"
+    COVERED_CONTRACT = "covered_contract", "Covered by contract"
+    TO_INVOICE = "to_invoice", "To be invoiced"
+    PAID = "paid", "Paid"
+
+
+class Visit(db.Model):
+    __tablename__ = "visits"
+    __table_args__ = (
+        CheckConstraint("scheduled_end > scheduled_start", name="window_ends_after_start"),
+        CheckConstraint("labour_minutes IS NULL OR labour_minutes >= 0", name="labour_not_negative"),
+        CheckConstraint("transport_cost_cents >= 0", name="transport_not_negative"),
+        CheckConstraint("follow_up_days IS NULL OR follow_up_days > 0", name="follow_up_days_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    technician_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    scheduled_start: Mapped[datetime] = mapped_column(index=True)
+    scheduled_end: Mapped[datetime]
+    service_type: Mapped[ServiceType] = enum_column(ServiceType)
+    status: Mapped[VisitStatus] = enum_column(VisitStatus, default=VisitStatus.SCHEDULED)
+    travel_started_at: Mapped[datetime | None]
+    arrived_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    not_completed_reason: Mapped[NotCompletedReason | None] = enum_column(NotCompletedReason, nullable=True)
+    not_completed_note: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[Outcome | None] = enum_column(Outcome, nullable=True)
+    actions_taken: Mapped[str | None] = mapped_column(Text)
+    preventative_advice: Mapped[str | None] = mapped_column(Text)
+    follow_up: Mapped[FollowUpRecommendation] = enum_column(
+        FollowUpRecommendation, default=FollowUpRecommendation.NONE
+    )
+    follow_up_days: Mapped[int | None]
+    next_steps: Mapped[str | None] = mapped_column(Text)
+    labour_minutes: Mapped[int | None]  # None: derived from arrival to completion
+    transport_cost_cents: Mapped[int] = mapped_column(default=0)
+    payment_status: Mapped[PaymentStatus | None] = enum_column(PaymentStatus, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="visits")
+    technician: Mapped[User] = relationship()
+    parts: Mapped[list[VisitPart]] = relationship(
+        back_populates="visit", cascade="all, delete-orphan", order_by="VisitPart.id"
+    )
+    rating: Mapped[Rating | None] = relationship(back_populates="visit")
+
+    @property
+    def worked_minutes(self) -> int | None:
+        """Labour time: the technician's correction, else arrival to completion."""
+        if self.labour_minutes is not None:
+            return self.labour_minutes
+        if self.arrived_at and self.completed_at:
+            return max(0, round((self.completed_at - self.arrived_at).total_seconds() / 60))
+        return None
+
+    def __repr__(self) -> str:
+        return f"<Visit {self.id} {self.status.value}>"
+
+
+class VisitPart(db.Model):
+    """A part replaced on a visit, priced at the time it was used."""
+
+    __tablename__ = "visit_parts"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("unit_cost_cents >= 0", name="unit_cost_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    part_id: Mapped[int] = mapped_column(ForeignKey("parts.id"), index=True)
+    quantity: Mapped[int] = mapped_column(default=1)
+    unit_cost_cents: Mapped[int]
+    faulty_serial: Mapped[str | None] = mapped_column(String(80))
+    replacement_serial: Mapped[str | None] = mapped_column(String(80))
+    covered: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    visit: Mapped[Visit] = relationship(back_populates="parts")
+    part: Mapped[Part] = relationship()
+
+    @property
+    def line_total_cents(self) -> int:
+        return self.quantity * self.unit_cost_cents

@@ -1,0 +1,1 @@
+"""What the business does. Services take and return models and may flush; the request commits."""

@@ -1,0 +1,112 @@
+"""Signing in with throttling of failed attempts, and managing staff accounts."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from fieldapp.extensions import db
+from fieldapp.models import FailedLogin, Role, User
+from fieldapp.orm import utcnow
+from fieldapp.services import audit
+
+MIN_PASSWORD_LENGTH = 10
+_DUMMY_HASH = generate_password_hash("not a real password")
+
+
+class SignInThrottled(Exception):
+    def __init__(self, retry_after_seconds: int):
+        super().__init__("too many failed sign-ins")
+        self.retry_after_seconds = retry_after_seconds
+
+    @property
+    def minutes(self) -> int:
+        return max(1, math.ceil(self.retry_after_seconds / 60))
+
+
+@dataclass
+class SignInResult:
+    user: User | None
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def sign_in(email: str, password: str, client: str) -> SignInResult:
+    """Check the password; refuse while too many recent failures for the email or the client.
+
+    Failures are stored in the database, so every worker process and every restart sees them.
+    """
+    email = normalise_email(email)
+    now = utcnow()
+    _raise_if_throttled(email, client, now)
+    user = find_user(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)  # same work as a real check: no user probing by timing
+    if user is None or not user.active or not user.check_password(password):
+        db.session.add(FailedLogin(email=email, client=client[:64], at=now, user_id=user.id if user else None))
+        return SignInResult(None)
+    db.session.execute(delete(FailedLogin).where(FailedLogin.email == email))
+    user.last_login_at = now
+    audit.record("user.signed_in", user, user=user)
+    return SignInResult(user)
+
+
+def _raise_if_throttled(email: str, client: str, now: datetime) -> None:
+    window = current_app.config["LOGIN_FAILURE_WINDOW"]
+    since = now - window
+    checks = (
+        (FailedLogin.email == email, current_app.config["LOGIN_MAX_FAILURES"]),
+        (FailedLogin.client == client[:64], current_app.config["LOGIN_MAX_FAILURES_PER_CLIENT"]),
+    )
+    for condition, limit in checks:
+        count, oldest = db.session.execute(
+            select(func.count(FailedLogin.id), func.min(FailedLogin.at)).where(condition, FailedLogin.at > since)
+        ).one()
+        if count >= limit:
+            retry = (oldest + window - now).total_seconds()
+            raise SignInThrottled(max(1, int(retry)))
+
+
+class AccountError(ValueError):
+    """A problem with account data, with the form field it belongs to."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def create_user(email: str, name: str, role: Role, password: str, phone: str | None = None,
+                created_by: User | None = None) -> User:
+    email = normalise_email(email)
+    if find_user(email) is not None:
+        raise AccountError("email", "A user with this email already exists.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError("password", f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    user = User(email=email, name=name.strip(), role=role, phone=(phone or "").strip() or None)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.created", user, {"role": role.value}, user=created_by)
+    return user
+
+
+def set_active(user: User, active: bool, by: User) -> None:
+    if user.id == by.id and not active:
+        raise AccountError("active", "You cannot deactivate your own account.")
+    if user.active != active:
+        user.active = active
+        audit.record("user.activated" if active else "user.deactivated", user, user=by)

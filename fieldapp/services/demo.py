@@ -1,0 +1,355 @@
+"""A realistic demo company, generated deterministically so every run is the same.
+
+Dates are relative to the day of loading: each technician has visits yesterday, today and on
+the coming days.
+"""
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+
+from sqlalchemy import func, select
+
+from fieldapp.extensions import db
+from fieldapp.models import (
+    ASPECTS, Asset, Case, CaseStatus, CaseType, Channel, Complaint, ComplaintSource, Coverage,
+    CoverageKind, Customer, FollowUp, FollowUpKind, Outcome, Part, PaymentStatus, Priority,
+    ProductModel, ProductResource, Rating, RatingSource, ResourceKind, Role, ServiceType, User,
+    Visit, VisitPart, VisitStatus,
+)
+from fieldapp.orm import utcnow
+from fieldapp.services import schedule
+from fieldapp.services.numbering import next_case_number
+
+DEMO_PASSWORD = "fieldapp-demo"
+DEMO_USERS = [
+    ("admin@demo.test", "Alex Admin", Role.ADMIN, "+31 20 555 0100"),
+    ("dispatcher@demo.test", "Dana Dispatch", Role.DISPATCHER, "+31 20 555 0101"),
+    ("tech@demo.test", "Tom Technician", Role.TECHNICIAN, "+31 6 5550 0102"),
+    ("tech2@demo.test", "Tara Technician", Role.TECHNICIAN, "+31 6 5550 0103"),
+    ("tech3@demo.test", "Theo Technician", Role.TECHNICIAN, "+31 6 5550 0104"),
+]
+
+# name, model number, category, warranty months, maintenance months, return days, care tips
+PRODUCT_MODELS = [
+    ("AquaPure 300 water softener", "AP-300", "Water", 24, 12, 30,
+     "Top up salt before the level drops below a quarter.\nRun a resin clean every six months.\nKeep the unit away from frost."),
+    ("ThermaHeat HP-9 heat pump", "HP-9", "Heating", 60, 12, 14,
+     "Keep 50 cm clear around the outdoor unit.\nClean the air filter every three months.\nCheck the system pressure monthly (1.0–2.0 bar)."),
+    ("CoolBreeze 3.5 kW split air conditioner", "CB-35", "Cooling", 24, 12, 30,
+     "Wash the indoor filters every two weeks in summer.\nKeep the outdoor unit free of leaves.\nRun in fan mode for an hour after heavy cooling to dry the coil."),
+    ("VisionPro 55\" LED TV", "VP-55", "Electronics", 24, None, 30,
+     "Use a surge-protected power strip.\nClean the screen only with a dry microfibre cloth.\nInstall firmware updates when offered."),
+    ("WashMaster 8 kg washing machine", "WM-8", "Appliances", 24, None, 30,
+     "Run a 90 °C empty wash with descaler monthly.\nClean the drain pump filter every three months.\nLeave the door ajar after washing to prevent odours."),
+    ("FrostFree 400 L fridge freezer", "FF-400", "Appliances", 24, None, 30,
+     "Vacuum the condenser coils twice a year.\nKeep 5 cm of air gap behind the unit.\nDo not put hot food straight in."),
+    ("SolarMax 5 kW inverter", "SM-5K", "Energy", 120, 24, 14,
+     "Keep the heat sink free of dust.\nCheck the app weekly for error codes.\nDo not cover the ventilation slots."),
+    ("BrewElite espresso machine", "BE-2", "Appliances", 24, 6, 30,
+     "Descale every two months with the recommended descaler.\nBackflush the group head weekly.\nUse filtered water."),
+    ("SafeHome alarm panel", "SH-10", "Security", 36, 12, 30,
+     "Test the siren monthly.\nReplace detector batteries when the panel warns.\nKeep the panel's backup battery connected."),
+    ("PowerGen 6 kVA backup generator", "PG-6", "Energy", 24, 6, 14,
+     "Run the generator for 15 minutes every month.\nCheck the oil level before each run.\nStore fuel with a stabiliser."),
+]
+
+PARTS = [
+    ("AP-RES-01", "Softener resin cartridge", 8950), ("AP-VAL-02", "Softener control valve", 14500),
+    ("AP-SEN-03", "Salt level sensor", 3200), ("HP-FAN-01", "Heat pump fan motor", 18900),
+    ("HP-PCB-02", "Heat pump control board", 32500), ("HP-EXV-03", "Expansion valve", 9800),
+    ("CB-FLT-01", "AC filter set", 2400), ("CB-CAP-02", "Compressor run capacitor", 3900),
+    ("CB-RGS-03", "Refrigerant R32 (1 kg)", 6500), ("VP-PSU-01", "TV power supply board", 11900),
+    ("VP-TCN-02", "T-con board", 8900), ("VP-BLS-03", "LED backlight strip set", 7400),
+    ("WM-PMP-01", "Drain pump", 4900), ("WM-BRG-02", "Drum bearing kit", 6900),
+    ("WM-DSL-03", "Door seal", 5900), ("FF-THR-01", "Thermostat", 3900),
+    ("FF-FAN-02", "Evaporator fan", 4500), ("FF-GSK-03", "Door gasket", 4200),
+    ("SM-FAN-01", "Inverter cooling fan", 5600), ("SM-DCI-02", "DC isolator", 7800),
+    ("BE-PMP-01", "Espresso pump", 6900), ("BE-GSK-02", "Group head gasket", 900),
+    ("BE-HTR-03", "Boiler heating element", 8900), ("SH-BAT-01", "Panel backup battery 12 V", 2900),
+    ("SH-PIR-02", "PIR motion detector", 4400), ("PG-SPK-01", "Spark plug", 1200),
+    ("PG-OIL-02", "Engine oil 1 L", 1500), ("PG-AVR-03", "Voltage regulator (AVR)", 12900),
+    ("GEN-FUS-01", "Fuse assortment", 600), ("GEN-CBL-02", "Mains cable 2 m", 1400),
+]
+
+FIRST = ["Anna", "Bram", "Chloé", "Daan", "Eva", "Finn", "Greta", "Hugo", "Iris", "Jesse", "Kim",
+         "Lars", "Mila", "Noah", "Olga", "Pieter", "Quinn", "Rosa", "Sem", "Tess"]
+LAST = ["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "Bos", "Peters"]
+STREETS = ["Keizersgracht", "Lindenlaan", "Molenweg", "Stationsstraat", "Dorpsstraat", "Parkweg",
+           "Kerkstraat", "Julianalaan", "Beukenlaan", "Havenkade"]
+CITIES = [("1015 AB", "Amsterdam"), ("3511 CD", "Utrecht"), ("2511 EF", "Den Haag"),
+          ("3011 GH", "Rotterdam"), ("2011 JK", "Haarlem")]
+PROBLEMS = [
+    "Unit shows error E4 and stops after a few minutes.",
+    "Strange rattling noise when running.",
+    "Not powering on since the storm last week.",
+    "Leaking water underneath.",
+    "Performance has dropped; takes much longer than before.",
+    "Annual maintenance due.",
+    "Installation of the new unit, customer requests a walkthrough.",
+    "Display flickers intermittently.",
+    "Trips the circuit breaker when started.",
+    "Remote/app cannot connect to the unit.",
+]
+ACTIONS = [
+    "Diagnosed faulty component, replaced it and tested a full cycle.",
+    "Cleaned and recalibrated the system; verified normal operation.",
+    "Updated firmware and reset configuration; checked error log is clear.",
+    "Tightened connections, replaced worn seal, no leaks after test run.",
+]
+COMMENTS = ["Quick and friendly, thanks!", "Explained everything clearly.", "Arrived a bit late but fixed it.",
+            "Very professional.", "", "Would like a follow-up call about the settings."]
+# (day offset, local hour) slots per technician
+SLOTS = [(-1, 8), (-1, 11), (-1, 14), (0, 8), (0, 10), (0, 13), (0, 15),
+         (1, 9), (1, 13), (2, 9), (2, 14), (3, 10), (4, 9), (5, 11)]
+
+
+def demo_loaded() -> bool:
+    return db.session.scalar(select(User.id).where(User.email == DEMO_USERS[0][0])) is not None
+
+
+def database_is_empty() -> bool:
+    return db.session.scalar(select(func.count(User.id))) == 0
+
+
+def load_demo() -> bool:
+    """Load the demo company once; returns False (changing nothing) if it is already there."""
+    if demo_loaded():
+        return False
+    rng = random.Random(2026)
+    users = _users()
+    models = _product_models()
+    parts = _parts()
+    customers = _customers(rng)
+    assets = _assets(rng, models, customers)
+    technicians = [u for u in users if u.role is Role.TECHNICIAN]
+    dispatcher = next(u for u in users if u.role is Role.DISPATCHER)
+    _history(rng, assets, technicians, dispatcher, parts)
+    _schedule(rng, assets, technicians, dispatcher, parts)
+    _open_requests(rng, assets, dispatcher)
+    db.session.flush()
+    return True
+
+
+def _users() -> list[User]:
+    users = []
+    for email, name, role, phone in DEMO_USERS:
+        user = User(email=email, name=name, role=role, phone=phone)
+        user.set_password(DEMO_PASSWORD)
+        users.append(user)
+    db.session.add_all(users)
+    return users
+
+
+def _product_models() -> list[ProductModel]:
+    models = []
+    for name, number, category, warranty, maintenance, returns, tips in PRODUCT_MODELS:
+        model = ProductModel(
+            name=name, model_number=number, category=category, warranty_months=warranty,
+            maintenance_interval_months=maintenance, return_window_days=returns, care_tips=tips,
+            specifications=f"{name}. Rated for household use. See the manual for full specifications.",
+            warranty_terms=f"{warranty // 12}-year manufacturer warranty on parts and labour. "
+                           "Transport is charged outside the service area. Damage from misuse is excluded.",
+        )
+        slug = number.lower()
+        model.resources = [
+            ProductResource(kind=ResourceKind.MANUAL, title="User manual (PDF)",
+                            url=f"https://support.example.com/{slug}/manual.pdf"),
+            ProductResource(kind=ResourceKind.FAQ, title="Frequently asked questions",
+                            url=f"https://support.example.com/{slug}/faq"),
+        ]
+        models.append(model)
+    db.session.add_all(models)
+    return models
+
+
+def _parts() -> list[Part]:
+    parts = [Part(sku=sku, name=name, unit_price_cents=price) for sku, name, price in PARTS]
+    db.session.add_all(parts)
+    return parts
+
+
+def _customers(rng: random.Random) -> list[Customer]:
+    customers = []
+    for i in range(40):
+        first, last = FIRST[i % len(FIRST)], LAST[(i * 7) % len(LAST)]
+        postcode, city = rng.choice(CITIES)
+        customers.append(Customer(
+            name=f"{first} {last}",
+            phone=f"+31 6 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
+            email=f"{first.lower()}.{last.lower().replace(' ', '')}{i}@example.com",
+            address=f"{rng.choice(STREETS)} {rng.randint(1, 250)}, {postcode} {city}",
+        ))
+    db.session.add_all(customers)
+    return customers
+
+
+def _assets(rng: random.Random, models: list[ProductModel], customers: list[Customer]) -> list[Asset]:
+    today = schedule.today()
+    assets = []
+    for i in range(80):
+        model = models[i % len(models)]
+        sold = today - timedelta(days=rng.randint(20, 4 * 365))
+        asset = Asset(serial_number=f"{model.model_number.replace('-', '')}-{sold.year}-{i + 1:05d}",
+                      product_model=model, customer=customers[(i * 3) % len(customers)], sales_date=sold)
+        warranty_end = _add_months(sold, model.warranty_months)
+        asset.coverages.append(Coverage(
+            kind=CoverageKind.STANDARD_WARRANTY, starts_on=sold, ends_on=warranty_end,
+            covers_parts=True, covers_labour=True, covers_transport=False, terms=model.warranty_terms))
+        if i % 4 == 1:
+            asset.coverages.append(Coverage(
+                kind=CoverageKind.EXTENDED_WARRANTY, reference=f"EW-{i + 1:05d}",
+                starts_on=warranty_end + timedelta(days=1), ends_on=_add_months(warranty_end, 24),
+                covers_parts=True, covers_labour=False, covers_transport=False,
+                terms="Extended warranty: parts only; labour and transport are charged."))
+        if i % 5 == 2:
+            start = today - timedelta(days=rng.randint(30, 300))
+            asset.coverages.append(Coverage(
+                kind=CoverageKind.SERVICE_CONTRACT, reference=f"SC-{i + 1:05d}", starts_on=start,
+                ends_on=_add_months(start, 12), covers_parts=True, covers_labour=True, covers_transport=True,
+                terms="Service contract: yearly maintenance, parts, labour and transport included."))
+        assets.append(asset)
+    db.session.add_all(assets)
+    return assets
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def _new_case(rng: random.Random, asset: Asset, dispatcher: User, status: CaseStatus,
+              created: datetime, **fields) -> Case:
+    year = created.astimezone(current_app.config["TZ"]).year
+    case = Case(
+        number=next_case_number(year), asset=asset, customer=asset.customer,
+        channel=rng.choice([Channel.PHONE, Channel.PHONE, Channel.EMAIL, Channel.CHAT, Channel.WEB, Channel.QR]),
+        description=rng.choice(PROBLEMS), status=status, created_by=dispatcher, created_at=created,
+        priority=rng.choice([Priority.NORMAL, Priority.NORMAL, Priority.NORMAL, Priority.HIGH, Priority.LOW]),
+        contact_name=asset.customer.name, contact_phone=asset.customer.phone, **fields,
+    )
+    db.session.add(case)
+    return case
+
+
+def _visit(case: Case, technician: User, start: datetime, service_type: ServiceType) -> Visit:
+    visit = Visit(case=case, technician=technician, scheduled_start=start,
+                  scheduled_end=start + timedelta(hours=2), service_type=service_type)
+    db.session.add(visit)
+    return visit
+
+
+def _complete(rng: random.Random, visit: Visit, parts: list[Part], rated: bool = True) -> None:
+    """Fill in a finished visit: times, work done, parts, costs and (usually) a rating."""
+    visit.status = VisitStatus.COMPLETED
+    visit.travel_started_at = visit.scheduled_start - timedelta(minutes=rng.randint(15, 40))
+    visit.arrived_at = visit.scheduled_start + timedelta(minutes=rng.randint(-5, 25))
+    visit.completed_at = visit.arrived_at + timedelta(minutes=rng.randint(35, 110))
+    visit.outcome = Outcome.RESOLVED
+    visit.actions_taken = rng.choice(ACTIONS)
+    tips = visit.case.asset.product_model.care_tip_list
+    visit.preventative_advice = tips[0] if tips else None
+    visit.transport_cost_cents = rng.choice([0, 2500, 3500])
+    day = visit.scheduled_start.astimezone(current_app.config["TZ"]).date()
+    coverage = visit.case.asset.coverage_on(day)
+    for part in rng.sample(parts, rng.choice([0, 1, 1, 2])):
+        visit.parts.append(VisitPart(
+            part=part, quantity=1, unit_cost_cents=part.unit_price_cents,
+            faulty_serial=f"F{rng.randint(100000, 999999)}", replacement_serial=f"R{rng.randint(100000, 999999)}",
+            covered=bool(coverage and coverage.covers_parts)))
+    if coverage is None:
+        visit.payment_status = rng.choice([PaymentStatus.TO_INVOICE, PaymentStatus.PAID])
+    elif coverage.kind is CoverageKind.SERVICE_CONTRACT:
+        visit.payment_status = PaymentStatus.COVERED_CONTRACT
+    else:
+        visit.payment_status = PaymentStatus.COVERED_WARRANTY
+    if rated:
+        overall = rng.choice([5, 5, 4, 4, 3, 2])
+        scores = {a: max(1, min(5, overall + rng.choice([-1, 0, 0, 1]))) for a in ASPECTS}
+        scores["overall"] = overall
+        complaint = "Technician left packaging behind." if overall <= 2 else None
+        visit.rating = Rating(source=rng.choice([RatingSource.ON_SITE, RatingSource.QR]),
+                              comments=rng.choice(COMMENTS) or None, complaint=complaint,
+                              signer_name=visit.case.customer.name, created_at=visit.completed_at, **scores)
+        if complaint:
+            visit.case.complaints.append(Complaint(
+                source=ComplaintSource.ON_SITE_RATING, description=complaint, received_at=visit.completed_at,
+                resolution="Apologised by phone; reminded the team of the clean-up checklist.",
+                resolved_at=visit.completed_at + timedelta(days=1)))
+
+
+def _history(rng, assets, technicians, dispatcher, parts) -> None:
+    """Closed cases over the past months, each with a completed visit."""
+    now = utcnow()
+    for i, asset in enumerate(assets[:30]):
+        opened = now - timedelta(days=rng.randint(10, 300), hours=rng.randint(0, 8))
+        case = _new_case(rng, asset, dispatcher, CaseStatus.CLOSED, opened,
+                         assessment_notes="Customer described the fault; a visit is needed.")
+        start = _round_hour(opened + timedelta(days=rng.randint(1, 4)))
+        visit = _visit(case, technicians[i % len(technicians)], start,
+                       rng.choice([ServiceType.REPAIR, ServiceType.MAINTENANCE, ServiceType.TROUBLESHOOTING]))
+        _complete(rng, visit, parts, rated=i % 3 != 0)
+        case.resolution_summary = visit.actions_taken
+        case.resolved_at = visit.completed_at
+        case.closed_on = visit.completed_at.astimezone(current_app.config["TZ"]).date()
+        if i % 6 == 0:
+            case.follow_ups.append(FollowUp(kind=FollowUpKind.CALL, due_on=case.closed_on + timedelta(days=14),
+                                            done_at=visit.completed_at + timedelta(days=14),
+                                            outcome="Customer satisfied, no further issues.",
+                                            created_by_id=None))
+
+
+def _schedule(rng, assets, technicians, dispatcher, parts) -> None:
+    """Each technician's visits: yesterday (done), today and the coming days (planned)."""
+    today = schedule.today()
+    pool = iter(assets[30:])
+    for tech in technicians:
+        for offset, hour in SLOTS:
+            asset = next(pool, None) or rng.choice(assets)
+            start = schedule.at_local(today + timedelta(days=offset), hour)
+            service = rng.choice(list(ServiceType))
+            case = _new_case(rng, asset, dispatcher, CaseStatus.VISIT_SCHEDULED, start - timedelta(days=rng.randint(1, 6)),
+                             assessment_notes="Could not be solved remotely; visit booked.")
+            if service is ServiceType.INSTALLATION:
+                case.case_type = CaseType.INSTALLATION
+            elif service is ServiceType.MAINTENANCE:
+                case.case_type = CaseType.MAINTENANCE
+            visit = _visit(case, tech, start, service)
+            if offset < 0:
+                _complete(rng, visit, parts, rated=hour != 14)
+                case.status = CaseStatus.RESOLVED
+                case.resolved_at = visit.completed_at
+                case.resolution_summary = visit.actions_taken
+
+
+def _open_requests(rng, assets, dispatcher) -> None:
+    """Fresh requests in the dispatcher's queue, one of them flagged for attention."""
+    now = utcnow()
+    states = [CaseStatus.NEW, CaseStatus.NEW, CaseStatus.NEW, CaseStatus.ASSESSING, CaseStatus.ASSESSING,
+              CaseStatus.REMOTE_SUPPORT, CaseStatus.FOLLOW_UP, CaseStatus.NEW]
+    for i, status in enumerate(states):
+        asset = assets[(i * 11 + 5) % len(assets)]
+        case = _new_case(rng, asset, dispatcher, status, now - timedelta(hours=rng.randint(1, 60)))
+        if status is CaseStatus.REMOTE_SUPPORT:
+            case.remote_support_notes = "Walked the customer through a reset by phone; waiting to hear back."
+        if status is CaseStatus.FOLLOW_UP:
+            case.follow_ups.append(FollowUp(kind=FollowUpKind.CALL, due_on=schedule.today() + timedelta(days=2),
+                                            notes="Check the unit runs normally after the reset."))
+        if i == 0:
+            case.priority = Priority.URGENT
+            case.needs_attention = True
+            case.attention_reason = "Complaint: second failure within a month"
+            case.complaints.append(Complaint(source=ComplaintSource.PHONE,
+                                             description="Second failure within a month; customer is unhappy."))
+
+
+def _round_hour(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)

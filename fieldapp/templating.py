@@ -1,0 +1,63 @@
+"""Jinja filters and globals: local times, money, versioned static URLs."""
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Flask, current_app, url_for
+from flask_login import current_user
+
+from fieldapp.models import Role
+
+
+def local(dt: datetime | None) -> datetime | None:
+    return dt.astimezone(current_app.config["TZ"]) if dt else None
+
+
+def fmt_time(dt: datetime | None) -> str:
+    return local(dt).strftime("%H:%M") if dt else ""
+
+
+def fmt_datetime(dt: datetime | None) -> str:
+    return local(dt).strftime("%a %d %b %Y, %H:%M") if dt else ""
+
+
+def fmt_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local(value).date()
+    return value.strftime("%d %b %Y")
+
+
+def money(cents: int | None) -> str:
+    if cents is None:
+        return ""
+    amount = (Decimal(cents) / 100).quantize(Decimal("0.01"))
+    return f"{current_app.config['CURRENCY_SYMBOL']}\u00a0{amount:,.2f}"
+
+
+@lru_cache(maxsize=256)
+def _file_version(path: str, mtime_ns: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def static_url(filename: str) -> str:
+    """A static URL carrying a content hash, so it can be cached for a year."""
+    path = Path(current_app.static_folder) / filename
+    version = _file_version(str(path), path.stat().st_mtime_ns)
+    return url_for("static", filename=filename, v=version)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(time=fmt_time, datetime=fmt_datetime, date=fmt_date, money=money)
+    app.jinja_env.globals.update(static_url=static_url, Role=Role)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def company():
+        return {"company_name": current_app.config["COMPANY_NAME"], "user": current_user}

@@ -1,0 +1,63 @@
+"""Sign in and sign out."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from fieldapp.auth import STAFF, public, role_home, roles
+from fieldapp.extensions import db
+from fieldapp.forms.auth import LoginForm
+from fieldapp.services import accounts, audit
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(url_for(role_home(current_user)))
+    form = LoginForm(next=request.args.get("next", ""))
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("auth/login.html", form=form), status
+    try:
+        result = accounts.sign_in(form.email.data, form.password.data, request.remote_addr or "unknown")
+    except accounts.SignInThrottled as throttled:
+        form.form_errors.append(
+            f"Too many failed sign-ins. Wait {throttled.minutes} minute(s) and try again, "
+            "or ask your administrator to reset your password."
+        )
+        return (render_template("auth/login.html", form=form), 429,
+                {"Retry-After": str(throttled.retry_after_seconds)})
+    db.session.commit()
+    if not result.ok:
+        form.form_errors.append("Wrong email or password.")
+        return render_template("auth/login.html", form=form), 401
+    session.clear()  # a fresh session at sign-in: no fixation
+    login_user(result.user)
+    session.permanent = True
+    return redirect(_safe_next(form.next.data) or url_for(role_home(result.user)), code=303)
+
+
+@bp.post("/logout")
+@roles(*STAFF)
+def logout():
+    audit.record("user.signed_out", current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"), code=303)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths: never an open redirect to another host."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
