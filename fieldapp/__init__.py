@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import mimetypes
+from pathlib import Path
 
 from flask import Flask
 
 from fieldapp import config
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """Build the app. `test_config` replaces instance/config.py and the environment."""
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     config.load(app, test_config)
 
     from fieldapp import auth, database, errors, htmx, security, templating
@@ -41,7 +43,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-def _migrations_dir():
-    from pathlib import Path
-
+def _migrations_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "migrations"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from fieldapp.extensions import db
 from fieldapp.models import Role
@@ -10,6 +11,7 @@ from fieldapp.services import accounts, demo
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Only load when the database has no users at all.")
 def seed_demo(if_empty: bool) -> None:
     """Load the demo company (idempotent: a second run changes nothing)."""
@@ -24,6 +26,7 @@ def seed_demo(if_empty: bool) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", prompt=True)
 @click.option("--name", prompt=True)
 @click.option("--role", type=click.Choice([r.value for r in Role]), prompt=True)

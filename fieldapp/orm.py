@@ -81,7 +81,3 @@ class LabelledEnum(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(m.value, m.label) for m in cls]

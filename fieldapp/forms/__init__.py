@@ -1,6 +1,12 @@
 """FlaskForm classes, one module per area."""
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
 
 class ActionForm(FlaskForm):
     """No fields: carries the CSRF token for POST-only buttons."""
+
+
+def enum_choices(enum_cls) -> list[SelectChoice]:
+    """Select options from a LabelledEnum: its values, shown with their labels."""
+    return [SelectChoice(member.value, member.label) for member in enum_cls]

@@ -2,6 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Length, Optional
 
+from fieldapp.forms import enum_choices
 from fieldapp.forms.validators import EmailAddress
 from fieldapp.models import Role
 from fieldapp.services.accounts import MIN_PASSWORD_LENGTH
@@ -12,7 +13,7 @@ class UserCreateForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired("Enter an email."), EmailAddress(),
                                             Length(max=254)])
     phone = TelField("Phone", validators=[Optional(), Length(max=40)])
-    role = SelectField("Role", choices=Role.choices(), validators=[DataRequired()])
+    role = SelectField("Role", choices=enum_choices(Role), validators=[DataRequired()])
     password = PasswordField("Password", validators=[
         DataRequired("Enter a password."),
         Length(min=MIN_PASSWORD_LENGTH, max=200,

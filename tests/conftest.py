@@ -1,0 +1,229 @@
+"""Fixtures: a fresh database per test (SQLite file, or PostgreSQL when
+FIELDAPP_TEST_DATABASE_URL is set), a client, a CLI runner, sign-in and model factories."""
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import event, text
+from werkzeug.security import generate_password_hash
+
+from fieldapp import create_app
+from fieldapp.extensions import db
+from fieldapp.models import (
+    Asset, Case, CaseStatus, Channel, Coverage, CoverageKind, Customer, Part, ProductModel, Role,
+    ServiceType, User, Visit,
+)
+
+PG_URL = os.environ.get("FIELDAPP_TEST_DATABASE_URL")
+PASSWORD = "correct horse battery"
+# Cheap hashing in tests: the real default (scrypt) is slow on purpose.
+FAST_HASH = "pbkdf2:sha256:1000"
+
+
+def app_config(db_url: str, **overrides) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "SECRET_KEY": "test-secret-key",
+        "WTF_CSRF_ENABLED": False,
+        "COMPANY_TIMEZONE": "Europe/Amsterdam",
+        "PUBLIC_BASE_URL": "http://fieldapp.test",
+        **overrides,
+    }
+
+
+_pg_schema_ready = False
+
+
+def reset_database() -> None:
+    """Empty schema for this test: fresh tables on SQLite, truncation on PostgreSQL."""
+    global _pg_schema_ready
+    if db.engine.dialect.name != "postgresql":
+        db.create_all()
+        return
+    if not _pg_schema_ready:
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        db.create_all()
+        _pg_schema_ready = True
+        return
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+def schema_dirty() -> None:
+    """Call after a test that rebuilt the schema itself (migrations)."""
+    global _pg_schema_ready
+    _pg_schema_ready = False
+
+
+def make_app(tmp_path, **overrides):
+    url = PG_URL or f"sqlite:///{tmp_path / 'test.sqlite'}"
+    app = create_app(app_config(url, **overrides), instance_path=str(tmp_path / "instance"))
+    with app.app_context():
+        reset_database()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(tmp_path)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Factory:
+    """Builds rows with sensible defaults. Each call commits in its own app context and
+    returns the row detached with its columns loaded (use ids to link rows)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.seq = itertools.count(1)
+
+    def _save(self, obj):
+        with self.app.app_context():
+            db.session.add(obj)
+            db.session.commit()
+            db.session.refresh(obj)
+            db.session.expunge(obj)
+        return obj
+
+    def user(self, role: Role = Role.TECHNICIAN, **kw) -> User:
+        n = next(self.seq)
+        kw.setdefault("email", f"{role.value}{n}@example.com")
+        kw.setdefault("name", f"{role.label} {n}")
+        password = kw.pop("password", PASSWORD)
+        return self._save(User(role=role, password_hash=generate_password_hash(password, FAST_HASH), **kw))
+
+    def customer(self, **kw) -> Customer:
+        n = next(self.seq)
+        kw.setdefault("name", f"Customer {n}")
+        kw.setdefault("phone", f"+31 6 0000 {n:04d}")
+        kw.setdefault("email", f"customer{n}@example.com")
+        kw.setdefault("address", f"Teststraat {n}, 1000 AA Amsterdam")
+        return self._save(Customer(**kw))
+
+    def product_model(self, **kw) -> ProductModel:
+        n = next(self.seq)
+        kw.setdefault("name", f"Model {n}")
+        kw.setdefault("model_number", f"M-{n}")
+        kw.setdefault("warranty_months", 24)
+        kw.setdefault("care_tips", "Clean the filter monthly.\nKeep the vents free.")
+        return self._save(ProductModel(**kw))
+
+    def asset(self, customer: Customer | None = None, product_model: ProductModel | None = None,
+              warranty: bool = True, **kw) -> Asset:
+        n = next(self.seq)
+        customer = customer or self.customer()
+        product_model = product_model or self.product_model()
+        kw.setdefault("serial_number", f"SN-{n:06d}")
+        kw.setdefault("sales_date", date.today() - timedelta(days=100))
+        asset = Asset(customer_id=customer.id, product_model_id=product_model.id, **kw)
+        if warranty:
+            asset.coverages.append(Coverage(kind=CoverageKind.STANDARD_WARRANTY, starts_on=asset.sales_date,
+                                            ends_on=asset.sales_date + timedelta(days=730)))
+        return self._save(asset)
+
+    def case(self, asset: Asset | None = None, **kw) -> Case:
+        n = next(self.seq)
+        asset = asset or self.asset()
+        kw.setdefault("number", f"C-2026-{n:05d}")
+        kw.setdefault("channel", Channel.PHONE)
+        kw.setdefault("description", f"Problem {n}: it makes a noise.")
+        kw.setdefault("status", CaseStatus.VISIT_SCHEDULED)
+        return self._save(Case(asset_id=asset.id, customer_id=asset.customer_id, **kw))
+
+    def visit(self, technician: User | None = None, case: Case | None = None,
+              start: datetime | None = None, **kw) -> Visit:
+        technician = technician or self.user(Role.TECHNICIAN)
+        case = case or self.case()
+        start = start or datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+        kw.setdefault("scheduled_end", start + timedelta(hours=2))
+        kw.setdefault("service_type", ServiceType.REPAIR)
+        return self._save(Visit(technician_id=technician.id, case_id=case.id, scheduled_start=start, **kw))
+
+    def part(self, **kw) -> Part:
+        n = next(self.seq)
+        kw.setdefault("sku", f"P-{n:04d}")
+        kw.setdefault("name", f"Part {n}")
+        kw.setdefault("unit_price_cents", 1250)
+        return self._save(Part(**kw))
+
+
+@pytest.fixture
+def make(app) -> Factory:
+    return Factory(app)
+
+
+class Auth:
+    def __init__(self, client, make: Factory):
+        self.client = client
+        self.make = make
+
+    def login(self, email: str, password: str = PASSWORD, **kw):
+        return self.client.post("/login", data={"email": email, "password": password}, **kw)
+
+    def as_role(self, role: Role, **user_kw) -> User:
+        user = self.make.user(role, **user_kw)
+        response = self.login(user.email)
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return user
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client, make) -> Auth:
+    return Auth(client, make)
+
+
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, *args):
+        self.count += 1
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count SQL statements: `with count_queries() as counter: ...; counter.count`."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+
+    return counting
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in page"
+    return match.group(1)

@@ -1,0 +1,77 @@
+"""Role x route matrix over every registered route. A new route without an expectation here
+fails the suite, so access can never be forgotten."""
+import pytest
+
+from fieldapp import create_app
+from fieldapp.models import Role
+from tests.conftest import app_config
+
+ANON, TECH, DISP, ADMIN = "anonymous", "technician", "dispatcher", "admin"
+LOGIN = 302  # redirect to sign-in
+
+# (endpoint, method): expected status for anonymous, technician, dispatcher, admin.
+# POSTs are sent empty: an allowed role gets past the access check and meets validation.
+EXPECT = {
+    ("main.home", "GET"): {ANON: 302, TECH: 302, DISP: 302, ADMIN: 302},
+    ("main.health", "GET"): {ANON: 200, TECH: 200, DISP: 200, ADMIN: 200},
+    ("auth.login", "GET"): {ANON: 200, TECH: 302, DISP: 302, ADMIN: 302},
+    ("auth.login", "POST"): {ANON: 422, TECH: 422, DISP: 422, ADMIN: 422},
+    ("auth.logout", "POST"): {ANON: LOGIN, TECH: 303, DISP: 303, ADMIN: 303},
+    ("technician.today", "GET"): {ANON: LOGIN, TECH: 200, DISP: 403, ADMIN: 403},
+    ("dispatch.board", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("admin.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 200},
+    ("admin.audit_log", "GET"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 200},
+    ("admin.create_user", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
+    ("admin.set_active", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
+}
+PUBLIC_BUILTINS = {"static"}
+
+
+def registered_routes():
+    app = create_app(app_config("sqlite://"), instance_path="/tmp/fieldapp-route-listing")
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_BUILTINS:
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            routes.add((rule.endpoint, method))
+    return sorted(routes)
+
+
+ROUTES = registered_routes()
+
+
+def test_every_route_has_an_expectation():
+    missing = [route for route in ROUTES if route not in EXPECT]
+    stale = [route for route in EXPECT if route not in ROUTES]
+    assert missing == [], f"routes without an access expectation: {missing}"
+    assert stale == [], f"expectations for routes that no longer exist: {stale}"
+
+
+def _url(app, endpoint, sample):
+    from flask import url_for
+
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    with app.test_request_context():
+        return url_for(endpoint, **{arg: sample[arg] for arg in rule.arguments})
+
+
+@pytest.mark.parametrize("role", [ANON, TECH, DISP, ADMIN])
+@pytest.mark.parametrize("endpoint, method", ROUTES)
+def test_role_route_matrix(app, client, auth, make, endpoint, method, role):
+    other = make.user(Role.TECHNICIAN)
+    sample = {"user_id": other.id}
+    if role != ANON:
+        auth.as_role(Role(role))
+
+    response = client.open(_url(app, endpoint, sample), method=method)
+
+    assert response.status_code == EXPECT[(endpoint, method)][role]
+    if response.status_code == LOGIN and role == ANON and endpoint not in ("main.home",):
+        assert response.headers["Location"].startswith("/login")
+
+
+def test_static_files_are_public(client):
+    with client.get("/static/app.css") as css, client.get("/static/manifest.webmanifest") as manifest:
+        assert css.status_code == 200
+        assert manifest.mimetype == "application/manifest+json"
