@@ -6,7 +6,9 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app fieldapp
 
-.PHONY: run test bench install clean
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test bench install clean browser
 
 # Stamps re-run pip only when pyproject.toml changes.
 $(VENV)/.runtime: pyproject.toml
@@ -26,7 +28,14 @@ run: $(VENV)/.runtime
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.test
+# The browser tests drive Debian's Chromium (Playwright's own download cannot work here).
+browser:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+test: $(VENV)/.test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

@@ -63,6 +63,7 @@ def schema_dirty() -> None:
 
 
 def make_app(tmp_path, **overrides):
+    tmp_path.mkdir(parents=True, exist_ok=True)
     url = PG_URL or f"sqlite:///{tmp_path / 'test.sqlite'}"
     app = create_app(app_config(url, **overrides), instance_path=str(tmp_path / "instance"))
     with app.app_context():
@@ -71,12 +72,25 @@ def make_app(tmp_path, **overrides):
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def new_app(tmp_path):
+    """Build an app with config overrides; its connections are closed after the test."""
+    made = []
+
+    def build(**overrides):
+        app = make_app(tmp_path / f"app{len(made)}", **overrides)
+        made.append(app)
+        return app
+
+    yield build
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(new_app):
+    return new_app()
 
 
 @pytest.fixture

@@ -8,14 +8,13 @@ from sqlalchemy import select, text
 from fieldapp.extensions import db
 from fieldapp.models import NumberSequence, User
 from fieldapp.services.numbering import next_case_number, next_value
-from tests.conftest import make_app
 
 
 @pytest.fixture
-def sqlite_app(tmp_path, monkeypatch):
+def sqlite_app(new_app, monkeypatch):
     """Always SQLite, even in the PostgreSQL run: these tests are about SQLite itself."""
     monkeypatch.setattr("tests.conftest.PG_URL", None)
-    return make_app(tmp_path)
+    return new_app()
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(sqlite_app):

@@ -4,13 +4,13 @@ import re
 import pytest
 
 from fieldapp.models import Role
-from tests.conftest import PASSWORD, csrf_token_from, make_app
+from tests.conftest import PASSWORD, Factory, csrf_token_from
 from tests.test_access import ROUTES
 
 
 @pytest.fixture
-def csrf_app(tmp_path):
-    return make_app(tmp_path, WTF_CSRF_ENABLED=True)
+def csrf_app(new_app):
+    return new_app(WTF_CSRF_ENABLED=True)
 
 
 def _sign_in(client, email):
@@ -26,7 +26,6 @@ POST_ROUTES = [endpoint for endpoint, method in ROUTES if method == "POST"]
 def test_every_post_route_rejects_a_missing_csrf_token(csrf_app, endpoint):
     from flask import url_for
 
-    from tests.conftest import Factory
 
     make = Factory(csrf_app)
     admin = make.user(Role.ADMIN)
@@ -53,7 +52,6 @@ def test_a_stale_csrf_token_is_refused(csrf_app):
 
 
 def test_htmx_sends_the_token_in_a_header(csrf_app):
-    from tests.conftest import Factory
 
     admin = Factory(csrf_app).user(Role.ADMIN)
     client = csrf_app.test_client()

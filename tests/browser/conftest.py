@@ -1,0 +1,82 @@
+"""Browser tests: Playwright driving Debian's Chromium on a phone viewport, against the app
+served by a real server thread on 127.0.0.1 with a free port and its own database."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from fieldapp.extensions import db
+from fieldapp.services import demo
+
+CHROMIUM = "/usr/bin/chromium"
+CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # No skip when the browser is missing: `make test` installs it, CI must never pass without it.
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium"
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROME_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args, playwright):
+    return {**browser_context_args, **playwright.devices["Pixel 7"]}
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_app(new_app):
+    """The app as a browser sees it: CSRF on, demo company loaded."""
+    app = new_app(WTF_CSRF_ENABLED=True, TESTING=False)
+    with app.app_context():
+        demo.load_demo()
+        db.session.commit()
+    return app
+
+
+@pytest.fixture
+def server(live_app):
+    with LiveServer(live_app) as live:
+        yield live
+
+
+@pytest.fixture
+def csp_violations(page):
+    """Collect console errors about the Content-Security-Policy (there must be none)."""
+    seen = []
+    page.on("console", lambda msg: seen.append(msg.text) if "Content Security Policy" in msg.text else None)
+    return seen
+
+
+def sign_in(page, server, email, password=demo.DEMO_PASSWORD):
+    page.goto(server.url + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
