@@ -44,7 +44,9 @@ def defaults(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         # The CSRF token lives as long as the session: a form left open on site stays valid.
         "WTF_CSRF_TIME_LIMIT": None,
-        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 24 * 1024 * 1024,
+        "PHOTO_MAX_BYTES": 15 * 1024 * 1024,  # phone cameras make 3-8 MB; stored re-encoded, smaller
+        "LABOUR_RATE_CENTS": 6500,  # per hour, for visits created from now on
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_MAX_FAILURES_PER_CLIENT": 20,
         "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),

@@ -19,6 +19,13 @@ def render(page: str, fragment: str, status: int = 200, **context) -> Response:
     return make_response(render_template(template, **context), status)
 
 
+def render_with_oob(fragment: str, oob: list[str], status: int = 200, **context) -> Response:
+    """A fragment plus out-of-band updates of other parts of the page (hx-swap-oob)."""
+    html = render_template(fragment, **context)
+    html += "".join(render_template(template, oob=True, **context) for template in oob)
+    return make_response(html, status)
+
+
 def init_app(app: Flask) -> None:
     @app.after_request
     def vary_on_htmx(response: Response) -> Response:

@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Flask, current_app, url_for
 from flask_login import current_user
 
+from fieldapp.forms.fields import new_client_id
 from fieldapp.models import Role
 
 
@@ -54,7 +55,7 @@ def static_url(filename: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(time=fmt_time, datetime=fmt_datetime, date=fmt_date, money=money)
-    app.jinja_env.globals.update(static_url=static_url, Role=Role)
+    app.jinja_env.globals.update(static_url=static_url, Role=Role, new_client_id=new_client_id)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

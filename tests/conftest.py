@@ -2,6 +2,7 @@
 FIELDAPP_TEST_DATABASE_URL is set), a client, a CLI runner, sign-in and model factories."""
 from __future__ import annotations
 
+import io
 import itertools
 import os
 import re
@@ -15,7 +16,7 @@ from fieldapp import create_app
 from fieldapp.extensions import db
 from fieldapp.models import (
     Asset, Case, CaseStatus, Channel, Coverage, CoverageKind, Customer, Part, ProductModel, Role,
-    ServiceType, User, Visit,
+    ServiceType, User, Visit, VisitPart, VisitPhoto,
 )
 
 PG_URL = os.environ.get("FIELDAPP_TEST_DATABASE_URL")
@@ -179,6 +180,32 @@ class Factory:
         kw.setdefault("name", f"Part {n}")
         kw.setdefault("unit_price_cents", 1250)
         return self._save(Part(**kw))
+
+
+    def visit_part(self, visit: Visit, part: Part | None = None, **kw) -> VisitPart:
+        part = part or self.part()
+        kw.setdefault("quantity", 1)
+        kw.setdefault("unit_cost_cents", part.unit_price_cents)
+        return self._save(VisitPart(visit_id=visit.id, part_id=part.id, **kw))
+
+    def photo(self, visit: Visit) -> VisitPhoto:
+        from fieldapp.services import photos
+
+        with self.app.app_context():
+            row = db.session.get(Visit, visit.id)
+            photo = photos.save(row, jpeg_bytes(), row.technician)
+            db.session.commit()
+            db.session.refresh(photo)
+            db.session.expunge(photo)
+        return photo
+
+
+def jpeg_bytes(size=(64, 48), color=(200, 30, 30), fmt="JPEG") -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt)
+    return buffer.getvalue()
 
 
 @pytest.fixture

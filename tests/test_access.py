@@ -23,6 +23,22 @@ EXPECT = {
     ("admin.audit_log", "GET"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 200},
     ("admin.create_user", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
     ("admin.set_active", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
+    # The visit below is the signed-in technician's own; office staff read every visit.
+    ("visits.show", "GET"): {ANON: LOGIN, TECH: 200, DISP: 200, ADMIN: 200},
+    ("visits.start_travel", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
+    ("visits.arrive", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
+    ("visits.complete", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
+    ("visits.not_complete", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
+    ("visits.save_field", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
+    ("visit_parts.search", "GET"): {ANON: LOGIN, TECH: 200, DISP: 200, ADMIN: 200},
+    ("visit_parts.add", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
+    ("visit_parts.update", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
+    ("visit_parts.remove", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
+    ("visit_photos.add", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
+    ("visit_photos.show", "GET"): {ANON: LOGIN, TECH: 200, DISP: 200, ADMIN: 200},
+    ("visit_photos.remove", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
+    ("handover.rating_form", "GET"): {ANON: LOGIN, TECH: 200, DISP: 403, ADMIN: 403},
+    ("handover.submit", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
 }
 PUBLIC_BUILTINS = {"static"}
 
@@ -48,27 +64,48 @@ def test_every_route_has_an_expectation():
     assert stale == [], f"expectations for routes that no longer exist: {stale}"
 
 
-def _url(app, endpoint, sample):
+def route_sample(make, technician) -> dict:
+    """Values for every URL argument: a visit of `technician` with a part row and a photo."""
+    visit = make.visit(technician)
+    return {"user_id": technician.id, "visit_id": visit.id, "name": "actions_taken",
+            "row_id": make.visit_part(visit).id, "photo_id": make.photo(visit).id}
+
+
+def route_url(app, endpoint, sample):
     from flask import url_for
 
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
-        return url_for(endpoint, **{arg: sample[arg] for arg in rule.arguments})
+        return url_for(endpoint, **{arg: sample[arg] for arg in rule.arguments if arg in sample})
 
 
 @pytest.mark.parametrize("role", [ANON, TECH, DISP, ADMIN])
 @pytest.mark.parametrize("endpoint, method", ROUTES)
 def test_role_route_matrix(app, client, auth, make, endpoint, method, role):
-    other = make.user(Role.TECHNICIAN)
-    sample = {"user_id": other.id}
-    if role != ANON:
-        auth.as_role(Role(role))
+    me = auth.as_role(Role(role)) if role != ANON else None
+    technician = me if role == TECH else make.user(Role.TECHNICIAN)
+    sample = route_sample(make, technician)
 
-    response = client.open(_url(app, endpoint, sample), method=method)
+    response = client.open(route_url(app, endpoint, sample), method=method)
 
     assert response.status_code == EXPECT[(endpoint, method)][role]
     if response.status_code == LOGIN and role == ANON and endpoint not in ("main.home",):
         assert response.headers["Location"].startswith("/login")
+    response.close()
+
+
+VISIT_ROUTES = [route for route in ROUTES if route[0].startswith(("visits.", "visit_parts.", "visit_photos.",
+                                                                   "handover."))]
+
+
+@pytest.mark.parametrize("endpoint, method", VISIT_ROUTES)
+def test_another_technicians_visit_is_not_found(app, client, auth, make, endpoint, method):
+    auth.as_role(Role.TECHNICIAN)
+    sample = route_sample(make, make.user(Role.TECHNICIAN))
+
+    response = client.open(route_url(app, endpoint, sample), method=method, data={})
+
+    assert response.status_code == 404
 
 
 def test_static_files_are_public(client):

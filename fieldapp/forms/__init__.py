@@ -7,6 +7,7 @@ class ActionForm(FlaskForm):
     """No fields: carries the CSRF token for POST-only buttons."""
 
 
-def enum_choices(enum_cls) -> list[SelectChoice]:
+def enum_choices(enum_cls, placeholder: str | None = None) -> list[SelectChoice]:
     """Select options from a LabelledEnum: its values, shown with their labels."""
-    return [SelectChoice(member.value, member.label) for member in enum_cls]
+    options = [SelectChoice(member.value, member.label) for member in enum_cls]
+    return ([SelectChoice("", placeholder)] if placeholder else []) + options

@@ -1,6 +1,6 @@
 """All models, imported here so metadata, migrations and the app see every table."""
 from fieldapp.models.assets import Asset, Coverage, CoverageKind, new_qr_token
-from fieldapp.models.audit import AuditEvent
+from fieldapp.models.audit import AppliedWrite, AuditEvent
 from fieldapp.models.cases import (
     OPEN_CASE_STATUSES, Case, CaseStatus, CaseType, Channel, Complaint, ComplaintSource,
     FollowUp, FollowUpKind, NumberSequence, Priority,
@@ -10,14 +10,14 @@ from fieldapp.models.people import Customer, FailedLogin, Role, User
 from fieldapp.models.ratings import ASPECTS, Rating, RatingSource
 from fieldapp.models.visits import (
     FollowUpRecommendation, NotCompletedReason, Outcome, PaymentStatus, ServiceType, Visit,
-    VisitPart, VisitStatus,
+    VisitPart, VisitPhoto, VisitStatus,
 )
 
 __all__ = [
-    "ASPECTS", "OPEN_CASE_STATUSES", "Asset", "AuditEvent", "Case", "CaseStatus", "CaseType",
+    "ASPECTS", "OPEN_CASE_STATUSES", "AppliedWrite", "Asset", "AuditEvent", "Case", "CaseStatus", "CaseType",
     "Channel", "Complaint", "ComplaintSource", "Coverage", "CoverageKind", "Customer",
     "FailedLogin", "FollowUp", "FollowUpKind", "FollowUpRecommendation", "NotCompletedReason",
     "NumberSequence", "Outcome", "Part", "PaymentStatus", "Priority", "ProductModel",
     "ProductResource", "Rating", "RatingSource", "ResourceKind", "Role", "ServiceType", "User",
-    "Visit", "VisitPart", "VisitStatus", "new_qr_token",
+    "Visit", "VisitPart", "VisitPhoto", "VisitStatus", "new_qr_token",
 ]

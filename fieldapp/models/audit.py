@@ -26,3 +26,15 @@ class AuditEvent(db.Model):
     details: Mapped[dict | None] = mapped_column(JSON)
 
     user: Mapped[User | None] = relationship()
+
+
+class AppliedWrite(db.Model):
+    """A write the server has applied, by the id its form carried: a double tap or a retry
+    with the same id is recognised and applied only once."""
+
+    __tablename__ = "applied_writes"
+
+    client_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(60))
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask import current_app
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -66,12 +67,17 @@ class PaymentStatus(LabelledEnum):
     PAID = "paid", "Paid"
 
 
+def _configured_labour_rate() -> int:
+    return current_app.config["LABOUR_RATE_CENTS"]
+
+
 class Visit(db.Model):
     __tablename__ = "visits"
     __table_args__ = (
         CheckConstraint("scheduled_end > scheduled_start", name="window_ends_after_start"),
         CheckConstraint("labour_minutes IS NULL OR labour_minutes >= 0", name="labour_not_negative"),
         CheckConstraint("transport_cost_cents >= 0", name="transport_not_negative"),
+        CheckConstraint("labour_rate_cents >= 0", name="labour_rate_not_negative"),
         CheckConstraint("follow_up_days IS NULL OR follow_up_days > 0", name="follow_up_days_positive"),
     )
 
@@ -96,6 +102,8 @@ class Visit(db.Model):
     follow_up_days: Mapped[int | None]
     next_steps: Mapped[str | None] = mapped_column(Text)
     labour_minutes: Mapped[int | None]  # None: derived from arrival to completion
+    # Per hour, fixed when the visit is planned, so a later price change leaves old reports alone.
+    labour_rate_cents: Mapped[int] = mapped_column(default=_configured_labour_rate, server_default="6500")
     transport_cost_cents: Mapped[int] = mapped_column(default=0)
     payment_status: Mapped[PaymentStatus | None] = enum_column(PaymentStatus, nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -106,6 +114,9 @@ class Visit(db.Model):
         back_populates="visit", cascade="all, delete-orphan", order_by="VisitPart.id"
     )
     rating: Mapped[Rating | None] = relationship(back_populates="visit")
+    photos: Mapped[list[VisitPhoto]] = relationship(
+        back_populates="visit", cascade="all, delete-orphan", order_by="VisitPhoto.id"
+    )
 
     @property
     def worked_minutes(self) -> int | None:
@@ -145,3 +156,24 @@ class VisitPart(db.Model):
     @property
     def line_total_cents(self) -> int:
         return self.quantity * self.unit_cost_cents
+
+
+class VisitPhoto(db.Model):
+    """A photo taken on a visit. Stored re-encoded under a server-made name, never as uploaded."""
+
+    __tablename__ = "visit_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    width: Mapped[int]
+    height: Mapped[int]
+    size_bytes: Mapped[int]
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    visit: Mapped[Visit] = relationship(back_populates="photos")
+
+    @property
+    def thumb_name(self) -> str:
+        return self.stored_name.replace(".jpg", ".thumb.jpg")

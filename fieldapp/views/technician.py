@@ -9,7 +9,7 @@ from flask_login import current_user
 from fieldapp.auth import roles
 from fieldapp.htmx import render
 from fieldapp.models import Role
-from fieldapp.services import schedule
+from fieldapp.services import costs, schedule
 
 bp = Blueprint("technician", __name__)
 
@@ -38,10 +38,12 @@ def _requested_day() -> date:
 
 def _day_context(day: date) -> dict:
     today = schedule.today()
+    visits = schedule.technician_day(current_user, day)
     return {
         "day": day,
         "today": today,
         "previous_day": day - timedelta(days=1),
         "next_day": day + timedelta(days=1),
-        "visits": schedule.technician_day(current_user, day),
+        "visits": visits,
+        "badges": {v.id: costs.coverage_badge(costs.coverage_for(v)) for v in visits},
     }

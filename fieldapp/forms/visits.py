@@ -1,0 +1,180 @@
+"""Forms of the visit page: workflow steps, one small form per captured field, parts, photos."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from fieldapp.forms import enum_choices
+from fieldapp.forms.fields import ClientIdField, MoneyField
+from fieldapp.models import (
+    FollowUpRecommendation, NotCompletedReason, Outcome, PaymentStatus, ServiceType, Visit,
+)
+
+TEXT_MAX = 4000
+
+
+def _enum_select(label, enum_cls, message, placeholder=None):
+    return SelectField(label, choices=enum_choices(enum_cls, placeholder), validators=[DataRequired(message)])
+
+
+class WriteForm(FlaskForm):
+    client_id = ClientIdField()
+
+
+class StepForm(WriteForm):
+    """Start travel / arrived: a button and the write id."""
+
+
+class CompleteForm(WriteForm):
+    labour_minutes = IntegerField(
+        "Labour minutes", validators=[Optional(), NumberRange(0, 24 * 60, "Enter minutes between 0 and 1440.")])
+
+
+class NotCompletedForm(WriteForm):
+    reason = _enum_select("Reason", NotCompletedReason, "Choose a reason.", "Choose…")
+    note = TextAreaField("Note", validators=[Optional(), Length(max=TEXT_MAX)])
+
+
+# One form per captured piece of the report: saved as entered, each its own swap target.
+class VisitFieldForm(WriteForm):
+    name: str
+    title: str
+    editable_when_finished = False
+
+    def load(self, visit: Visit) -> None:
+        raise NotImplementedError
+
+    def apply(self, visit: Visit) -> None:
+        raise NotImplementedError
+
+
+class ServiceTypeForm(VisitFieldForm):
+    name, title = "service_type", "Service type"
+    service_type = _enum_select("Service type", ServiceType, "Choose the service type.")
+
+    def load(self, visit):
+        self.service_type.data = visit.service_type.value
+
+    def apply(self, visit):
+        visit.service_type = ServiceType(self.service_type.data)
+
+
+class OutcomeForm(VisitFieldForm):
+    name, title = "outcome", "Outcome"
+    outcome = SelectField("Outcome", choices=enum_choices(Outcome, "Choose…"),
+                          validators=[DataRequired("Choose the outcome.")])
+
+    def load(self, visit):
+        self.outcome.data = visit.outcome.value if visit.outcome else ""
+
+    def apply(self, visit):
+        visit.outcome = Outcome(self.outcome.data)
+
+
+class TextFieldForm(VisitFieldForm):
+    attribute: str
+
+    def load(self, visit):
+        self.text.data = getattr(visit, self.attribute) or ""
+
+    def apply(self, visit):
+        setattr(visit, self.attribute, (self.text.data or "").strip() or None)
+
+
+class ActionsForm(TextFieldForm):
+    name, title, attribute = "actions_taken", "Actions taken", "actions_taken"
+    text = TextAreaField("Actions taken", validators=[Length(max=TEXT_MAX)],
+                         description="What you did: replaced, repaired, recalibrated, tested.")
+
+
+class AdviceForm(TextFieldForm):
+    name, title, attribute = "preventative_advice", "Preventative advice", "preventative_advice"
+    text = TextAreaField("Preventative advice", validators=[Length(max=TEXT_MAX)],
+                         description="How the customer can prevent this happening again.")
+    add_tip = StringField(validators=[Optional(), Length(max=500)])
+
+    def apply(self, visit):
+        text = (self.text.data or "").strip()
+        tip = (self.add_tip.data or "").strip()
+        if tip and tip not in text:
+            text = f"{text}\n{tip}".strip()
+        visit.preventative_advice = text or None
+
+
+class NextStepsForm(TextFieldForm):
+    name, title, attribute = "next_steps", "Next steps", "next_steps"
+    text = TextAreaField("Next steps", validators=[Length(max=TEXT_MAX)],
+                         description="Further services, maintenance schedule, updates promised.")
+
+
+class FollowUpForm(VisitFieldForm):
+    name, title = "follow_up", "Follow-up"
+    follow_up = _enum_select("Recommend a follow-up", FollowUpRecommendation, "Choose a follow-up.")
+    days = IntegerField("In how many days", validators=[Optional(), NumberRange(1, 365, "Enter 1 to 365 days.")])
+
+    def validate_days(self, field):
+        if self.follow_up.data != FollowUpRecommendation.NONE.value and field.data is None:
+            raise ValidationError("Enter in how many days.")
+
+    def load(self, visit):
+        self.follow_up.data = visit.follow_up.value
+        self.days.data = visit.follow_up_days
+
+    def apply(self, visit):
+        visit.follow_up = FollowUpRecommendation(self.follow_up.data)
+        visit.follow_up_days = None if visit.follow_up is FollowUpRecommendation.NONE else self.days.data
+
+
+class TransportForm(VisitFieldForm):
+    name, title = "transport_cost", "Transport cost"
+    amount = MoneyField("Transport cost", validators=[InputRequired("Enter the transport cost, or 0.")])
+
+    def load(self, visit):
+        self.amount.data = f"{visit.transport_cost_cents / 100:.2f}"
+
+    def apply(self, visit):
+        visit.transport_cost_cents = self.amount.cents
+
+
+class PaymentForm(VisitFieldForm):
+    name, title = "payment_status", "Payment status"
+    editable_when_finished = True  # "paid" is often settled after the visit
+    payment_status = _enum_select("Payment status", PaymentStatus, "Choose the payment status.", "Not settled yet")
+
+    def load(self, visit):
+        self.payment_status.data = visit.payment_status.value if visit.payment_status else ""
+
+    def apply(self, visit):
+        visit.payment_status = PaymentStatus(self.payment_status.data)
+
+
+FIELD_FORMS: dict[str, type[VisitFieldForm]] = {
+    form.name: form for form in (ServiceTypeForm, OutcomeForm, ActionsForm, AdviceForm, FollowUpForm,
+                                 NextStepsForm, TransportForm, PaymentForm)
+}
+
+
+class PartRowFields(WriteForm):
+    quantity = IntegerField("Quantity", validators=[
+        InputRequired("Enter a quantity."), NumberRange(1, 999, "The quantity must be between 1 and 999.")])
+    unit_cost = MoneyField("Unit cost")
+    faulty_serial = StringField("Faulty part serial", validators=[Optional(), Length(max=80)])
+    replacement_serial = StringField("Replacement serial", validators=[Optional(), Length(max=80)])
+
+
+class AddPartForm(PartRowFields):
+    part_id = IntegerField(validators=[InputRequired("Choose a part from the search.")])
+
+
+class EditPartForm(PartRowFields):
+    covered = BooleanField("Covered by warranty/contract")
+
+    def validate_unit_cost(self, field):
+        if not (field.data or "").strip():
+            raise ValidationError("Enter the unit cost.")
+
+
+class PhotoForm(WriteForm):
+    photo = FileField("Photo", validators=[FileRequired("Take or choose a photo first.")])

@@ -1,0 +1,84 @@
+"""What a visit costs and who pays: labour, parts and transport, each covered or billable
+according to the asset's warranty or contract on the visit date."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+
+from fieldapp.models import Coverage, CoverageKind, PaymentStatus, Visit
+
+
+@dataclass
+class CostLine:
+    label: str
+    detail: str
+    amount_cents: int
+    covered: bool
+
+
+@dataclass
+class CostBreakdown:
+    coverage: Coverage | None
+    lines: list[CostLine] = field(default_factory=list)
+
+    @property
+    def total_cents(self) -> int:
+        return sum(line.amount_cents for line in self.lines)
+
+    @property
+    def covered_cents(self) -> int:
+        return sum(line.amount_cents for line in self.lines if line.covered)
+
+    @property
+    def billable_cents(self) -> int:
+        return self.total_cents - self.covered_cents
+
+
+def visit_day(visit: Visit) -> date:
+    moment = visit.arrived_at or visit.scheduled_start
+    return moment.astimezone(current_app.config["TZ"]).date()
+
+
+def coverage_for(visit: Visit) -> Coverage | None:
+    asset = visit.case.asset
+    return asset.coverage_on(visit_day(visit)) if asset else None
+
+
+def coverage_badge(coverage: Coverage | None) -> tuple[str, str]:
+    """(css modifier, text) for the badge shown on Today and the visit page."""
+    if coverage is None:
+        return "billable", "Billable"
+    if coverage.kind is CoverageKind.SERVICE_CONTRACT:
+        return "covered", "Under contract"
+    return "covered", "In warranty"
+
+
+def breakdown(visit: Visit) -> CostBreakdown:
+    coverage = coverage_for(visit)
+    result = CostBreakdown(coverage)
+    minutes = visit.worked_minutes or 0
+    hours, rest = divmod(minutes, 60)
+    result.lines.append(CostLine(
+        "Labour", f"{hours}:{rest:02d} h at {visit.labour_rate_cents / 100:.2f}/h",
+        round(minutes * visit.labour_rate_cents / 60), bool(coverage and coverage.covers_labour)))
+    for row in visit.parts:
+        result.lines.append(CostLine(
+            row.part.name, f"{row.quantity} × {row.unit_cost_cents / 100:.2f} ({row.part.sku})",
+            row.line_total_cents, row.covered))
+    result.lines.append(CostLine("Transport", "", visit.transport_cost_cents,
+                                 bool(coverage and coverage.covers_transport)))
+    return result
+
+
+def settled_payment_status(visit: Visit) -> PaymentStatus | None:
+    """The payment status a visit gets when it completes."""
+    costs = breakdown(visit)
+    if costs.billable_cents > 0:
+        return PaymentStatus.TO_INVOICE
+    if costs.coverage is None:
+        return None  # nothing charged and nothing to cover
+    if costs.coverage.kind is CoverageKind.SERVICE_CONTRACT:
+        return PaymentStatus.COVERED_CONTRACT
+    return PaymentStatus.COVERED_WARRANTY

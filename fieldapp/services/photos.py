@@ -1,0 +1,92 @@
+"""Visit photos: checked to be real images, re-encoded (which drops EXIF location data and
+anything hidden in the file), stored under server-made names with a thumbnail."""
+from __future__ import annotations
+
+import io
+import os
+import secrets
+import warnings
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from fieldapp.extensions import db
+from fieldapp.models import User, Visit, VisitPhoto
+from fieldapp.services import audit
+from fieldapp.services.visits import VisitError, ensure_editable
+
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}  # MPO: some phone cameras' JPEGs
+MAX_PIXELS = 50_000_000
+MAX_EDGE = 2048
+THUMB_EDGE = 320
+
+
+def upload_folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "visits"
+
+
+def max_bytes() -> int:
+    return current_app.config["PHOTO_MAX_BYTES"]
+
+
+def save(visit: Visit, data: bytes, user: User) -> VisitPhoto:
+    ensure_editable(visit)
+    if len(data) > max_bytes():
+        raise VisitError(f"The photo is larger than {max_bytes() // (1024 * 1024)} MB.", "photo", 413)
+    image = _open_image(data)
+    image = ImageOps.exif_transpose(image).convert("RGB")
+    image.thumbnail((MAX_EDGE, MAX_EDGE))
+    name = f"{visit.id}-{secrets.token_hex(16)}.jpg"
+    folder = upload_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    full = _write_jpeg(image, folder / name, quality=85)
+    thumb = image.copy()
+    thumb.thumbnail((THUMB_EDGE, THUMB_EDGE))
+    _write_jpeg(thumb, folder / name.replace(".jpg", ".thumb.jpg"), quality=75)
+    photo = VisitPhoto(stored_name=name, width=image.width, height=image.height, size_bytes=full,
+                       uploaded_by_id=user.id)
+    visit.photos.append(photo)
+    db.session.flush()
+    audit.record("visit.photo_added", visit, {"photo": photo.id})
+    return photo
+
+
+def _open_image(data: bytes) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.format not in ACCEPTED_FORMATS:
+                raise VisitError("Only photos (JPEG, PNG, WebP) can be added.", "photo", 422)
+            if image.width * image.height > MAX_PIXELS:
+                raise VisitError("The photo has too many pixels.", "photo", 422)
+            image.load()
+            return image
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning):
+        raise VisitError("That file is not a photo we can read. Take or choose a JPEG or PNG picture.",
+                         "photo", 422) from None
+
+
+def _write_jpeg(image: Image.Image, path: Path, quality: int) -> int:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality, optimize=True)
+    # Owner read/write only, never executable.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(buffer.getvalue())
+    return buffer.tell()
+
+
+def path_of(photo: VisitPhoto, thumbnail: bool = False) -> Path:
+    return upload_folder() / (photo.thumb_name if thumbnail else photo.stored_name)
+
+
+def remove(visit: Visit, photo: VisitPhoto) -> None:
+    ensure_editable(visit)
+    visit.photos.remove(photo)
+    audit.record("visit.photo_removed", visit, {"photo": photo.id})
+    db.session.flush()
+    for thumbnail in (False, True):
+        path_of(photo, thumbnail).unlink(missing_ok=True)

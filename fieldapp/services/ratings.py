@@ -1,0 +1,52 @@
+"""The customer's rating of a visit, on the technician's phone or via the product's QR code."""
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from fieldapp.extensions import db
+from fieldapp.models import ASPECTS, Complaint, ComplaintSource, Rating, RatingSource, Visit, VisitStatus
+from fieldapp.services import audit
+
+LOW_RATING = 2
+
+
+class RatingRefused(Exception):
+    def __init__(self, message: str, status: int = 409):
+        super().__init__(message)
+        self.status = status
+
+
+def can_rate_on_site(visit: Visit) -> bool:
+    return visit.rating is None and visit.status in (VisitStatus.ON_SITE, VisitStatus.COMPLETED)
+
+
+def submit(visit: Visit, scores: dict[str, int], comments: str | None, complaint: str | None,
+           source: RatingSource, signer_name: str | None = None, signature_svg: str | None = None) -> Rating:
+    """Store the one rating of this visit; a low score or a complaint flags the case."""
+    if visit.rating is not None:
+        raise RatingRefused("This visit has already been rated. Thank you!")
+    rating = Rating(visit=visit, source=source, comments=(comments or "").strip() or None,
+                    complaint=(complaint or "").strip() or None, signer_name=signer_name,
+                    signature_svg=signature_svg, **{a: scores[a] for a in ASPECTS})
+    try:
+        with db.session.begin_nested():
+            db.session.add(rating)
+    except IntegrityError:  # the other channel rated it a moment ago: one rating per visit
+        raise RatingRefused("This visit has already been rated. Thank you!") from None
+    _flag_case(visit, rating)
+    audit.record("visit.rated", visit, {"overall": rating.overall, "source": source.value})
+    return rating
+
+
+def _flag_case(visit: Visit, rating: Rating) -> None:
+    case = visit.case
+    reasons = []
+    if rating.overall <= LOW_RATING:
+        reasons.append(f"rated {rating.overall}/5")
+    if rating.complaint:
+        reasons.append("complaint")
+        source = ComplaintSource.ON_SITE_RATING if rating.source is RatingSource.ON_SITE else ComplaintSource.QR_RATING
+        case.complaints.append(Complaint(source=source, description=rating.complaint))
+    if reasons:
+        case.needs_attention = True
+        case.attention_reason = ("Customer " + " and ".join(reasons))[:200]

@@ -1,0 +1,160 @@
+"""The visit workflow: who may see a visit, its status changes, and what completing does."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from fieldapp.extensions import db
+from fieldapp.models import (
+    Asset, Case, CaseStatus, FollowUp, FollowUpKind, FollowUpRecommendation, NotCompletedReason,
+    Outcome, Role, User, Visit, VisitPart, VisitStatus,
+)
+from fieldapp.orm import utcnow
+from fieldapp.services import audit, costs, schedule
+
+
+class VisitError(Exception):
+    """A change that cannot be made, with the field it concerns (or None) and an HTTP status."""
+
+    def __init__(self, message: str, field: str | None = None, status: int = 409):
+        super().__init__(message)
+        self.field = field
+        self.status = status
+
+
+class IncompleteReport(VisitError):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("Fill in what is missing before completing.", status=422)
+        self.errors = errors
+
+
+def visible_visit(user: User, visit_id: int) -> Visit | None:
+    """The visit if `user` may see it: technicians only their own, office staff all."""
+    visit = db.session.scalar(
+        select(Visit).where(Visit.id == visit_id).options(
+            joinedload(Visit.case).joinedload(Case.asset).joinedload(Asset.product_model),
+            joinedload(Visit.case).joinedload(Case.asset).selectinload(Asset.coverages),
+            joinedload(Visit.case).joinedload(Case.customer),
+            joinedload(Visit.technician),
+            selectinload(Visit.parts).joinedload(VisitPart.part),
+            joinedload(Visit.rating),
+        )
+    )
+    if visit is None:
+        return None
+    if user.role is Role.TECHNICIAN and visit.technician_id != user.id:
+        return None
+    return visit
+
+
+def ensure_editable(visit: Visit) -> None:
+    if visit.status.is_finished:
+        raise VisitError(f"This visit is {visit.status.label.lower()}; its report can no longer be changed.")
+
+
+TRANSITIONS = {
+    "start_travel": ({VisitStatus.SCHEDULED}, VisitStatus.TRAVELLING),
+    "arrive": ({VisitStatus.SCHEDULED, VisitStatus.TRAVELLING}, VisitStatus.ON_SITE),
+    "complete": ({VisitStatus.ON_SITE}, VisitStatus.COMPLETED),
+    "not_complete": ({VisitStatus.SCHEDULED, VisitStatus.TRAVELLING, VisitStatus.ON_SITE},
+                     VisitStatus.NOT_COMPLETED),
+}
+STEP_LABELS = {"start_travel": "start travel", "arrive": "mark arrived", "complete": "complete",
+               "not_complete": "mark could not complete"}
+
+
+def _check_transition(visit: Visit, step: str) -> None:
+    allowed_from, _ = TRANSITIONS[step]
+    if visit.status not in allowed_from:
+        raise VisitError(f"Cannot {STEP_LABELS[step]}: the visit is {visit.status.label.lower()}.")
+
+
+def start_travel(visit: Visit) -> None:
+    _check_transition(visit, "start_travel")
+    visit.status = VisitStatus.TRAVELLING
+    visit.travel_started_at = utcnow()
+    audit.record("visit.travelling", visit)
+
+
+def arrive(visit: Visit) -> None:
+    _check_transition(visit, "arrive")
+    visit.status = VisitStatus.ON_SITE
+    visit.arrived_at = utcnow()
+    audit.record("visit.arrived", visit)
+
+
+def complete(visit: Visit, labour_minutes: int | None) -> None:
+    """Finish the visit: needs an outcome and the actions taken; settles payment and the case."""
+    _check_transition(visit, "complete")
+    errors = {}
+    if visit.outcome is None:
+        errors["outcome"] = "Choose the outcome before completing."
+    if not (visit.actions_taken or "").strip():
+        errors["actions_taken"] = "Describe the actions taken before completing."
+    if errors:
+        raise IncompleteReport(errors)
+    visit.status = VisitStatus.COMPLETED
+    visit.completed_at = utcnow()
+    if labour_minutes is not None:
+        visit.labour_minutes = labour_minutes
+    visit.payment_status = costs.settled_payment_status(visit)
+    _record_follow_up(visit)
+    _update_case_after_completion(visit)
+    audit.record("visit.completed", visit, {"outcome": visit.outcome.value})
+
+
+def not_complete(visit: Visit, reason: NotCompletedReason, note: str | None) -> None:
+    _check_transition(visit, "not_complete")
+    if reason is NotCompletedReason.OTHER and not (note or "").strip():
+        raise VisitError("Say what stopped the visit.", field="note", status=422)
+    visit.status = VisitStatus.NOT_COMPLETED
+    visit.completed_at = utcnow()
+    visit.not_completed_reason = reason
+    visit.not_completed_note = (note or "").strip() or None
+    case = visit.case
+    case.status = CaseStatus.FOLLOW_UP
+    case.needs_attention = True
+    case.attention_reason = f"Visit could not be completed: {reason.label.lower()}"
+    audit.record("visit.not_completed", visit, {"reason": reason.value})
+
+
+def _record_follow_up(visit: Visit) -> None:
+    if visit.follow_up is FollowUpRecommendation.NONE or not visit.follow_up_days:
+        return
+    kind = FollowUpKind.CALL if visit.follow_up is FollowUpRecommendation.CALL else FollowUpKind.VISIT
+    visit.case.follow_ups.append(FollowUp(
+        kind=kind, due_on=schedule.today() + timedelta(days=visit.follow_up_days),
+        notes=visit.next_steps, created_by_id=visit.technician_id))
+
+
+def _update_case_after_completion(visit: Visit) -> None:
+    case = visit.case
+    others_open = any(not v.status.is_finished for v in case.visits if v.id != visit.id)
+    if others_open:
+        return
+    if visit.outcome is Outcome.RESOLVED:
+        case.status = CaseStatus.RESOLVED
+        case.resolved_at = visit.completed_at
+        case.resolution_summary = visit.actions_taken
+    else:
+        case.status = CaseStatus.FOLLOW_UP
+        if visit.outcome in (Outcome.NOT_RESOLVED, Outcome.PARTIALLY_RESOLVED):
+            case.needs_attention = True
+            case.attention_reason = f"Visit ended {visit.outcome.label.lower()}"
+
+
+def asset_history(visit: Visit, limit: int = 5) -> list[Visit]:
+    """Earlier visits on the same asset, newest first, with their parts and ratings."""
+    asset_id = visit.case.asset_id
+    if asset_id is None:
+        return []
+    return list(db.session.scalars(
+        select(Visit).join(Visit.case)
+        .where(Case.asset_id == asset_id, Visit.id != visit.id, Visit.scheduled_start < visit.scheduled_start)
+        .options(joinedload(Visit.case), joinedload(Visit.technician), joinedload(Visit.rating),
+                 selectinload(Visit.parts).joinedload(VisitPart.part))
+        .order_by(Visit.scheduled_start.desc())
+        .limit(limit)
+    ).unique())
