@@ -74,29 +74,29 @@ class OutcomeForm(VisitFieldForm):
 
 
 class TextFieldForm(VisitFieldForm):
-    attribute: str
+    """A free-text field named after the visit attribute it saves."""
 
     def load(self, visit):
-        self.text.data = getattr(visit, self.attribute) or ""
+        self[self.name].data = getattr(visit, self.name) or ""
 
     def apply(self, visit):
-        setattr(visit, self.attribute, (self.text.data or "").strip() or None)
+        setattr(visit, self.name, (self[self.name].data or "").strip() or None)
 
 
 class ActionsForm(TextFieldForm):
-    name, title, attribute = "actions_taken", "Actions taken", "actions_taken"
-    text = TextAreaField("Actions taken", validators=[Length(max=TEXT_MAX)],
+    name, title = "actions_taken", "Actions taken"
+    actions_taken = TextAreaField("Actions taken", validators=[Length(max=TEXT_MAX)],
                          description="What you did: replaced, repaired, recalibrated, tested.")
 
 
 class AdviceForm(TextFieldForm):
-    name, title, attribute = "preventative_advice", "Preventative advice", "preventative_advice"
-    text = TextAreaField("Preventative advice", validators=[Length(max=TEXT_MAX)],
+    name, title = "preventative_advice", "Preventative advice"
+    preventative_advice = TextAreaField("Preventative advice", validators=[Length(max=TEXT_MAX)],
                          description="How the customer can prevent this happening again.")
     add_tip = StringField(validators=[Optional(), Length(max=500)])
 
     def apply(self, visit):
-        text = (self.text.data or "").strip()
+        text = (self.preventative_advice.data or "").strip()
         tip = (self.add_tip.data or "").strip()
         if tip and tip not in text:
             text = f"{text}\n{tip}".strip()
@@ -104,8 +104,8 @@ class AdviceForm(TextFieldForm):
 
 
 class NextStepsForm(TextFieldForm):
-    name, title, attribute = "next_steps", "Next steps", "next_steps"
-    text = TextAreaField("Next steps", validators=[Length(max=TEXT_MAX)],
+    name, title = "next_steps", "Next steps"
+    next_steps = TextAreaField("Next steps", validators=[Length(max=TEXT_MAX)],
                          description="Further services, maintenance schedule, updates promised.")
 
 
@@ -114,9 +114,13 @@ class FollowUpForm(VisitFieldForm):
     follow_up = _enum_select("Recommend a follow-up", FollowUpRecommendation, "Choose a follow-up.")
     days = IntegerField("In how many days", validators=[Optional(), NumberRange(1, 365, "Enter 1 to 365 days.")])
 
-    def validate_days(self, field):
-        if self.follow_up.data != FollowUpRecommendation.NONE.value and field.data is None:
-            raise ValidationError("Enter in how many days.")
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Checked here: Optional() on `days` would stop a field-level check when it is empty.
+        if valid and self.follow_up.data != FollowUpRecommendation.NONE.value and self.days.data is None:
+            self.days.errors.append("Enter in how many days.")
+            return False
+        return valid
 
     def load(self, visit):
         self.follow_up.data = visit.follow_up.value

@@ -25,14 +25,16 @@ def submit(visit: Visit, scores: dict[str, int], comments: str | None, complaint
     """Store the one rating of this visit; a low score or a complaint flags the case."""
     if visit.rating is not None:
         raise RatingRefused("This visit has already been rated. Thank you!")
-    rating = Rating(visit=visit, source=source, comments=(comments or "").strip() or None,
+    rating = Rating(visit_id=visit.id, source=source, comments=(comments or "").strip() or None,
                     complaint=(complaint or "").strip() or None, signer_name=signer_name,
                     signature_svg=signature_svg, **{a: scores[a] for a in ASPECTS})
     try:
         with db.session.begin_nested():
             db.session.add(rating)
+            db.session.flush()
     except IntegrityError:  # the other channel rated it a moment ago: one rating per visit
         raise RatingRefused("This visit has already been rated. Thank you!") from None
+    db.session.expire(visit, ["rating"])
     _flag_case(visit, rating)
     audit.record("visit.rated", visit, {"overall": rating.overall, "source": source.value})
     return rating

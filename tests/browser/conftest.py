@@ -80,3 +80,5 @@ def sign_in(page, server, email, password=demo.DEMO_PASSWORD):
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    if password == demo.DEMO_PASSWORD:  # wait until signed in, so the next step starts from home
+        page.wait_for_url(lambda url: "/login" not in url)
