@@ -5,7 +5,7 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from fieldapp.forms.fields import ClientIdField
 
@@ -24,8 +24,9 @@ ASPECT_LABELS = {
 
 
 def _stars(label: str) -> RadioField:
-    return RadioField(label, choices=[SelectChoice(v, t) for v, t in STARS],
-                      validators=[InputRequired(f"Choose 1 to 5 stars for {label.lower()}.")])
+    message = f"Choose 1 to 5 stars for {label.lower()}."
+    return RadioField(label, choices=[SelectChoice(v, t) for v, t in STARS], validate_choice=False,
+                      validators=[InputRequired(message), AnyOf([v for v, _ in STARS], message=message)])
 
 
 class RatingForm(FlaskForm):

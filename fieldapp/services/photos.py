@@ -33,7 +33,7 @@ def max_bytes() -> int:
 def save(visit: Visit, data: bytes, user: User) -> VisitPhoto:
     ensure_editable(visit)
     if len(data) > max_bytes():
-        raise VisitError(f"The photo is larger than {max_bytes() // (1024 * 1024)} MB.", "photo", 413)
+        raise VisitError(f"The photo is larger than the limit of {readable_size(max_bytes())}.", "photo", 413)
     image = _open_image(data)
     image = ImageOps.exif_transpose(image).convert("RGB")
     image.thumbnail((MAX_EDGE, MAX_EDGE))
@@ -50,6 +50,12 @@ def save(visit: Visit, data: bytes, user: User) -> VisitPhoto:
     db.session.flush()
     audit.record("visit.photo_added", visit, {"photo": photo.id})
     return photo
+
+
+def readable_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".") + " MB"
+    return f"{max(1, round(size / 1024))} kB"
 
 
 def _open_image(data: bytes) -> Image.Image:

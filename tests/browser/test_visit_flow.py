@@ -16,7 +16,8 @@ def _first_visit_today(app) -> Visit:
 
 def _add_part(page, query):
     search = page.get_by_label("Add a part: search SKU or name")
-    search.fill(query)
+    search.click()
+    search.press_sequentially(query, delay=60)  # typed as a person types
     result = page.locator("#part-results .part-result button").first
     expect(result).to_be_visible()
     name = result.locator("strong").inner_text()
