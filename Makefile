@@ -8,7 +8,7 @@ FLASK  := $(BIN)/flask --app fieldapp
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test bench install clean browser
+.PHONY: run test bench install clean browser screenshots
 
 # Stamps re-run pip only when pyproject.toml changes.
 $(VENV)/.runtime: pyproject.toml
@@ -37,6 +37,9 @@ browser:
 
 test: $(VENV)/.test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+screenshots: $(VENV)/.test browser
+	$(BIN)/python tools/screenshots.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

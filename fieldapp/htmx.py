@@ -19,6 +19,12 @@ def render(page: str, fragment: str, status: int = 200, **context) -> Response:
     return make_response(render_template(template, **context), status)
 
 
+def conditional(response: Response) -> Response:
+    """Answer 304 when the client already has this exact content (cheap polling on phones)."""
+    response.add_etag()
+    return response.make_conditional(request)
+
+
 def render_with_oob(fragment: str, oob: list[str], status: int = 200, **context) -> Response:
     """A fragment plus out-of-band updates of other parts of the page (hx-swap-oob)."""
     html = render_template(fragment, **context)

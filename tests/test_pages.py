@@ -225,3 +225,21 @@ def test_visit_status_labels_render(app, client, auth, make):
     make.visit(me, start=local_today_at(app, 9), status=VisitStatus.TRAVELLING,
                travel_started_at=datetime.now(timezone.utc))
     assert "Travelling" in client.get("/today").get_data(as_text=True)
+
+
+def test_polling_an_unchanged_list_costs_a_304(app, client, auth, make):
+    me = auth.as_role(Role.TECHNICIAN)
+    make.visit(me, start=local_today_at(app, 10))
+    first = client.get("/today", headers={"HX-Request": "true"})
+    again = client.get("/today", headers={"HX-Request": "true", "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""
+    make.visit(me, make.case(description="New job from dispatch"), start=local_today_at(app, 14))
+    changed = client.get("/today", headers={"HX-Request": "true", "If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and "New job from dispatch" in changed.get_data(as_text=True)
+
+
+def test_the_page_and_its_fragment_have_different_etags(client, auth):
+    auth.as_role(Role.TECHNICIAN)
+    page = client.get("/today")
+    fragment = client.get("/today", headers={"HX-Request": "true"})
+    assert page.headers["ETag"] != fragment.headers["ETag"]

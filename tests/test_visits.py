@@ -69,7 +69,7 @@ def test_office_staff_read_any_visit_without_capture_controls(app, client, auth,
     auth.as_role(Role.DISPATCHER)
     html = client.get(f"/visits/{visit.id}").get_data(as_text=True)
     assert "Technician: Field Person" in html
-    assert "Start travel" not in html and "Add a part" not in html
+    assert "Start travel" not in html and "Add a part" not in html and "Save actions taken" not in html
 
 
 def test_the_workflow_records_each_step_with_a_time(app, client, make, tech):

@@ -1,0 +1,75 @@
+"""Screenshots of the main screens at phone size, for README: `make screenshots`.
+
+Serves the demo company from a temporary database on a free port and drives Debian's
+Chromium through Playwright, as the browser tests do.
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from fieldapp import create_app
+from fieldapp.extensions import db
+from fieldapp.models import User, VisitStatus
+from fieldapp.services import demo, schedule
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+def main() -> int:
+    tmp = Path(tempfile.mkdtemp())
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'demo.sqlite'}", "SECRET_KEY": "screens"},
+                     instance_path=str(tmp))
+    with app.app_context():
+        db.create_all()
+        demo.load_demo()
+        tech = db.session.scalar(select(User).where(User.email == "tech@demo.test"))
+        visit = schedule.technician_day(tech, schedule.today())[0]
+        visit.status, visit.arrived_at = VisitStatus.ON_SITE, datetime.now(timezone.utc)
+        db.session.commit()
+        visit_id = visit.id
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    OUT.mkdir(parents=True, exist_ok=True)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            for name, email, path, full in screens(visit_id):
+                # Pixel 7 layout at 1x pixels: the same screen, a tenth of the file size.
+                context = browser.new_context(**{**p.devices["Pixel 7"], "device_scale_factor": 1})
+                page = context.new_page()
+                page.goto(base + "/login")
+                page.get_by_label("Email").fill(email)
+                page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
+                page.get_by_role("button", name="Sign in").click()
+                page.wait_for_url(lambda url: "/login" not in url)
+                page.goto(base + path)
+                page.wait_for_load_state("networkidle")
+                page.screenshot(path=str(OUT / f"{name}.png"), full_page=full)
+                print("wrote", OUT / f"{name}.png")
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return 0
+
+
+def screens(visit_id: int):
+    yield "today", "tech@demo.test", "/today", False
+    yield "visit", "tech@demo.test", f"/visits/{visit_id}", True
+    yield "rating", "tech@demo.test", f"/visits/{visit_id}/handover/", False
+    yield "dispatch", "dispatcher@demo.test", "/dispatch/", False
+
+
+if __name__ == "__main__":
+    sys.exit(main())
