@@ -33,11 +33,12 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     mimetypes.add_type("application/manifest+json", ".webmanifest")
 
     from fieldapp.views import (
-        admin, auth as auth_views, dispatch, handover, main, technician, visit_parts, visit_photos, visits,
+        admin, assets, auth as auth_views, dispatch, handover, main, public, scan, technician, visit_parts,
+        visit_photos, visits,
     )
 
     for blueprint in (main.bp, auth_views.bp, technician.bp, visits.bp, visit_parts.bp, visit_photos.bp,
-                      handover.bp, dispatch.bp, admin.bp):
+                      handover.bp, dispatch.bp, assets.bp, public.bp, scan.bp, admin.bp):
         app.register_blueprint(blueprint)
 
     from fieldapp import cli

@@ -46,7 +46,8 @@ def defaults(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 24 * 1024 * 1024,
         "PHOTO_MAX_BYTES": 15 * 1024 * 1024,  # phone cameras make 3-8 MB; stored re-encoded, smaller
-        "LABOUR_RATE_CENTS": 6500,  # per hour, for visits created from now on
+        "LABOUR_RATE_CENTS": 6500,
+        "QR_RATING_DAYS": 14,  # how long after a visit the customer can rate it from the label  # per hour, for visits created from now on
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_MAX_FAILURES_PER_CLIENT": 20,
         "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),

@@ -1,5 +1,5 @@
 """All models, imported here so metadata, migrations and the app see every table."""
-from fieldapp.models.assets import Asset, Coverage, CoverageKind, new_qr_token
+from fieldapp.models.assets import Asset, Coverage, CoverageKind, RetiredLabel, new_qr_token
 from fieldapp.models.audit import AppliedWrite, AuditEvent
 from fieldapp.models.cases import (
     OPEN_CASE_STATUSES, Case, CaseStatus, CaseType, Channel, Complaint, ComplaintSource,
@@ -18,6 +18,6 @@ __all__ = [
     "Channel", "Complaint", "ComplaintSource", "Coverage", "CoverageKind", "Customer",
     "FailedLogin", "FollowUp", "FollowUpKind", "FollowUpRecommendation", "NotCompletedReason",
     "NumberSequence", "Outcome", "Part", "PaymentStatus", "Priority", "ProductModel",
-    "ProductResource", "Rating", "RatingSource", "ResourceKind", "Role", "ServiceType", "User",
+    "ProductResource", "Rating", "RatingSource", "ResourceKind", "RetiredLabel", "Role", "ServiceType", "User",
     "Visit", "VisitPart", "VisitPhoto", "VisitStatus", "new_qr_token",
 ]

@@ -88,3 +88,14 @@ class Coverage(db.Model):
     def covered_items(self) -> list[str]:
         flags = (("parts", self.covers_parts), ("labour", self.covers_labour), ("transport", self.covers_transport))
         return [name for name, on in flags if on]
+
+
+class RetiredLabel(db.Model):
+    """A QR token replaced by a new label: scanning it says the label was replaced."""
+
+    __tablename__ = "retired_labels"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"), index=True)
+    retired_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retired_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -19,6 +19,7 @@ from fieldapp.models import (
     ProductModel, ProductResource, Rating, RatingSource, ResourceKind, Role, ServiceType, User,
     Visit, VisitPart, VisitStatus,
 )
+from fieldapp.dates import add_months
 from fieldapp.orm import utcnow
 from fieldapp.services import schedule
 from fieldapp.services.numbering import next_case_number
@@ -194,36 +195,25 @@ def _assets(rng: random.Random, models: list[ProductModel], customers: list[Cust
         sold = today - timedelta(days=rng.randint(20, 4 * 365))
         asset = Asset(serial_number=f"{model.model_number.replace('-', '')}-{sold.year}-{i + 1:05d}",
                       product_model=model, customer=customers[(i * 3) % len(customers)], sales_date=sold)
-        warranty_end = _add_months(sold, model.warranty_months)
+        warranty_end = add_months(sold, model.warranty_months)
         asset.coverages.append(Coverage(
             kind=CoverageKind.STANDARD_WARRANTY, starts_on=sold, ends_on=warranty_end,
             covers_parts=True, covers_labour=True, covers_transport=False, terms=model.warranty_terms))
         if i % 4 == 1:
             asset.coverages.append(Coverage(
                 kind=CoverageKind.EXTENDED_WARRANTY, reference=f"EW-{i + 1:05d}",
-                starts_on=warranty_end + timedelta(days=1), ends_on=_add_months(warranty_end, 24),
+                starts_on=warranty_end + timedelta(days=1), ends_on=add_months(warranty_end, 24),
                 covers_parts=True, covers_labour=False, covers_transport=False,
                 terms="Extended warranty: parts only; labour and transport are charged."))
         if i % 5 == 2:
             start = today - timedelta(days=rng.randint(30, 300))
             asset.coverages.append(Coverage(
                 kind=CoverageKind.SERVICE_CONTRACT, reference=f"SC-{i + 1:05d}", starts_on=start,
-                ends_on=_add_months(start, 12), covers_parts=True, covers_labour=True, covers_transport=True,
+                ends_on=add_months(start, 12), covers_parts=True, covers_labour=True, covers_transport=True,
                 terms="Service contract: yearly maintenance, parts, labour and transport included."))
         assets.append(asset)
     db.session.add_all(assets)
     return assets
-
-
-def _add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def _new_case(rng: random.Random, asset: Asset, dispatcher: User, status: CaseStatus,

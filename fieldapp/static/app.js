@@ -17,4 +17,8 @@
   document.addEventListener("htmx:timeout", function () {
     say("The server took too long to answer. Try again.");
   });
+  // Print buttons (the label sheet): no inline handlers under the CSP.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
 })();

@@ -1,0 +1,200 @@
+"""The asset registry for the office: search, register, edit, coverage, QR codes and labels."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from fieldapp.auth import OFFICE, STAFF, roles
+from fieldapp.extensions import db
+from fieldapp.forms.assets import AssetForm, CoverageForm, NewCaseForm
+from fieldapp.models import Asset, CaseType, Channel, Coverage, Customer, Priority, ProductModel, Role
+from fieldapp.services import assets, cases, qr, schedule
+from fieldapp.views.public import staff_page
+
+bp = Blueprint("assets", __name__, url_prefix="/assets")
+
+LABELS_PER_SHEET = 24
+MAX_LABELS = LABELS_PER_SHEET * 10
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        abort(400, "The page must be a positive number.")
+    return int(raw)
+
+
+@bp.get("/")
+@roles(*OFFICE)
+def index():
+    query = request.args.get("q", "")
+    if len(query) > 80:
+        abort(400, "Search for at most 80 characters.")
+    page = _page_number()
+    found, total = assets.search(query, page)
+    pages = max(1, -(-total // assets.PAGE_SIZE))
+    return render_template("assets/index.html", assets=found, total=total, query=query, page=page, pages=pages,
+                           today=schedule.today())
+
+
+def _asset_form(**kwargs) -> AssetForm:
+    form = AssetForm(**kwargs)
+    form.set_choices(db.session.scalars(select(ProductModel).order_by(ProductModel.name)),
+                     db.session.scalars(select(Customer).order_by(Customer.name)))
+    return form
+
+
+def _chosen(form: AssetForm) -> tuple[ProductModel, Customer]:
+    return db.session.get(ProductModel, form.product_model_id.data), db.session.get(Customer, form.customer_id.data)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles(*OFFICE)
+def new():
+    form = _asset_form()
+    if not form.validate_on_submit():
+        return render_template("assets/form.html", form=form, asset=None), 422 if form.is_submitted() else 200
+    model, customer = _chosen(form)
+    try:
+        asset = assets.register(model, customer, form.serial_number.data, form.sales_date.data,
+                                form.install_address.data, form.warranty_ends_on.data, form.notes.data, current_user)
+    except assets.AssetError as error:
+        db.session.rollback()
+        getattr(form, error.field).errors.append(str(error))
+        return render_template("assets/form.html", form=form, asset=None), 422
+    db.session.commit()
+    flash(f"{asset.serial_number} registered. Print its label from this page.", "success")
+    return redirect(url_for("public.asset", token=asset.qr_token), code=303)
+
+
+def _asset(asset_id: int) -> Asset:
+    return db.session.get(Asset, asset_id) or abort(404)
+
+
+@bp.route("/<int:asset_id>/edit", methods=["GET", "POST"])
+@roles(*OFFICE)
+def edit(asset_id: int):
+    asset = _asset(asset_id)
+    form = _asset_form(obj=asset)
+    del form.warranty_ends_on  # warranties are edited as coverage rows below
+    if not form.validate_on_submit():
+        return _edit_page(asset, form, 422 if form.is_submitted() else 200)
+    model, customer = _chosen(form)
+    try:
+        assets.update(asset, model, customer, form.serial_number.data, form.sales_date.data,
+                      form.install_address.data, form.notes.data, current_user)
+    except assets.AssetError as error:
+        db.session.rollback()
+        asset = _asset(asset_id)
+        getattr(form, error.field).errors.append(str(error))
+        return _edit_page(asset, form, 422)
+    db.session.commit()
+    flash("Product details saved. Its QR label stays the same.", "success")
+    return redirect(url_for("assets.edit", asset_id=asset_id), code=303)
+
+
+def _edit_page(asset: Asset, form: AssetForm, status: int = 200, coverage_forms: dict | None = None):
+    forms = {c.id: CoverageForm(formdata=None, obj=c, kind=c.kind.value) for c in asset.coverages}
+    forms.update(coverage_forms or {})
+    new_form = forms.pop("new", None) or CoverageForm(formdata=None)
+    return render_template("assets/form.html", form=form, asset=asset, coverage_forms=forms,
+                           new_coverage=new_form), status
+
+
+@bp.post("/<int:asset_id>/coverages", defaults={"coverage_id": None})
+@bp.post("/<int:asset_id>/coverages/<int:coverage_id>")
+@roles(*OFFICE)
+def save_coverage(asset_id: int, coverage_id: int | None):
+    asset = _asset(asset_id)
+    coverage = None
+    if coverage_id is not None:
+        coverage = next((c for c in asset.coverages if c.id == coverage_id), None) or abort(404)
+    form = CoverageForm()
+    key = coverage_id or "new"
+    if not form.validate_on_submit():
+        return _edit_page(asset, _asset_form(formdata=None, obj=asset), 422, {key: form})
+    try:
+        assets.save_coverage(asset, coverage, form.values(), current_user)
+    except assets.AssetError as error:
+        db.session.rollback()
+        asset = _asset(asset_id)
+        getattr(form, error.field).errors.append(str(error))
+        return _edit_page(asset, _asset_form(formdata=None, obj=asset), 422, {key: form})
+    db.session.commit()
+    flash("Warranty / contract saved.", "success")
+    return redirect(url_for("assets.edit", asset_id=asset_id, _anchor="coverage"), code=303)
+
+
+@bp.post("/<int:asset_id>/coverages/<int:coverage_id>/remove")
+@roles(*OFFICE)
+def remove_coverage(asset_id: int, coverage_id: int):
+    asset = _asset(asset_id)
+    coverage = next((c for c in asset.coverages if c.id == coverage_id), None)
+    if coverage is not None:
+        assets.remove_coverage(asset, coverage, current_user)
+        db.session.commit()
+        flash("Warranty / contract removed.", "success")
+    return redirect(url_for("assets.edit", asset_id=asset_id, _anchor="coverage"), code=303)
+
+
+@bp.post("/<int:asset_id>/label")
+@roles(Role.ADMIN)
+def replace_label(asset_id: int):
+    asset = _asset(asset_id)
+    assets.replace_label(asset, current_user)
+    db.session.commit()
+    flash("A new label was issued. The old label now says it has been replaced: print and stick the new one.",
+          "success")
+    return redirect(url_for("public.asset", token=asset.qr_token), code=303)
+
+
+@bp.post("/<int:asset_id>/cases")
+@roles(*OFFICE)
+def open_case(asset_id: int):
+    asset = _asset(asset_id)
+    form = NewCaseForm()
+    if not form.validate_on_submit():
+        return staff_page(asset, case_form=form, status=422)
+    case = cases.open_for_asset(asset, Channel(form.channel.data), CaseType(form.case_type.data),
+                                Priority(form.priority.data), form.description.data, current_user)
+    db.session.commit()
+    flash(f"Case {case.number} opened for {asset.serial_number}.", "success")
+    return redirect(url_for("public.asset", token=asset.qr_token), code=303)
+
+
+@bp.get("/<int:asset_id>/qr.svg")
+@roles(*STAFF)
+def qr_svg(asset_id: int):
+    asset = _asset(asset_id)
+    return Response(qr.svg(qr.label_url(asset), f"QR code for {asset.serial_number}"), mimetype="image/svg+xml",
+                    headers={"Content-Security-Policy": "default-src 'none'; sandbox"})
+
+
+@bp.get("/<int:asset_id>/qr.png")
+@roles(*STAFF)
+def qr_png(asset_id: int):
+    asset = _asset(asset_id)
+    return Response(qr.png(qr.label_url(asset)), mimetype="image/png", headers={
+        "Content-Disposition": f'inline; filename="label-{asset.serial_number}.png"'})
+
+
+@bp.get("/labels")
+@roles(*OFFICE)
+def labels():
+    raw = request.args.getlist("ids")
+    if not raw:
+        abort(400, "Choose at least one product to print labels for.")
+    if len(raw) > MAX_LABELS or not all(value.isdigit() for value in raw):
+        abort(400, f"Choose between 1 and {MAX_LABELS} products.")
+    ids = list(dict.fromkeys(int(value) for value in raw))
+    found = db.session.scalars(select(Asset).where(Asset.id.in_(ids)).options(joinedload(Asset.product_model))).all()
+    by_id = {asset.id: asset for asset in found}
+    if len(by_id) != len(ids):
+        abort(404, "Some of the chosen products no longer exist.")
+    chosen = [by_id[i] for i in ids]
+    items = [{"asset": a, "svg": qr.svg(qr.label_url(a), f"QR code for {a.serial_number}"),
+              "url": qr.short_url(a)} for a in chosen]
+    sheets = [items[i:i + LABELS_PER_SHEET] for i in range(0, len(items), LABELS_PER_SHEET)]
+    return render_template("assets/labels.html", sheets=sheets, count=len(items))

@@ -1,0 +1,159 @@
+"""/a/<token>: what a product's QR label opens. Staff (signed in) get the product's whole case
+history; anyone else gets a public page that shows nothing private: the model, warranty status,
+care tips and manuals, a rating form for the last service and a request-for-help form."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for,
+)
+from flask_login import current_user
+
+from fieldapp.auth import public
+from fieldapp.extensions import db, limiter
+from fieldapp.forms.assets import NewCaseForm
+from fieldapp.forms.public import ServiceRequestForm
+from fieldapp.forms.ratings import ASPECT_LABELS, RatingForm
+from fieldapp.models import Asset, RatingSource, Role, Visit
+from fieldapp.orm import utcnow
+from fieldapp.services import assets, cases, qr, ratings, schedule
+
+bp = Blueprint("public", __name__, url_prefix="/a")
+
+PAGE_LIMIT = "60 per minute"
+FORM_LIMIT = "5 per minute; 30 per hour"
+TOKEN_FORM_LIMIT = "20 per hour"
+
+
+def _token_key() -> str:
+    return "token:" + (request.view_args or {}).get("token", "")
+
+
+@bp.after_request
+def no_referrer(response):
+    # The token must not leak to other sites through the Referer header.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _asset_or_404(token: str) -> Asset:
+    asset = assets.by_token(token) if len(token) <= 64 else None
+    if asset is not None:
+        return asset
+    if len(token) <= 64 and assets.is_retired(token):
+        abort(404, "This label has been replaced by a new one. Please use the new label on the product, "
+                   "or contact us if it is missing.")
+    abort(404, "This label is not recognised. Check that the whole code was scanned, or contact us.")
+
+
+def _is_staff() -> bool:
+    return current_user.is_authenticated
+
+
+@bp.get("/<token>")
+@public
+@limiter.limit(PAGE_LIMIT)
+def asset(token: str):
+    asset = _asset_or_404(token)
+    if _is_staff():
+        return staff_page(asset)
+    return _public_page(asset, ServiceRequestForm(formdata=None))
+
+
+def staff_page(asset: Asset, case_form: NewCaseForm | None = None, status: int = 200):
+    page = request.args.get("page", "1")
+    if not page.isdigit() or int(page) < 1:
+        abort(400, "The page must be a positive number.")
+    page = int(page)
+    history, total = assets.case_history(asset, page)
+    today = schedule.today()
+    return render_template(
+        "public/asset_staff.html", asset=asset, history=history, page=page,
+        pages=max(1, -(-total // assets.HISTORY_PAGE)), total=total, coverage=asset.coverage_on(today),
+        coverages=asset.coverages, today=today, label_url=qr.label_url(asset),
+        qr_svg=qr.svg(qr.label_url(asset), f"QR code for {asset.serial_number}"),
+        case_form=case_form or NewCaseForm(formdata=None),
+        office=current_user.role in (Role.DISPATCHER, Role.ADMIN), admin=current_user.role is Role.ADMIN,
+    ), status
+
+
+def rateable_visit(asset: Asset) -> Visit | None:
+    """The last completed visit, if recent enough and not yet rated."""
+    visit = assets.last_completed_visit(asset)
+    if visit is None or visit.rating is not None or visit.completed_at is None:
+        return None
+    window = timedelta(days=current_app.config["QR_RATING_DAYS"])
+    return visit if utcnow() - visit.completed_at <= window else None
+
+
+def _public_page(asset: Asset, form: ServiceRequestForm, status: int = 200):
+    today = schedule.today()
+    return render_template(
+        "public/asset_public.html", asset=asset, model=asset.product_model, coverage=asset.coverage_on(today),
+        later=[c for c in asset.coverages if c.starts_on > today], form=form,
+        rateable=rateable_visit(asset) is not None, maintenance_due=assets.next_maintenance(asset), today=today,
+    ), status
+
+
+@bp.post("/<token>/request")
+@public
+@limiter.limit(FORM_LIMIT)
+@limiter.limit(TOKEN_FORM_LIMIT, key_func=_token_key)
+def request_service(token: str):
+    asset = _asset_or_404(token)
+    form = ServiceRequestForm()
+    if not form.validate_on_submit():
+        return _public_page(asset, form, 422)
+    if form.is_spam:  # look the same as success to the bot, store nothing
+        session["requested"] = "received"
+        return redirect(url_for("public.requested", token=token), code=303)
+    case = cases.request_from_qr(asset, form.name.data, form.phone.data, form.email.data, form.description.data,
+                                 form.preferred_time.data)
+    db.session.commit()
+    session["requested"] = case.number
+    return redirect(url_for("public.requested", token=token), code=303)
+
+
+@bp.get("/<token>/requested")
+@public
+@limiter.limit(PAGE_LIMIT)
+def requested(token: str):
+    asset = _asset_or_404(token)
+    reference = session.get("requested")
+    if not reference:
+        return redirect(url_for("public.asset", token=token), code=303)
+    return render_template("public/requested.html", asset=asset, reference=reference)
+
+
+@bp.route("/<token>/rate", methods=["GET", "POST"])
+@public
+@limiter.limit(PAGE_LIMIT, methods=["GET"])
+@limiter.limit(FORM_LIMIT, methods=["POST"])
+@limiter.limit(TOKEN_FORM_LIMIT, key_func=_token_key, methods=["POST"])
+def rate(token: str):
+    asset = _asset_or_404(token)
+    last = assets.last_completed_visit(asset)
+    visit = rateable_visit(asset)
+    if visit is None:
+        status = 409 if request.method == "POST" else 200
+        if last is not None and last.rating is not None:
+            return _thanks(asset, already_rated=True, status=status)
+        return render_template("public/rate.html", asset=asset, form=None, aspects=ASPECT_LABELS), status
+    form = RatingForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("public/rate.html", asset=asset, visit=visit, form=form, aspects=ASPECT_LABELS), status
+    try:
+        ratings.submit(visit, form.scores(), form.comments.data, form.complaint.data, RatingSource.QR)
+    except ratings.RatingRefused:
+        db.session.rollback()
+        return _thanks(asset, already_rated=True, status=409)
+    db.session.commit()
+    return _thanks(asset, already_rated=False)
+
+
+def _thanks(asset: Asset, already_rated: bool, status: int = 200):
+    return render_template("public/thanks.html", asset=asset, model=asset.product_model,
+                           already_rated=already_rated, maintenance_due=assets.next_maintenance(asset),
+                           today=schedule.today()), status

@@ -1,0 +1,29 @@
+"""Scan a product's QR label with the phone's camera, or type its serial number."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from fieldapp.auth import STAFF, roles
+from fieldapp.services import assets
+
+bp = Blueprint("scan", __name__, url_prefix="/scan")
+
+
+@bp.get("/")
+@roles(*STAFF)
+def index():
+    return render_template("scan/index.html", serial=None, error=None)
+
+
+@bp.get("/serial")
+@roles(*STAFF)
+def lookup():
+    serial = request.args.get("serial", "").strip()
+    if not serial or len(serial) > 80:
+        return render_template("scan/index.html", serial=serial[:80],
+                               error="Type the serial number printed on the product."), 422
+    asset = assets.by_serial(serial)
+    if asset is None:
+        return render_template("scan/index.html", serial=serial,
+                               error=f"No product with serial number {serial}. Check the number and try again."), 404
+    return redirect(url_for("public.asset", token=asset.qr_token), code=303)
