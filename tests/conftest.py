@@ -6,7 +6,10 @@ import io
 import itertools
 import os
 import re
+import shutil
+import tempfile
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event, text
@@ -63,9 +66,14 @@ def schema_dirty() -> None:
     _pg_schema_ready = False
 
 
+# SQLite files in RAM when the machine has it: the suite waits on fsync otherwise.
+RAM_DIR = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+
+
 def make_app(tmp_path, **overrides):
     tmp_path.mkdir(parents=True, exist_ok=True)
-    url = PG_URL or f"sqlite:///{tmp_path / 'test.sqlite'}"
+    db_dir = Path(tempfile.mkdtemp(prefix="fieldapp-test-", dir=RAM_DIR)) if RAM_DIR else tmp_path
+    url = PG_URL or f"sqlite:///{db_dir / 'test.sqlite'}"
     app = create_app(app_config(url, **overrides), instance_path=str(tmp_path / "instance"))
     with app.app_context():
         reset_database()
@@ -87,6 +95,9 @@ def new_app(tmp_path):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+            database = db.engine.url.database
+        if database and RAM_DIR and database.startswith(RAM_DIR):
+            shutil.rmtree(Path(database).parent, ignore_errors=True)
 
 
 @pytest.fixture
@@ -155,6 +166,12 @@ class Factory:
             asset.coverages.append(Coverage(kind=CoverageKind.STANDARD_WARRANTY, starts_on=asset.sales_date,
                                             ends_on=asset.sales_date + timedelta(days=730)))
         return self._save(asset)
+
+    def coverage(self, asset: Asset, **kw) -> Coverage:
+        kw.setdefault("kind", CoverageKind.SERVICE_CONTRACT)
+        kw.setdefault("starts_on", date.today() - timedelta(days=10))
+        kw.setdefault("ends_on", date.today() + timedelta(days=355))
+        return self._save(Coverage(asset_id=asset.id, **kw))
 
     def case(self, asset: Asset | None = None, **kw) -> Case:
         n = next(self.seq)

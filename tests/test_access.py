@@ -39,6 +39,27 @@ EXPECT = {
     ("visit_photos.remove", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
     ("handover.rating_form", "GET"): {ANON: LOGIN, TECH: 200, DISP: 403, ADMIN: 403},
     ("handover.submit", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
+    # The asset registry is the office's; QR images and scanning are for all staff.
+    ("assets.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("assets.new", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("assets.new", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("assets.edit", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("assets.edit", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("assets.save_coverage", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("assets.remove_coverage", "POST"): {ANON: LOGIN, TECH: 403, DISP: 303, ADMIN: 303},
+    ("assets.replace_label", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
+    ("assets.open_case", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("assets.qr_svg", "GET"): {ANON: LOGIN, TECH: 200, DISP: 200, ADMIN: 200},
+    ("assets.qr_png", "GET"): {ANON: LOGIN, TECH: 200, DISP: 200, ADMIN: 200},
+    ("assets.labels", "GET"): {ANON: LOGIN, TECH: 403, DISP: 400, ADMIN: 400},  # 400: no products chosen
+    ("scan.index", "GET"): {ANON: LOGIN, TECH: 200, DISP: 200, ADMIN: 200},
+    ("scan.lookup", "GET"): {ANON: LOGIN, TECH: 422, DISP: 422, ADMIN: 422},  # 422: no serial typed
+    # What a product's label opens: public, for staff and customers alike.
+    ("public.asset", "GET"): {ANON: 200, TECH: 200, DISP: 200, ADMIN: 200},
+    ("public.request_service", "POST"): {ANON: 422, TECH: 422, DISP: 422, ADMIN: 422},
+    ("public.requested", "GET"): {ANON: 303, TECH: 303, DISP: 303, ADMIN: 303},  # nothing requested yet
+    ("public.rate", "GET"): {ANON: 200, TECH: 200, DISP: 200, ADMIN: 200},
+    ("public.rate", "POST"): {ANON: 409, TECH: 409, DISP: 409, ADMIN: 409},  # no recent visit to rate
 }
 PUBLIC_BUILTINS = {"static"}
 
@@ -64,11 +85,44 @@ def test_every_route_has_an_expectation():
     assert stale == [], f"expectations for routes that no longer exist: {stale}"
 
 
-def route_sample(make, technician) -> dict:
-    """Values for every URL argument: a visit of `technician` with a part row and a photo."""
-    visit = make.visit(technician)
-    return {"user_id": technician.id, "visit_id": visit.id, "name": "actions_taken",
-            "row_id": make.visit_part(visit).id, "photo_id": make.photo(visit).id}
+class RouteSample:
+    """Values for URL arguments, made on first use: a visit of `technician` on an asset with a
+    warranty, with a part row, a photo and a contract. A route only pays for what it needs."""
+
+    def __init__(self, make, technician):
+        self.make, self.technician, self.values = make, technician, {"user_id": technician.id,
+                                                                     "name": "actions_taken"}
+
+    def _asset(self):
+        if "asset" not in self.values:
+            self.values["asset"] = self.make.asset()
+        return self.values["asset"]
+
+    def _visit(self):
+        if "visit" not in self.values:
+            self.values["visit"] = self.make.visit(self.technician, self.make.case(asset=self._asset()))
+        return self.values["visit"]
+
+    MAKERS = {
+        "visit_id": lambda self: self._visit().id,
+        "row_id": lambda self: self.make.visit_part(self._visit()).id,
+        "photo_id": lambda self: self.make.photo(self._visit()).id,
+        "asset_id": lambda self: self._asset().id,
+        "token": lambda self: self._asset().qr_token,
+        "coverage_id": lambda self: self.make.coverage(self._asset()).id,
+    }
+
+    def __contains__(self, key):
+        return key in self.values or key in self.MAKERS
+
+    def __getitem__(self, key):
+        if key not in self.values:
+            self.values[key] = self.MAKERS[key](self)
+        return self.values[key]
+
+
+def route_sample(make, technician) -> RouteSample:
+    return RouteSample(make, technician)
 
 
 def route_url(app, endpoint, sample):
@@ -89,7 +143,7 @@ def test_role_route_matrix(app, client, auth, make, endpoint, method, role):
     response = client.open(route_url(app, endpoint, sample), method=method)
 
     assert response.status_code == EXPECT[(endpoint, method)][role]
-    if response.status_code == LOGIN and role == ANON and endpoint not in ("main.home",):
+    if response.status_code == LOGIN and role == ANON and endpoint not in ("main.home", "public.requested"):
         assert response.headers["Location"].startswith("/login")
     response.close()
 
