@@ -14,7 +14,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     config.load(app, test_config)
 
-    from fieldapp import auth, database, errors, htmx, security, templating
+    from fieldapp import auth, database, errors, htmx, params, security, templating
     from fieldapp.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     with app.app_context():
         database.configure_engine(db.engine)
 
+    params.init_app(app)  # the bounded <int:...> converter, before any route is added
     auth.init_app(app)
     security.init_app(app)
     htmx.init_app(app)

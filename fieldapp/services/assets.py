@@ -71,10 +71,10 @@ def register(model: ProductModel, customer: Customer, serial: str, sales_date: d
     """A newly sold unit with its standard warranty (by default the model's warranty length)."""
     asset = Asset(product_model=model, customer=customer, serial_number=_check_serial(serial), sales_date=sales_date,
                   install_address=(install_address or "").strip() or None, notes=(notes or "").strip() or None)
-    ends = warranty_ends_on or add_months(sales_date, model.warranty_months) - timedelta(days=1)
-    if ends < sales_date:
+    if warranty_ends_on is not None and warranty_ends_on < sales_date:
         raise AssetError("warranty_ends_on", "The warranty cannot end before the sales date.")
     if model.warranty_months or warranty_ends_on:
+        ends = warranty_ends_on or add_months(sales_date, model.warranty_months) - timedelta(days=1)
         asset.coverages.append(Coverage(kind=CoverageKind.STANDARD_WARRANTY, starts_on=sales_date, ends_on=ends,
                                         covers_parts=True, covers_labour=True, covers_transport=False,
                                         terms=model.warranty_terms))

@@ -1,7 +1,7 @@
 """Administration: staff accounts and the audit trail."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -10,6 +10,7 @@ from fieldapp.auth import roles
 from fieldapp.extensions import db
 from fieldapp.forms.admin import UserActiveForm, UserCreateForm
 from fieldapp.models import AuditEvent, Role, User
+from fieldapp.params import page_arg
 from fieldapp.services import accounts
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -58,10 +59,7 @@ def set_active(user_id: int):
 @bp.get("/audit")
 @roles(Role.ADMIN)
 def audit_log():
-    page = request.args.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
-        abort(400, "The page must be a positive number.")
-    page = int(page)
+    page = page_arg()
     total = db.session.scalar(select(func.count(AuditEvent.id)))
     events = db.session.scalars(
         select(AuditEvent).options(joinedload(AuditEvent.user))

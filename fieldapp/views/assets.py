@@ -10,6 +10,7 @@ from fieldapp.auth import OFFICE, STAFF, roles
 from fieldapp.extensions import db
 from fieldapp.forms.assets import AssetForm, CoverageForm, NewCaseForm
 from fieldapp.models import Asset, CaseType, Channel, Coverage, Customer, Priority, ProductModel, Role
+from fieldapp.params import page_arg, parse_id
 from fieldapp.services import assets, cases, qr, schedule
 from fieldapp.views.public import staff_page
 
@@ -19,20 +20,13 @@ LABELS_PER_SHEET = 24
 MAX_LABELS = LABELS_PER_SHEET * 10
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        abort(400, "The page must be a positive number.")
-    return int(raw)
-
-
 @bp.get("/")
 @roles(*OFFICE)
 def index():
     query = request.args.get("q", "")
     if len(query) > 80:
         abort(400, "Search for at most 80 characters.")
-    page = _page_number()
+    page = page_arg()
     found, total = assets.search(query, page)
     pages = max(1, -(-total // assets.PAGE_SIZE))
     return render_template("assets/index.html", assets=found, total=total, query=query, page=page, pages=pages,
@@ -77,8 +71,7 @@ def _asset(asset_id: int) -> Asset:
 @roles(*OFFICE)
 def edit(asset_id: int):
     asset = _asset(asset_id)
-    form = _asset_form(obj=asset)
-    del form.warranty_ends_on  # warranties are edited as coverage rows below
+    form = _details_form(asset)
     if not form.validate_on_submit():
         return _edit_page(asset, form, 422 if form.is_submitted() else 200)
     model, customer = _chosen(form)
@@ -93,6 +86,13 @@ def edit(asset_id: int):
     db.session.commit()
     flash("Product details saved. Its QR label stays the same.", "success")
     return redirect(url_for("assets.edit", asset_id=asset_id), code=303)
+
+
+def _details_form(asset: Asset, **kwargs) -> AssetForm:
+    """The edit page's form: the warranty is edited as coverage rows, not here."""
+    form = _asset_form(obj=asset, **kwargs)
+    del form.warranty_ends_on
+    return form
 
 
 def _edit_page(asset: Asset, form: AssetForm, status: int = 200, coverage_forms: dict | None = None):
@@ -114,14 +114,14 @@ def save_coverage(asset_id: int, coverage_id: int | None):
     form = CoverageForm()
     key = coverage_id or "new"
     if not form.validate_on_submit():
-        return _edit_page(asset, _asset_form(formdata=None, obj=asset), 422, {key: form})
+        return _edit_page(asset, _details_form(asset, formdata=None), 422, {key: form})
     try:
         assets.save_coverage(asset, coverage, form.values(), current_user)
     except assets.AssetError as error:
         db.session.rollback()
         asset = _asset(asset_id)
         getattr(form, error.field).errors.append(str(error))
-        return _edit_page(asset, _asset_form(formdata=None, obj=asset), 422, {key: form})
+        return _edit_page(asset, _details_form(asset, formdata=None), 422, {key: form})
     db.session.commit()
     flash("Warranty / contract saved.", "success")
     return redirect(url_for("assets.edit", asset_id=asset_id, _anchor="coverage"), code=303)
@@ -186,9 +186,12 @@ def labels():
     raw = request.args.getlist("ids")
     if not raw:
         abort(400, "Choose at least one product to print labels for.")
-    if len(raw) > MAX_LABELS or not all(value.isdigit() for value in raw):
-        abort(400, f"Choose between 1 and {MAX_LABELS} products.")
-    ids = list(dict.fromkeys(int(value) for value in raw))
+    if len(raw) > MAX_LABELS:
+        abort(400, f"Print at most {MAX_LABELS} labels at a time.")
+    ids = [parse_id(value) for value in raw]
+    if None in ids:
+        abort(400, "The chosen products are not valid; go back to the product list and choose again.")
+    ids = list(dict.fromkeys(ids))
     found = db.session.scalars(select(Asset).where(Asset.id.in_(ids)).options(joinedload(Asset.product_model))).all()
     by_id = {asset.id: asset for asset in found}
     if len(by_id) != len(ids):

@@ -17,6 +17,7 @@ from fieldapp.forms.public import ServiceRequestForm
 from fieldapp.forms.ratings import ASPECT_LABELS, RatingForm
 from fieldapp.models import Asset, RatingSource, Role, Visit
 from fieldapp.orm import utcnow
+from fieldapp.params import page_arg
 from fieldapp.services import assets, cases, qr, ratings, schedule
 
 bp = Blueprint("public", __name__, url_prefix="/a")
@@ -62,10 +63,7 @@ def asset(token: str):
 
 
 def staff_page(asset: Asset, case_form: NewCaseForm | None = None, status: int = 200):
-    page = request.args.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
-        abort(400, "The page must be a positive number.")
-    page = int(page)
+    page = page_arg()
     history, total = assets.case_history(asset, page)
     today = schedule.today()
     return render_template(
