@@ -55,9 +55,13 @@ def reset_database() -> None:
         db.create_all()
         _pg_schema_ready = True
         return
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    # DELETE is much cheaper than TRUNCATE on tables this small (TRUNCATE makes new files).
     with db.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+        for (sequence,) in conn.execute(text(
+                "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'public'")):
+            conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
 
 
 def schema_dirty() -> None:
