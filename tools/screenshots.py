@@ -37,6 +37,7 @@ def main() -> int:
         visit.status, visit.arrived_at = VisitStatus.ON_SITE, datetime.now(timezone.utc)
         db.session.commit()
         visit_id = visit.id
+        token = visit.case.asset.qr_token
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
@@ -44,15 +45,18 @@ def main() -> int:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            for name, email, path, full in screens(visit_id):
-                # Pixel 7 layout at 1x pixels: the same screen, a tenth of the file size.
-                context = browser.new_context(**{**p.devices["Pixel 7"], "device_scale_factor": 1})
+            for name, email, path, full in screens(visit_id, token):
+                # Pixel 7 layout at 1x pixels: the same screen, a tenth of the file size. The
+                # label sheet is an office (A4) page: a desktop window.
+                device = {"viewport": {"width": 900, "height": 1300}} if name == "labels" else p.devices["Pixel 7"]
+                context = browser.new_context(**{**device, "device_scale_factor": 1})
                 page = context.new_page()
-                page.goto(base + "/login")
-                page.get_by_label("Email").fill(email)
-                page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
-                page.get_by_role("button", name="Sign in").click()
-                page.wait_for_url(lambda url: "/login" not in url)
+                if email:
+                    page.goto(base + "/login")
+                    page.get_by_label("Email").fill(email)
+                    page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
+                    page.get_by_role("button", name="Sign in").click()
+                    page.wait_for_url(lambda url: "/login" not in url)
                 page.goto(base + path)
                 page.wait_for_load_state("networkidle")
                 page.screenshot(path=str(OUT / f"{name}.png"), full_page=full)
@@ -64,11 +68,14 @@ def main() -> int:
     return 0
 
 
-def screens(visit_id: int):
+def screens(visit_id: int, token: str):
     yield "today", "tech@demo.test", "/today", False
     yield "visit", "tech@demo.test", f"/visits/{visit_id}", True
     yield "rating", "tech@demo.test", f"/visits/{visit_id}/handover/", False
     yield "dispatch", "dispatcher@demo.test", "/dispatch/", False
+    yield "customer", None, f"/a/{token}", True
+    yield "asset-history", "dispatcher@demo.test", f"/a/{token}", False
+    yield "labels", "dispatcher@demo.test", "/assets/labels?" + "&".join(f"ids={i}" for i in range(1, 25)), False
 
 
 if __name__ == "__main__":
