@@ -50,27 +50,27 @@ class VisitFieldForm(WriteForm):
         raise NotImplementedError
 
 
-class ServiceTypeForm(VisitFieldForm):
-    name, title = "service_type", "Service type"
+class EnumFieldForm(VisitFieldForm):
+    """A choice from an enum, stored in the visit attribute of the form's name."""
+
+    enum_cls: type
+
+    def load(self, visit):
+        value = getattr(visit, self.name)
+        self[self.name].data = value.value if value else ""
+
+    def apply(self, visit):
+        setattr(visit, self.name, self.enum_cls(self[self.name].data))
+
+
+class ServiceTypeForm(EnumFieldForm):
+    name, title, enum_cls = "service_type", "Service type", ServiceType
     service_type = _enum_select("Service type", ServiceType, "Choose the service type.")
 
-    def load(self, visit):
-        self.service_type.data = visit.service_type.value
 
-    def apply(self, visit):
-        visit.service_type = ServiceType(self.service_type.data)
-
-
-class OutcomeForm(VisitFieldForm):
-    name, title = "outcome", "Outcome"
-    outcome = SelectField("Outcome", choices=enum_choices(Outcome, "Choose…"),
-                          validators=[DataRequired("Choose the outcome.")])
-
-    def load(self, visit):
-        self.outcome.data = visit.outcome.value if visit.outcome else ""
-
-    def apply(self, visit):
-        visit.outcome = Outcome(self.outcome.data)
+class OutcomeForm(EnumFieldForm):
+    name, title, enum_cls = "outcome", "Outcome", Outcome
+    outcome = _enum_select("Outcome", Outcome, "Choose the outcome.", "Choose…")
 
 
 class TextFieldForm(VisitFieldForm):
@@ -142,16 +142,10 @@ class TransportForm(VisitFieldForm):
         visit.transport_cost_cents = self.amount.cents
 
 
-class PaymentForm(VisitFieldForm):
-    name, title = "payment_status", "Payment status"
+class PaymentForm(EnumFieldForm):
+    name, title, enum_cls = "payment_status", "Payment status", PaymentStatus
     editable_when_finished = True  # "paid" is often settled after the visit
     payment_status = _enum_select("Payment status", PaymentStatus, "Choose the payment status.", "Not settled yet")
-
-    def load(self, visit):
-        self.payment_status.data = visit.payment_status.value if visit.payment_status else ""
-
-    def apply(self, visit):
-        visit.payment_status = PaymentStatus(self.payment_status.data)
 
 
 FIELD_FORMS: dict[str, type[VisitFieldForm]] = {
