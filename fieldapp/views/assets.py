@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from fieldapp.auth import OFFICE, STAFF, roles
 from fieldapp.extensions import db
 from fieldapp.forms.assets import AssetForm, CoverageForm, NewCaseForm
-from fieldapp.models import Asset, CaseType, Channel, Coverage, Customer, Priority, ProductModel, Role
+from fieldapp.models import Asset, CaseType, Channel, Customer, Priority, ProductModel, Role
 from fieldapp.params import page_arg, parse_id
 from fieldapp.services import assets, cases, qr, schedule
 from fieldapp.views.public import staff_page

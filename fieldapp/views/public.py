@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import (
-    Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for,
-)
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from fieldapp.auth import public

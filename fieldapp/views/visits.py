@@ -9,10 +9,10 @@ from flask_login import current_user
 from fieldapp.auth import STAFF, roles
 from fieldapp.extensions import db
 from fieldapp.forms.visits import FIELD_FORMS, CompleteForm, NotCompletedForm, StepForm, WriteForm
-from fieldapp.htmx import render, render_with_oob, wants_fragment
+from fieldapp.htmx import render_with_oob, wants_fragment
 from fieldapp.models import NotCompletedReason, Role, Visit
 from fieldapp.services import idempotency, visits
-from fieldapp.views.visit_context import costs_context, field_context, page_context
+from fieldapp.views.visit_context import costs_context, field_context, field_form, page_context
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 
@@ -35,13 +35,12 @@ def _page(visit: Visit, status: int, **overrides):
     return render_template("visits/show.html", **page_context(visit, **overrides)), status
 
 
-def _step(visit_id: int, form: WriteForm, action: str, apply: Callable[[Visit], None]):
-    """Run one workflow step once per write id; refusals come back on the page with a message."""
+def _step(visit_id: int, form: WriteForm, action: str, apply: Callable[[Visit], None], form_key: str | None = None):
+    """Run one workflow step once per write id; refusals come back on the page with a message.
+    `form_key` names the page's form to replace with the submitted one, errors and all."""
     visit = load_visit(visit_id)
+    overrides = {form_key: form} if form_key else {}
     if not form.validate_on_submit():
-        overrides = {"complete_form": form} if isinstance(form, CompleteForm) else {}
-        if isinstance(form, NotCompletedForm):
-            overrides = {"not_completed_form": form}
         return _page(visit, 422, step_error="Check the highlighted field.", **overrides)
     if idempotency.claim(form.client_id.data, action, current_user):
         try:
@@ -49,22 +48,15 @@ def _step(visit_id: int, form: WriteForm, action: str, apply: Callable[[Visit], 
         except visits.IncompleteReport as incomplete:
             db.session.rollback()
             visit = load_visit(visit_id)
-            fields = {name: field_context(visit, _loaded(visit, name), error=message)
+            fields = {name: field_context(visit, field_form(visit, name), error=message)
                       for name, message in incomplete.errors.items()}
             return _page(visit, 422, fields=fields, step_error=str(incomplete))
         except visits.VisitError as refused:
             db.session.rollback()
             visit = load_visit(visit_id)
-            overrides = {"not_completed_form": form} if isinstance(form, NotCompletedForm) else {}
             return _page(visit, refused.status, step_error=str(refused), **overrides)
         db.session.commit()
     return redirect(url_for("visits.show", visit_id=visit_id), code=303)
-
-
-def _loaded(visit: Visit, name: str):
-    form = FIELD_FORMS[name](formdata=None)
-    form.load(visit)
-    return form
 
 
 @bp.post("/<int:visit_id>/start-travel")
@@ -83,7 +75,8 @@ def arrive(visit_id: int):
 @roles(Role.TECHNICIAN)
 def complete(visit_id: int):
     form = CompleteForm()
-    return _step(visit_id, form, "visit.complete", lambda v: visits.complete(v, form.labour_minutes.data))
+    return _step(visit_id, form, "visit.complete", lambda v: visits.complete(v, form.labour_minutes.data),
+                 "complete_form")
 
 
 @bp.post("/<int:visit_id>/not-complete")
@@ -91,7 +84,8 @@ def complete(visit_id: int):
 def not_complete(visit_id: int):
     form = NotCompletedForm()
     return _step(visit_id, form, "visit.not_complete",
-                 lambda v: visits.not_complete(v, NotCompletedReason(form.reason.data), form.note.data))
+                 lambda v: visits.not_complete(v, NotCompletedReason(form.reason.data), form.note.data),
+                 "not_completed_form")
 
 
 @bp.post("/<int:visit_id>/fields/<name>")
@@ -112,7 +106,7 @@ def save_field(visit_id: int, name: str):
             db.session.rollback()
             return _field_response(load_visit(visit_id), form, refused.status, str(refused))
         db.session.commit()
-    return _field_response(visit, _loaded(visit, name), 200, saved=True)
+    return _field_response(visit, field_form(visit, name), 200, saved=True)
 
 
 def _field_response(visit: Visit, form, status: int, error: str | None = None, saved: bool = False):
