@@ -38,6 +38,9 @@ browser:
 test: $(VENV)/.test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+bench: $(VENV)/.runtime
+	$(BIN)/python tools/bench.py
+
 screenshots: $(VENV)/.test browser
 	$(BIN)/python tools/screenshots.py
 
