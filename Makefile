@@ -35,7 +35,12 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
-test: $(VENV)/.test browser
+# axe-core checks accessibility (WCAG 2 AA) in the browser tests; from the npm registry.
+AXE := .cache/node/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix .cache/node axe-core@4.14.1
+
+test: $(VENV)/.test browser $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.runtime
