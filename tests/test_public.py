@@ -150,6 +150,13 @@ def test_flooding_the_public_page_is_refused_with_429(client, asset):
     assert statuses == {200, 429}
 
 
+def test_one_label_is_limited_whatever_the_client_address(client, asset):
+    # In-process requests claiming 301 different addresses (no network involved).
+    statuses = [client.get(f"/a/{asset.qr_token}", environ_base={"REMOTE_ADDR": f"192.0.2.{n % 250}"}).status_code
+                for n in range(301)]
+    assert statuses[:300] == [200] * 300 and statuses[300] == 429
+
+
 def test_a_customer_rates_the_last_visit_from_the_label(app, client, make, asset):
     visit = completed_visit(make, asset)
     page = client.get(f"/a/{asset.qr_token}").get_data(as_text=True)

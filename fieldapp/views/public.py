@@ -20,7 +20,9 @@ from fieldapp.services import assets, cases, qr, ratings, schedule
 
 bp = Blueprint("public", __name__, url_prefix="/a")
 
+# Per client address, and per label (a bot cycling addresses still hits the label's limit).
 PAGE_LIMIT = "60 per minute"
+TOKEN_PAGE_LIMIT = "300 per hour"
 FORM_LIMIT = "5 per minute; 30 per hour"
 TOKEN_FORM_LIMIT = "20 per hour"
 
@@ -53,6 +55,7 @@ def _is_staff() -> bool:
 @bp.get("/<token>")
 @public
 @limiter.limit(PAGE_LIMIT)
+@limiter.limit(TOKEN_PAGE_LIMIT, key_func=_token_key)
 def asset(token: str):
     asset = _asset_or_404(token)
     if _is_staff():
