@@ -73,6 +73,10 @@ class OutcomeForm(EnumFieldForm):
     outcome = _enum_select("Outcome", Outcome, "Choose the outcome.", "Choose…")
 
 
+def _report_text(label: str, description: str) -> TextAreaField:
+    return TextAreaField(label, validators=[Length(max=TEXT_MAX)], description=description)
+
+
 class TextFieldForm(VisitFieldForm):
     """A free-text field named after the visit attribute it saves."""
 
@@ -85,14 +89,12 @@ class TextFieldForm(VisitFieldForm):
 
 class ActionsForm(TextFieldForm):
     name, title = "actions_taken", "Actions taken"
-    actions_taken = TextAreaField("Actions taken", validators=[Length(max=TEXT_MAX)],
-                         description="What you did: replaced, repaired, recalibrated, tested.")
+    actions_taken = _report_text("Actions taken", "What you did: replaced, repaired, recalibrated, tested.")
 
 
 class AdviceForm(TextFieldForm):
     name, title = "preventative_advice", "Preventative advice"
-    preventative_advice = TextAreaField("Preventative advice", validators=[Length(max=TEXT_MAX)],
-                         description="How the customer can prevent this happening again.")
+    preventative_advice = _report_text("Preventative advice", "How the customer can prevent this happening again.")
     add_tip = StringField(validators=[Optional(), Length(max=500)])
 
     def apply(self, visit):
@@ -105,8 +107,7 @@ class AdviceForm(TextFieldForm):
 
 class NextStepsForm(TextFieldForm):
     name, title = "next_steps", "Next steps"
-    next_steps = TextAreaField("Next steps", validators=[Length(max=TEXT_MAX)],
-                         description="Further services, maintenance schedule, updates promised.")
+    next_steps = _report_text("Next steps", "Further services, maintenance schedule, updates promised.")
 
 
 class FollowUpForm(VisitFieldForm):
