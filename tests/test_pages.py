@@ -103,6 +103,7 @@ def test_dispatch_board_puts_cases_needing_attention_first(app, client, auth, ma
     assert "Needs attention: Rated 1/5" in html
     assert "Already closed" not in html
     assert "Tina Tech" in html and "09:00" in html
+    assert html.count('href="/a/') >= 2 and 'href="/visits/' in html  # cases open the product, visits open
 
 
 def test_dispatch_board_fragment_for_polling(client, auth):

@@ -8,6 +8,7 @@ from datetime import date
 from flask import current_app
 
 from fieldapp.models import Coverage, CoverageKind, PaymentStatus, Visit
+from fieldapp.templating import money
 
 
 @dataclass
@@ -61,11 +62,11 @@ def breakdown(visit: Visit) -> CostBreakdown:
     minutes = visit.worked_minutes or 0
     hours, rest = divmod(minutes, 60)
     result.lines.append(CostLine(
-        "Labour", f"{hours}:{rest:02d} h at {visit.labour_rate_cents / 100:.2f}/h",
+        "Labour", f"{hours}:{rest:02d} h × {money(visit.labour_rate_cents)}/h",
         round(minutes * visit.labour_rate_cents / 60), bool(coverage and coverage.covers_labour)))
     for row in visit.parts:
         result.lines.append(CostLine(
-            row.part.name, f"{row.quantity} × {row.unit_cost_cents / 100:.2f} ({row.part.sku})",
+            row.part.name, f"{row.quantity} × {money(row.unit_cost_cents)} ({row.part.sku})",
             row.line_total_cents, row.covered))
     result.lines.append(CostLine("Transport", "", visit.transport_cost_cents,
                                  bool(coverage and coverage.covers_transport)))
