@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 
 from fieldapp.extensions import db
 from fieldapp.models import Role
-from fieldapp.services import accounts, demo
+from fieldapp.services import accounts, demo, idempotency
 
 
 @click.command("seed-demo")
@@ -42,6 +42,18 @@ def create_user(email: str, name: str, role: str, phone: str, password: str) -> 
     click.echo(f"Created {user.role.value} {user.email}.")
 
 
+@click.command("prune-writes")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3650),
+              help="Forget write ids older than this many days.")
+@with_appcontext
+def prune_writes(days: int) -> None:
+    """Forget old write ids (the double-tap protection); run daily from cron."""
+    removed = idempotency.prune(days)
+    db.session.commit()
+    click.echo(f"Forgot {removed} write id(s) older than {days} days.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
+    app.cli.add_command(prune_writes)

@@ -94,3 +94,22 @@ def test_create_user_refuses_duplicates_and_short_passwords(app, runner, make):
     assert short.exit_code != 0 and "at least 10" in short.output
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+def test_prune_writes_forgets_only_old_write_ids(app, runner, make):
+    from fieldapp.models import AppliedWrite
+    from fieldapp.orm import utcnow
+
+    user = make.user()
+    with app.app_context():
+        db.session.add_all([
+            AppliedWrite(client_id="00000000-0000-4000-8000-000000000001", action="x", user_id=user.id,
+                         at=utcnow() - timedelta(days=40)),
+            AppliedWrite(client_id="00000000-0000-4000-8000-000000000002", action="x", user_id=user.id),
+        ])
+        db.session.commit()
+    result = runner.invoke(args=["prune-writes", "--days", "30"])
+    assert result.exit_code == 0 and "Forgot 1 write id(s)" in result.output
+    with app.app_context():
+        assert db.session.scalars(select(AppliedWrite.client_id)).all() == ["00000000-0000-4000-8000-000000000002"]
+    assert runner.invoke(args=["prune-writes", "--days", "0"]).exit_code != 0

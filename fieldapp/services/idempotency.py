@@ -5,10 +5,14 @@ applied and the caller answers with the current state instead.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from fieldapp.extensions import db
 from fieldapp.models import AppliedWrite, User
+from fieldapp.orm import utcnow
 
 
 def claim(client_id: str, action: str, user: User) -> bool:
@@ -21,3 +25,9 @@ def claim(client_id: str, action: str, user: User) -> bool:
     except IntegrityError:  # a concurrent request with the same id won the race
         return False
     return True
+
+
+def prune(older_than_days: int) -> int:
+    """Forget write ids older than this: a retry never comes that late. Returns how many."""
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    return db.session.execute(delete(AppliedWrite).where(AppliedWrite.at < cutoff)).rowcount
