@@ -76,8 +76,11 @@ RAM_DIR = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W
 
 def make_app(tmp_path, **overrides):
     tmp_path.mkdir(parents=True, exist_ok=True)
-    db_dir = Path(tempfile.mkdtemp(prefix="fieldapp-test-", dir=RAM_DIR)) if RAM_DIR else tmp_path
-    url = PG_URL or f"sqlite:///{db_dir / 'test.sqlite'}"
+    if PG_URL:
+        url = PG_URL
+    else:
+        db_dir = Path(tempfile.mkdtemp(prefix="fieldapp-test-", dir=RAM_DIR)) if RAM_DIR else tmp_path
+        url = f"sqlite:///{db_dir / 'test.sqlite'}"
     app = create_app(app_config(url, **overrides), instance_path=str(tmp_path / "instance"))
     with app.app_context():
         reset_database()
