@@ -28,13 +28,9 @@ def search(query: str, page: int) -> tuple[list[Asset], int]:
     statement = select(Asset).join(Asset.customer).join(Asset.product_model)
     query = query.strip().lower()
     if query:
-        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        statement = statement.where(or_(
-            func.lower(Asset.serial_number).like(pattern, escape="\\"),
-            func.lower(Customer.name).like(pattern, escape="\\"),
-            func.lower(ProductModel.name).like(pattern, escape="\\"),
-            func.lower(ProductModel.model_number).like(pattern, escape="\\"),
-        ))
+        columns = (Asset.serial_number, Customer.name, ProductModel.name, ProductModel.model_number)
+        # autoescape: a typed % or _ is a character, not a wildcard
+        statement = statement.where(or_(*(func.lower(c).contains(query, autoescape=True) for c in columns)))
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
     assets = db.session.scalars(
         statement.options(joinedload(Asset.customer), joinedload(Asset.product_model), selectinload(Asset.coverages))

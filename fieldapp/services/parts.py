@@ -13,14 +13,14 @@ SEARCH_LIMIT = 8
 
 def search(query: str) -> list[Part]:
     """Active parts whose SKU starts with, or whose name contains, the query (any case)."""
-    query = query.strip()
+    query = query.strip().lower()
     if not query:
         return []
-    pattern = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    # autoescape: a typed % or _ is a character, not a wildcard
     return list(db.session.scalars(
         select(Part).where(Part.active.is_(True), or_(
-            func.lower(Part.sku).like(pattern + "%", escape="\\"),
-            func.lower(Part.name).like("%" + pattern + "%", escape="\\"),
+            func.lower(Part.sku).startswith(query, autoescape=True),
+            func.lower(Part.name).contains(query, autoescape=True),
         )).order_by(Part.name).limit(SEARCH_LIMIT)
     ))
 

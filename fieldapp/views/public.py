@@ -39,12 +39,13 @@ def no_referrer(response):
 
 
 def _asset_or_404(token: str) -> Asset:
-    asset = assets.by_token(token) if len(token) <= 64 else None
-    if asset is not None:
-        return asset
-    if len(token) <= 64 and assets.is_retired(token):
-        abort(404, "This label has been replaced by a new one. Please use the new label on the product, "
-                   "or contact us if it is missing.")
+    if len(token) <= 64:  # longer is never a token: no lookup
+        asset = assets.by_token(token)
+        if asset is not None:
+            return asset
+        if assets.is_retired(token):
+            abort(404, "This label has been replaced by a new one. Please use the new label on the product, "
+                       "or contact us if it is missing.")
     abort(404, "This label is not recognised. Check that the whole code was scanned, or contact us.")
 
 

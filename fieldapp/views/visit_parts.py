@@ -35,10 +35,10 @@ def search(visit_id: int):
 
 def _respond(visit_id: int, status: int = 200, error: str | None = None, **parts_overrides):
     """The parts section (and the cost lines out of band) for htmx; the page otherwise."""
-    visit = load_visit(visit_id)
+    if not wants_fragment() and status < 400:
+        return redirect(url_for("visits.show", visit_id=visit_id, _anchor="parts"), code=303)
+    visit = load_visit(visit_id)  # afresh: the write may have changed it
     if not wants_fragment():
-        if status < 400:
-            return redirect(url_for("visits.show", visit_id=visit_id, _anchor="parts"), code=303)
         return render_template("visits/show.html", **page_context(visit, parts=parts_overrides,
                                                                      parts_error=error)), status
     context = {**costs_context(visit), **parts_context(visit, **parts_overrides), "parts_error": error}

@@ -19,10 +19,10 @@ bp = Blueprint("visit_photos", __name__, url_prefix="/visits/<int:visit_id>/phot
 
 
 def _respond(visit_id: int, status: int = 200, form: PhotoForm | None = None, error: str | None = None):
-    visit = load_visit(visit_id)
+    if not wants_fragment() and status < 400:
+        return redirect(url_for("visits.show", visit_id=visit_id, _anchor="photos"), code=303)
+    visit = load_visit(visit_id)  # afresh: the write may have changed it
     if not wants_fragment():
-        if status < 400:
-            return redirect(url_for("visits.show", visit_id=visit_id, _anchor="photos"), code=303)
         return render_template("visits/show.html", **page_context(visit, photo_form=form, photo_error=error)), status
     return render_template("visits/_photos.html", **photos_context(visit, form), photo_error=error), status
 
