@@ -26,7 +26,7 @@ install: $(VENV)/.runtime
 run: $(VENV)/.runtime
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	FIELDAPP_SERVED_AT=http://$(HOST):$(PORT) $(FLASK) run --host $(HOST) --port $(PORT)
 
 # The browser tests drive Debian's Chromium (Playwright's own download cannot work here).
 browser:

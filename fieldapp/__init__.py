@@ -14,7 +14,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     config.load(app, test_config)
 
-    from fieldapp import auth, database, errors, htmx, params, security, templating
+    from fieldapp import auth, clients, database, errors, htmx, params, security, templating
     from fieldapp.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     with app.app_context():
         database.configure_engine(db.engine)
 
+    clients.init_app(app)
     params.init_app(app)  # the bounded <int:...> converter, before any route is added
     auth.init_app(app)
     security.init_app(app)
@@ -34,11 +35,11 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     mimetypes.add_type("application/manifest+json", ".webmanifest")
 
     from fieldapp.views import (
-        admin, assets, auth as auth_views, dispatch, handover, main, public, scan, technician, visit_parts,
+        account, admin, assets, auth as auth_views, dispatch, handover, main, public, scan, technician, visit_parts,
         visit_photos, visits,
     )
 
-    for blueprint in (main.bp, auth_views.bp, technician.bp, visits.bp, visit_parts.bp, visit_photos.bp,
+    for blueprint in (main.bp, auth_views.bp, account.bp, technician.bp, visits.bp, visit_parts.bp, visit_photos.bp,
                       handover.bp, dispatch.bp, assets.bp, public.bp, scan.bp, admin.bp):
         app.register_blueprint(blueprint)
 

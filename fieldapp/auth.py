@@ -2,17 +2,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from flask import Flask, abort, current_app, make_response, redirect, request, url_for
+from flask import Flask, abort, current_app, make_response, redirect, request, session, url_for
 from flask_login import current_user
 
-from fieldapp.extensions import db, login_manager
+from fieldapp.extensions import login_manager
 from fieldapp.htmx import is_htmx
 from fieldapp.models import Role, User
+from fieldapp.services import sessions
 
 STAFF = (Role.TECHNICIAN, Role.DISPATCHER, Role.ADMIN)
 OFFICE = (Role.DISPATCHER, Role.ADMIN)
 # Endpoints of Flask itself that carry no data.
 BUILTIN_PUBLIC = {"static"}
+# While the phone is handed to a customer (see views.handover), only these endpoints answer,
+# and only for the handed-over visit; everything else asks for the technician's password or PIN.
+HANDOVER_KEY = "handover_visit"
+HANDOVER_OPEN = {"handover.rating_form", "handover.submit", "handover.unlock"}
+HANDOVER_ALWAYS_OPEN = {"auth.logout"}  # giving up the session takes no rights
 
 
 def roles(*allowed: Role) -> Callable:
@@ -41,11 +47,9 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+def load_user(session_token: str) -> User | None:
+    """The cookie names a server-side session (services.sessions), never a bare user id."""
+    return sessions.load(session_token)
 
 
 @login_manager.unauthorized_handler
@@ -63,7 +67,11 @@ def enforce_access():
     if request.endpoint is None:  # no route matched: the 404 handler answers
         return None
     view = current_app.view_functions.get(request.endpoint)
-    if request.endpoint in BUILTIN_PUBLIC or getattr(view, "is_public", False):
+    if request.endpoint in BUILTIN_PUBLIC:
+        return None
+    if HANDOVER_KEY in session and current_user.is_authenticated and not _handover_allows_this():
+        return _redirect(url_for("handover.unlock", visit_id=session[HANDOVER_KEY]))
+    if getattr(view, "is_public", False):
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
@@ -71,6 +79,21 @@ def enforce_access():
     if allowed is None or current_user.role not in allowed:
         abort(403)
     return None
+
+
+def _handover_allows_this() -> bool:
+    if request.endpoint in HANDOVER_ALWAYS_OPEN:
+        return True
+    return (request.endpoint in HANDOVER_OPEN
+            and (request.view_args or {}).get("visit_id") == session[HANDOVER_KEY])
+
+
+def _redirect(location: str):
+    if is_htmx():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = location
+        return response
+    return redirect(location, code=303)
 
 
 def role_home(user: User) -> str:

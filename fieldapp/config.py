@@ -22,6 +22,7 @@ ENV_KEYS = {
     "COMPANY_TIMEZONE": "COMPANY_TIMEZONE",
     "CURRENCY_SYMBOL": "CURRENCY_SYMBOL",
     "UPLOAD_FOLDER": "UPLOAD_FOLDER",
+    "TRUSTED_PROXY_HOPS": "TRUSTED_PROXY_HOPS",
 }
 
 SECRET_KEY_FILE = "secret_key"
@@ -30,7 +31,8 @@ SECRET_KEY_FILE = "secret_key"
 def defaults(instance_path: str) -> dict:
     return {
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "fieldapp.sqlite"),
-        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+        # `make run` says where it serves (HOST, PORT), so labels printed from it point there.
+        "PUBLIC_BASE_URL": os.environ.get("FIELDAPP_SERVED_AT") or "http://127.0.0.1:5000",
         "COMPANY_NAME": "FieldApp Demo Service Co.",
         "COMPANY_TIMEZONE": "Europe/Amsterdam",
         "CURRENCY_SYMBOL": "€",
@@ -46,12 +48,15 @@ def defaults(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 24 * 1024 * 1024,
         "PHOTO_MAX_BYTES": 15 * 1024 * 1024,  # phone cameras make 3-8 MB; stored re-encoded, smaller
-        "LABOUR_RATE_CENTS": 6500,
-        "QR_RATING_DAYS": 14,  # how long after a visit the customer can rate it from the label  # per hour, for visits created from now on
+        "LABOUR_RATE_CENTS": 6500,  # per hour, for visits created from now on
+        "QR_RATING_DAYS": 14,  # how long after a visit the customer can rate it from the label
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_MAX_FAILURES_PER_CLIENT": 20,
         "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Signed-in staff: generous, so work is never slowed, but a runaway script is.
+        "STAFF_WRITE_LIMIT": "120 per minute",
+        "TRUSTED_PROXY_HOPS": 0,  # proxies in front that set X-Forwarded-For/-Proto (see clients.py)
         "RATELIMIT_HEADERS_ENABLED": True,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
@@ -68,6 +73,10 @@ def load(app: Flask, test_config: dict | None) -> None:
         app.config.from_mapping(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["PUBLIC_BASE_URL"] = app.config["PUBLIC_BASE_URL"].rstrip("/")
+    try:
+        app.config["TRUSTED_PROXY_HOPS"] = int(app.config["TRUSTED_PROXY_HOPS"])
+    except (TypeError, ValueError) as exc:
+        raise RuntimeError("TRUSTED_PROXY_HOPS must be a whole number") from exc
     if app.config["PUBLIC_BASE_URL"].startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True

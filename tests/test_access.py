@@ -23,6 +23,16 @@ EXPECT = {
     ("admin.audit_log", "GET"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 200},
     ("admin.create_user", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
     ("admin.set_active", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
+    ("admin.user", "GET"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 200},
+    ("admin.set_role", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
+    ("admin.reset_password", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
+    ("admin.end_sessions", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
+    # One's own account: every staff member.
+    ("account.index", "GET"): {ANON: LOGIN, TECH: 200, DISP: 200, ADMIN: 200},
+    ("account.change_password", "POST"): {ANON: LOGIN, TECH: 422, DISP: 422, ADMIN: 422},
+    ("account.set_pin", "POST"): {ANON: LOGIN, TECH: 422, DISP: 422, ADMIN: 422},
+    ("account.remove_pin", "POST"): {ANON: LOGIN, TECH: 303, DISP: 303, ADMIN: 303},
+    ("account.end_sessions", "POST"): {ANON: LOGIN, TECH: 303, DISP: 303, ADMIN: 303},
     # The visit below is the signed-in technician's own; office staff read every visit.
     ("visits.show", "GET"): {ANON: LOGIN, TECH: 200, DISP: 200, ADMIN: 200},
     ("visits.start_travel", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
@@ -39,6 +49,9 @@ EXPECT = {
     ("visit_photos.remove", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
     ("handover.rating_form", "GET"): {ANON: LOGIN, TECH: 200, DISP: 403, ADMIN: 403},
     ("handover.submit", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
+    # 303: the phone was not handed over, so there is nothing to unlock: back to the visit.
+    ("handover.unlock", "GET"): {ANON: LOGIN, TECH: 303, DISP: 403, ADMIN: 403},
+    ("handover.unlock", "POST"): {ANON: LOGIN, TECH: 303, DISP: 403, ADMIN: 403},
     # The asset registry is the office's; QR images and scanning are for all staff.
     ("assets.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
     ("assets.new", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},

@@ -23,3 +23,15 @@ class UserCreateForm(FlaskForm):
 
 class UserActiveForm(FlaskForm):
     active = BooleanField("Active")
+
+
+class UserRoleForm(FlaskForm):
+    role = SelectField("Role", choices=enum_choices(Role), validators=[DataRequired("Choose a role.")])
+
+
+class UserPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[
+        DataRequired("Enter a password."),
+        Length(min=MIN_PASSWORD_LENGTH, max=200,
+               message=f"The password needs at least {MIN_PASSWORD_LENGTH} characters."),
+    ])

@@ -6,7 +6,7 @@ from fieldapp.models.cases import (
     FollowUp, FollowUpKind, NumberSequence, Priority,
 )
 from fieldapp.models.catalog import Part, ProductModel, ProductResource, ResourceKind
-from fieldapp.models.people import Customer, FailedLogin, Role, User
+from fieldapp.models.people import Customer, FailedLogin, Role, User, UserSession
 from fieldapp.models.ratings import ASPECTS, Rating, RatingSource
 from fieldapp.models.visits import (
     FollowUpRecommendation, NotCompletedReason, Outcome, PaymentStatus, ServiceType, Visit,
@@ -18,6 +18,6 @@ __all__ = [
     "Channel", "Complaint", "ComplaintSource", "Coverage", "CoverageKind", "Customer",
     "FailedLogin", "FollowUp", "FollowUpKind", "FollowUpRecommendation", "NotCompletedReason",
     "NumberSequence", "Outcome", "Part", "PaymentStatus", "Priority", "ProductModel",
-    "ProductResource", "Rating", "RatingSource", "ResourceKind", "RetiredLabel", "Role", "ServiceType", "User",
+    "ProductResource", "Rating", "RatingSource", "ResourceKind", "RetiredLabel", "Role", "ServiceType", "User", "UserSession",
     "Visit", "VisitPart", "VisitPhoto", "VisitStatus", "new_qr_token",
 ]

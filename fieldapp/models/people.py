@@ -32,8 +32,18 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = enum_column(Role)
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    # A short PIN the technician sets to take the phone back from a customer (hashed).
+    pin_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+
+    # Not a column: the sign-in session this object was loaded for (see services.sessions).
+    # Flask-Login keeps get_id() in the session cookie, so the cookie names a session row that
+    # the server can end, never the user id alone.
+    session_token = None  # str | None; a plain attribute, not mapped
+
+    def get_id(self) -> str | None:
+        return self.session_token
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -44,6 +54,12 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def set_pin(self, pin: str | None) -> None:
+        self.pin_hash = generate_password_hash(pin) if pin else None
+
+    def check_pin(self, pin: str) -> bool:
+        return self.pin_hash is not None and check_password_hash(self.pin_hash, pin)
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
@@ -79,3 +95,20 @@ class FailedLogin(db.Model):
     client: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+
+
+class UserSession(db.Model):
+    """One signed-in browser. Signing out deletes it; a password change, role change or
+    deactivation deletes all of the user's rows, so a copied cookie stops working at once."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # sha256 of the token in the cookie: a copy of the database opens no session.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    client: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+    user: Mapped[User] = relationship()

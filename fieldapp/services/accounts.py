@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from fieldapp.extensions import db
 from fieldapp.models import FailedLogin, Role, User
 from fieldapp.orm import utcnow
-from fieldapp.services import audit
+from fieldapp.services import audit, sessions
 
 MIN_PASSWORD_LENGTH = 10
 _DUMMY_HASH = generate_password_hash("not a real password")
@@ -46,9 +46,11 @@ def find_user(email: str) -> User | None:
 
 
 def sign_in(email: str, password: str, client: str) -> SignInResult:
-    """Check the password; refuse while too many recent failures for the email or the client.
+    """Check the password; refuse while too many recent failures for this account from this
+    client, or from this client for any account.
 
-    Failures are stored in the database, so every worker process and every restart sees them.
+    Never per account alone: then anyone anywhere could lock the owner out by typing wrong
+    passwords. Failures are stored in the database, so every worker and restart sees them.
     """
     email = normalise_email(email)
     now = utcnow()
@@ -59,7 +61,7 @@ def sign_in(email: str, password: str, client: str) -> SignInResult:
     if user is None or not user.active or not user.check_password(password):
         db.session.add(FailedLogin(email=email, client=client[:64], at=now, user_id=user.id if user else None))
         return SignInResult(None)
-    db.session.execute(delete(FailedLogin).where(FailedLogin.email == email))
+    db.session.execute(delete(FailedLogin).where(FailedLogin.email == email, FailedLogin.client == client[:64]))
     user.last_login_at = now
     audit.record("user.signed_in", user, user=user)
     return SignInResult(user)
@@ -69,7 +71,7 @@ def _raise_if_throttled(email: str, client: str, now: datetime) -> None:
     window = current_app.config["LOGIN_FAILURE_WINDOW"]
     since = now - window
     checks = (
-        (FailedLogin.email == email, current_app.config["LOGIN_MAX_FAILURES"]),
+        (and_(FailedLogin.email == email, FailedLogin.client == client[:64]), current_app.config["LOGIN_MAX_FAILURES"]),
         (FailedLogin.client == client[:64], current_app.config["LOGIN_MAX_FAILURES_PER_CLIENT"]),
     )
     for condition, limit in checks:
@@ -94,8 +96,7 @@ def create_user(email: str, name: str, role: Role, password: str, phone: str | N
     email = normalise_email(email)
     if find_user(email) is not None:
         raise AccountError("email", "A user with this email already exists.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError("password", f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    _check_new_password(password)
     user = User(email=email, name=name.strip(), role=role, phone=(phone or "").strip() or None)
     user.set_password(password)
     db.session.add(user)
@@ -109,4 +110,50 @@ def set_active(user: User, active: bool, by: User) -> None:
         raise AccountError("active", "You cannot deactivate your own account.")
     if user.active != active:
         user.active = active
+        if not active:
+            sessions.end_all(user)
         audit.record("user.activated" if active else "user.deactivated", user, user=by)
+
+
+def set_role(user: User, role: Role, by: User) -> None:
+    """A new role takes effect at once: the user signs in again with it."""
+    if user.id == by.id and role is not user.role:
+        raise AccountError("role", "You cannot change your own role; ask another administrator.")
+    if user.role is not role:
+        audit.record("user.role_changed", user, {"from": user.role.value, "to": role.value}, user=by)
+        user.role = role
+        sessions.end_all(user)
+
+
+def _check_new_password(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(field, f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The user's own change: every session ends (the caller starts a new one for this browser)."""
+    if not user.check_password(current):
+        raise AccountError("current_password", "That is not your current password.")
+    _check_new_password(new, "new_password")
+    user.set_password(new)
+    sessions.end_all(user)
+    audit.record("user.password_changed", user, user=user)
+
+
+def reset_password(user: User, new: str, by: User) -> None:
+    """An administrator sets a new password: every session of the user ends."""
+    _check_new_password(new)
+    user.set_password(new)
+    sessions.end_all(user)
+    audit.record("user.password_reset", user, user=by)
+
+
+def end_sessions(user: User, by: User) -> int:
+    ended = sessions.end_all(user)
+    audit.record("user.sessions_ended", user, {"sessions": ended}, user=by)
+    return ended
+
+
+def set_pin(user: User, pin: str | None) -> None:
+    user.set_pin(pin)
+    audit.record("user.pin_set" if pin else "user.pin_removed", user, user=user)

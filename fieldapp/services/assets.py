@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from fieldapp.extensions import db
 from fieldapp.models import (
-    Asset, Case, Coverage, CoverageKind, Customer, ProductModel, RetiredLabel, ServiceType, User, Visit,
+    Asset, Case, Coverage, CoverageKind, Customer, ProductModel, RetiredLabel, Role, ServiceType, User, Visit,
     VisitPart, VisitStatus, new_qr_token,
 )
 from fieldapp.dates import add_months
@@ -119,6 +119,17 @@ def replace_label(asset: Asset, by: User) -> str:
 
 
 HISTORY_PAGE = 10
+
+
+def shows_customer(user: User, asset: Asset) -> bool:
+    """May `user` see who owns this asset (name, contact, address, the customer's own words)?
+    Office staff always; a technician only for a customer they have a visit with (past,
+    today or planned). Every technician keeps the asset's technical history."""
+    if user.role is not Role.TECHNICIAN:
+        return True
+    return db.session.scalar(
+        select(Visit.id).join(Visit.case)
+        .where(Visit.technician_id == user.id, Case.customer_id == asset.customer_id).limit(1)) is not None
 
 
 def case_history(asset: Asset, page: int) -> tuple[list[Case], int]:

@@ -1,11 +1,16 @@
-"""QR codes for asset labels: the permanent URL, an SVG for screens, a PNG for print."""
+"""QR codes for asset labels: the permanent URL, the code's geometry for SVG, a PNG for print.
+
+No markup is built here: `code()` returns numbers and SVG path data made of numbers only, and
+the templates (`_qr.html`) draw the SVG with autoescaping, so nothing typed by a user (a serial
+number in the label text) can ever become markup.
+"""
 from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 
 import qrcode
-import qrcode.image.svg
 from flask import current_app
 from qrcode.constants import ERROR_CORRECT_M
 
@@ -34,15 +39,29 @@ def _code(data: str, **kwargs) -> qrcode.QRCode:
     return code
 
 
-def svg(data: str, label: str = "QR code") -> str:
-    """An SVG that scales with CSS: a viewBox and no fixed size, on a white background."""
-    markup = _code(data, image_factory=qrcode.image.svg.SvgPathImage).make_image().to_string(encoding="unicode")
-    markup = re.sub(r'^<svg width="[^"]+" height="[^"]+"', "<svg", markup)
-    size = re.search(r'viewBox="0 0 (\d+) ', markup).group(1)
-    return markup.replace(
-        'xmlns="http://www.w3.org/2000/svg">',
-        f'xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{label}" shape-rendering="crispEdges">'
-        f'<rect width="{size}" height="{size}" fill="#fff"/>', 1)
+@dataclass(frozen=True)
+class QrGeometry:
+    """A QR code as the SVG template draws it: `size` modules square (quiet zone included) and
+    one path of dark runs, e.g. "M4 4h7v1h-7z" per run of dark modules in a row."""
+
+    size: int
+    path: str
+
+
+def code(data: str) -> QrGeometry:
+    matrix = _code(data).get_matrix()  # includes the quiet zone
+    runs = []
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < len(row):
+            if not row[x]:
+                x += 1
+                continue
+            start = x
+            while x < len(row) and row[x]:
+                x += 1
+            runs.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
+    return QrGeometry(size=len(matrix), path="".join(runs))
 
 
 def png(data: str, box_size: int = 10) -> bytes:

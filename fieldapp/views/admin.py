@@ -8,10 +8,11 @@ from sqlalchemy.orm import joinedload
 
 from fieldapp.auth import roles
 from fieldapp.extensions import db
-from fieldapp.forms.admin import UserActiveForm, UserCreateForm
+from fieldapp.forms import ActionForm
+from fieldapp.forms.admin import UserActiveForm, UserCreateForm, UserPasswordForm, UserRoleForm
 from fieldapp.models import AuditEvent, Role, User
 from fieldapp.params import page_arg
-from fieldapp.services import accounts
+from fieldapp.services import accounts, sessions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -44,7 +45,7 @@ def create_user():
 @bp.post("/users/<int:user_id>/active")
 @roles(Role.ADMIN)
 def set_active(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+    user = _user(user_id)
     form = UserActiveForm()
     try:
         accounts.set_active(user, bool(form.active.data), by=current_user)
@@ -54,6 +55,70 @@ def set_active(user_id: int):
     db.session.commit()
     flash(f"{user.name} is now {'active' if user.active else 'deactivated'}.", "success")
     return redirect(url_for("admin.index"), code=303)
+
+
+@bp.get("/users/<int:user_id>")
+@roles(Role.ADMIN)
+def user(user_id: int):
+    return _user_page(_user(user_id))
+
+
+def _user(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+def _user_page(account: User, status: int = 200, role_form: UserRoleForm | None = None,
+               password_form: UserPasswordForm | None = None):
+    return render_template(
+        "admin/user.html", account=account, open_sessions=sessions.counts().get(account.id, 0),
+        role_form=role_form or UserRoleForm(formdata=None, role=account.role.value),
+        password_form=password_form or UserPasswordForm(formdata=None), action_form=ActionForm(formdata=None),
+    ), status
+
+
+@bp.post("/users/<int:user_id>/role")
+@roles(Role.ADMIN)
+def set_role(user_id: int):
+    account = _user(user_id)
+    form = UserRoleForm()
+    if not form.validate_on_submit():
+        return _user_page(account, 422, role_form=form)
+    try:
+        accounts.set_role(account, Role(form.role.data), by=current_user)
+    except accounts.AccountError as error:
+        form.role.errors.append(str(error))
+        return _user_page(account, 409, role_form=form)
+    db.session.commit()
+    flash(f"{account.name} is now {account.role.label.lower()}; their open sessions were ended.", "success")
+    return redirect(url_for("admin.user", user_id=user_id), code=303)
+
+
+@bp.post("/users/<int:user_id>/password")
+@roles(Role.ADMIN)
+def reset_password(user_id: int):
+    account = _user(user_id)
+    form = UserPasswordForm()
+    if not form.validate_on_submit():
+        return _user_page(account, 422, password_form=form)
+    accounts.reset_password(account, form.password.data, by=current_user)
+    db.session.commit()
+    flash(f"New password set for {account.name}; their open sessions were ended.", "success")
+    return redirect(url_for("admin.user", user_id=user_id), code=303)
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+@roles(Role.ADMIN)
+def end_sessions(user_id: int):
+    account = _user(user_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return _user_page(account, 422)
+    ended = accounts.end_sessions(account, by=current_user)
+    db.session.commit()
+    flash(f"{ended} session(s) of {account.name} ended: they must sign in again.", "success")
+    if account.id == current_user.id:
+        return redirect(url_for("auth.login"), code=303)
+    return redirect(url_for("admin.user", user_id=user_id), code=303)
 
 
 @bp.get("/audit")
@@ -72,4 +137,5 @@ def audit_log():
 
 def _users_page(form: UserCreateForm, status: int = 200):
     users = db.session.scalars(select(User).order_by(User.role, User.name)).all()
-    return render_template("admin/index.html", users=users, form=form, active_form=UserActiveForm), status
+    return render_template("admin/index.html", users=users, form=form, active_form=UserActiveForm,
+                           open_sessions=sessions.counts()), status

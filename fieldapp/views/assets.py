@@ -7,10 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from fieldapp.auth import OFFICE, STAFF, roles
+from fieldapp.downloads import content_disposition
 from fieldapp.extensions import db
 from fieldapp.forms.assets import AssetForm, CoverageForm, NewCaseForm
 from fieldapp.models import Asset, CaseType, Channel, Customer, Priority, ProductModel, Role
-from fieldapp.params import page_arg, parse_id
+from fieldapp.params import page_arg, parse_id, text_arg
 from fieldapp.services import assets, cases, qr, schedule
 from fieldapp.views.public import staff_page
 
@@ -23,9 +24,7 @@ MAX_LABELS = LABELS_PER_SHEET * 10
 @bp.get("/")
 @roles(*OFFICE)
 def index():
-    query = request.args.get("q", "")
-    if len(query) > 80:
-        abort(400, "Search for at most 80 characters.")
+    query = text_arg("q", 80)
     page = page_arg()
     found, total = assets.search(query, page)
     pages = max(1, -(-total // assets.PAGE_SIZE))
@@ -168,8 +167,9 @@ def open_case(asset_id: int):
 @roles(*STAFF)
 def qr_svg(asset_id: int):
     asset = _asset(asset_id)
-    return Response(qr.svg(qr.label_url(asset), f"QR code for {asset.serial_number}"), mimetype="image/svg+xml",
-                    headers={"Content-Security-Policy": "default-src 'none'; sandbox"})
+    svg = render_template("assets/qr.svg", code=qr.code(qr.label_url(asset)),
+                          label=f"QR code for {asset.serial_number}")
+    return Response(svg, mimetype="image/svg+xml", headers={"Content-Security-Policy": "default-src 'none'; sandbox"})
 
 
 @bp.get("/<int:asset_id>/qr.png")
@@ -177,7 +177,7 @@ def qr_svg(asset_id: int):
 def qr_png(asset_id: int):
     asset = _asset(asset_id)
     return Response(qr.png(qr.label_url(asset)), mimetype="image/png", headers={
-        "Content-Disposition": f'inline; filename="label-{asset.serial_number}.png"'})
+        "Content-Disposition": content_disposition(f"label-{asset.serial_number}.png")})
 
 
 @bp.get("/labels")
@@ -197,7 +197,6 @@ def labels():
     if len(by_id) != len(ids):
         abort(404, "Some of the chosen products no longer exist.")
     chosen = [by_id[i] for i in ids]
-    items = [{"asset": a, "svg": qr.svg(qr.label_url(a), f"QR code for {a.serial_number}"),
-              "url": qr.short_url(a)} for a in chosen]
+    items = [{"asset": a, "code": qr.code(qr.label_url(a)), "url": qr.short_url(a)} for a in chosen]
     sheets = [items[i:i + LABELS_PER_SHEET] for i in range(0, len(items), LABELS_PER_SHEET)]
     return render_template("assets/labels.html", sheets=sheets, count=len(items))

@@ -9,7 +9,8 @@ from flask_login import current_user, login_user, logout_user
 from fieldapp.auth import STAFF, public, role_home, roles
 from fieldapp.extensions import db
 from fieldapp.forms.auth import LoginForm
-from fieldapp.services import accounts, audit
+from fieldapp.clients import client_address
+from fieldapp.services import accounts, audit, sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -24,7 +25,7 @@ def login():
         status = 422 if form.is_submitted() else 200
         return render_template("auth/login.html", form=form), status
     try:
-        result = accounts.sign_in(form.email.data, form.password.data, request.remote_addr or "unknown")
+        result = accounts.sign_in(form.email.data, form.password.data, client_address())
     except accounts.SignInThrottled as throttled:
         form.form_errors.append(
             f"Too many failed sign-ins. Wait {throttled.minutes} minute(s) and try again, "
@@ -32,20 +33,29 @@ def login():
         )
         return (render_template("auth/login.html", form=form), 429,
                 {"Retry-After": str(throttled.retry_after_seconds)})
-    db.session.commit()
     if not result.ok:
+        db.session.commit()  # the failure counts towards throttling
         form.form_errors.append("Wrong email or password.")
         return render_template("auth/login.html", form=form), 401
-    session.clear()  # a fresh session at sign-in: no fixation
-    login_user(result.user)
-    session.permanent = True
+    sessions.end(session.get("_user_id"))  # signing in over an old session ends it
+    sessions.start(result.user, client_address(), request.user_agent.string)
+    db.session.commit()
+    start_browser_session(result.user)
     return redirect(_safe_next(form.next.data) or url_for(role_home(result.user)), code=303)
+
+
+def start_browser_session(user) -> None:
+    """A fresh cookie session (no fixation) naming the server-side session just started."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
 
 
 @bp.post("/logout")
 @roles(*STAFF)
 def logout():
     audit.record("user.signed_out", current_user._get_current_object())
+    sessions.end(current_user.session_token)
     db.session.commit()
     logout_user()
     session.clear()

@@ -1,15 +1,24 @@
-"""The hand-over: the technician gives the phone to the customer, who rates and signs."""
+"""The hand-over: the technician gives the phone to the customer, who rates and signs.
+
+While the customer holds the phone, the session is locked to this visit's rating screens
+(auth.HANDOVER_KEY): every other page, the back button and typed URLs included, asks for the
+technician's password or PIN first.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
-from flask_login import current_user
+from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_login import current_user, logout_user
 
-from fieldapp.auth import roles
+from fieldapp.auth import HANDOVER_KEY, roles
 from fieldapp.extensions import db
+from fieldapp.forms.account import UnlockForm
 from fieldapp.forms.ratings import ASPECT_LABELS, OnSiteRatingForm
 from fieldapp.models import RatingSource, Role
-from fieldapp.services import idempotency, ratings
+from fieldapp.services import audit, idempotency, ratings, sessions
 from fieldapp.views.visits import load_visit
+
+UNLOCK_ATTEMPTS = 5  # then the session ends: the phone is not the technician's any more
+FAILURES_KEY = "handover_failures"
 
 bp = Blueprint("handover", __name__, url_prefix="/visits/<int:visit_id>/handover")
 
@@ -18,7 +27,42 @@ bp = Blueprint("handover", __name__, url_prefix="/visits/<int:visit_id>/handover
 @roles(Role.TECHNICIAN)
 def rating_form(visit_id: int):
     visit = load_visit(visit_id)
+    if ratings.can_rate_on_site(visit) and visit.rating is None:
+        session[HANDOVER_KEY] = visit.id  # the customer holds the phone from now on
     return _render(visit, OnSiteRatingForm(formdata=None, signer_name=_customer_name(visit)))
+
+
+@bp.route("/unlock", methods=["GET", "POST"])
+@roles(Role.TECHNICIAN)
+def unlock(visit_id: int):
+    """The technician takes the phone back: password or PIN."""
+    visit = load_visit(visit_id)
+    if session.get(HANDOVER_KEY) != visit.id:
+        return redirect(url_for("visits.show", visit_id=visit.id), code=303)
+    form = UnlockForm()
+    if not form.validate_on_submit():
+        return _unlock_page(visit, form, 422 if form.is_submitted() else 200)
+    me = current_user._get_current_object()
+    if me.check_password(form.secret.data) or me.check_pin(form.secret.data):
+        session.pop(HANDOVER_KEY)
+        session.pop(FAILURES_KEY, None)
+        return redirect(url_for("visits.show", visit_id=visit.id), code=303)
+    failures = session.get(FAILURES_KEY, 0) + 1
+    if failures >= UNLOCK_ATTEMPTS:
+        audit.record("user.handover_unlock_failed", me)
+        sessions.end(me.session_token)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash("Too many wrong attempts: you were signed out. Sign in again to go on.", "error")
+        return redirect(url_for("auth.login"), code=303)
+    session[FAILURES_KEY] = failures
+    form.secret.errors.append(f"That is not your password or PIN ({UNLOCK_ATTEMPTS - failures} attempts left).")
+    return _unlock_page(visit, form, 401)
+
+
+def _unlock_page(visit, form: UnlockForm, status: int):
+    return render_template("visits/handover_unlock.html", visit=visit, form=form), status
 
 
 @bp.post("/")

@@ -15,7 +15,7 @@ from fieldapp.forms.public import ServiceRequestForm
 from fieldapp.forms.ratings import ASPECT_LABELS, RatingForm
 from fieldapp.models import Asset, RatingSource, Role, Visit
 from fieldapp.orm import utcnow
-from fieldapp.params import page_arg
+from fieldapp.params import is_url_token, page_arg
 from fieldapp.services import assets, cases, qr, ratings, schedule
 
 bp = Blueprint("public", __name__, url_prefix="/a")
@@ -31,6 +31,11 @@ def _token_key() -> str:
     return "token:" + (request.view_args or {}).get("token", "")
 
 
+def _staff() -> bool:
+    """Staff reading histories are not customers: the public limits are not theirs."""
+    return current_user.is_authenticated
+
+
 @bp.after_request
 def no_referrer(response):
     # The token must not leak to other sites through the Referer header.
@@ -39,7 +44,7 @@ def no_referrer(response):
 
 
 def _asset_or_404(token: str) -> Asset:
-    if len(token) <= 64:  # longer is never a token: no lookup
+    if is_url_token(token):  # anything else was never made by secrets.token_urlsafe(): no lookup
         asset = assets.by_token(token)
         if asset is not None:
             return asset
@@ -55,8 +60,8 @@ def _is_staff() -> bool:
 
 @bp.get("/<token>")
 @public
-@limiter.limit(PAGE_LIMIT)
-@limiter.limit(TOKEN_PAGE_LIMIT, key_func=_token_key)
+@limiter.limit(PAGE_LIMIT, exempt_when=_staff)
+@limiter.limit(TOKEN_PAGE_LIMIT, key_func=_token_key, exempt_when=_staff)
 def asset(token: str):
     asset = _asset_or_404(token)
     if _is_staff():
@@ -72,9 +77,10 @@ def staff_page(asset: Asset, case_form: NewCaseForm | None = None, status: int =
         "public/asset_staff.html", asset=asset, history=history, page=page,
         pages=max(1, -(-total // assets.HISTORY_PAGE)), total=total, coverage=asset.coverage_on(today),
         coverages=asset.coverages, today=today, label_url=qr.label_url(asset),
-        qr_svg=qr.svg(qr.label_url(asset), f"QR code for {asset.serial_number}"),
+        qr_code=qr.code(qr.label_url(asset)),
         case_form=case_form or NewCaseForm(formdata=None),
         office=current_user.role in (Role.DISPATCHER, Role.ADMIN), admin=current_user.role is Role.ADMIN,
+        show_customer=assets.shows_customer(current_user, asset),
     ), status
 
 
@@ -98,8 +104,8 @@ def _public_page(asset: Asset, form: ServiceRequestForm, status: int = 200):
 
 @bp.post("/<token>/request")
 @public
-@limiter.limit(FORM_LIMIT)
-@limiter.limit(TOKEN_FORM_LIMIT, key_func=_token_key)
+@limiter.limit(FORM_LIMIT, exempt_when=_staff)
+@limiter.limit(TOKEN_FORM_LIMIT, key_func=_token_key, exempt_when=_staff)
 def request_service(token: str):
     asset = _asset_or_404(token)
     form = ServiceRequestForm()
@@ -117,7 +123,7 @@ def request_service(token: str):
 
 @bp.get("/<token>/requested")
 @public
-@limiter.limit(PAGE_LIMIT)
+@limiter.limit(PAGE_LIMIT, exempt_when=_staff)
 def requested(token: str):
     asset = _asset_or_404(token)
     reference = session.get("requested")
@@ -128,9 +134,9 @@ def requested(token: str):
 
 @bp.route("/<token>/rate", methods=["GET", "POST"])
 @public
-@limiter.limit(PAGE_LIMIT, methods=["GET"])
-@limiter.limit(FORM_LIMIT, methods=["POST"])
-@limiter.limit(TOKEN_FORM_LIMIT, key_func=_token_key, methods=["POST"])
+@limiter.limit(PAGE_LIMIT, methods=["GET"], exempt_when=_staff)
+@limiter.limit(FORM_LIMIT, methods=["POST"], exempt_when=_staff)
+@limiter.limit(TOKEN_FORM_LIMIT, key_func=_token_key, methods=["POST"], exempt_when=_staff)
 def rate(token: str):
     asset = _asset_or_404(token)
     last = assets.last_completed_visit(asset)
