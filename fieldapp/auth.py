@@ -96,6 +96,32 @@ def _redirect(location: str):
     return redirect(location, code=303)
 
 
+def _own_visit(user: User, visit) -> bool:
+    return user.role is not Role.TECHNICIAN or visit.technician_id == user.id
+
+
+# Record-level rules on top of the roles: which records of a kind a user may act on.
+RECORD_RULES: dict[str, Callable[[User, object], bool]] = {"visits": _own_visit}
+
+
+def may_see(user: User, record) -> bool:
+    rule = RECORD_RULES.get(getattr(record, "__tablename__", ""))
+    return rule is None or rule(user, record)
+
+
+def can(endpoint: str, record=None) -> bool:
+    """Would the signed-in user be let through `endpoint` (for `record`)? Reads the same
+    declarations as enforce_access, so a template never shows a button that answers 403."""
+    view = current_app.view_functions.get(endpoint)
+    if view is None:
+        raise LookupError(f"no endpoint {endpoint!r}")
+    if getattr(view, "is_public", False):
+        return True
+    if not current_user.is_authenticated or current_user.role not in getattr(view, "allowed_roles", ()):
+        return False
+    return record is None or may_see(current_user, record)
+
+
 def role_home(user: User) -> str:
     return {
         Role.TECHNICIAN: "technician.today",

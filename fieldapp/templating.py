@@ -55,7 +55,9 @@ def static_url(filename: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(time=fmt_time, datetime=fmt_datetime, date=fmt_date, money=money)
-    app.jinja_env.globals.update(static_url=static_url, Role=Role, new_client_id=new_client_id)
+    from fieldapp.auth import can
+
+    app.jinja_env.globals.update(static_url=static_url, Role=Role, new_client_id=new_client_id, can=can)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -18,7 +18,7 @@ from werkzeug.security import generate_password_hash
 from fieldapp import create_app
 from fieldapp.extensions import db
 from fieldapp.models import (
-    Asset, Case, CaseStatus, Channel, Coverage, CoverageKind, Customer, Part, ProductModel, Role,
+    AttentionItem, Asset, Case, CaseStatus, Channel, Coverage, CoverageKind, Customer, Part, ProductModel, Role,
     ServiceType, User, Visit, VisitPart, VisitPhoto,
 )
 
@@ -138,6 +138,13 @@ class Factory:
             db.session.expunge(obj)
         return obj
 
+    def today(self) -> date:
+        """The company's today, as the app sees it (the host's date differs near midnight)."""
+        from fieldapp.services import schedule
+
+        with self.app.app_context():
+            return schedule.today()
+
     def user(self, role: Role = Role.TECHNICIAN, **kw) -> User:
         n = next(self.seq)
         kw.setdefault("email", f"{role.value}{n}@example.com")
@@ -167,7 +174,7 @@ class Factory:
         customer = customer or self.customer()
         product_model = product_model or self.product_model()
         kw.setdefault("serial_number", f"SN-{n:06d}")
-        kw.setdefault("sales_date", date.today() - timedelta(days=100))
+        kw.setdefault("sales_date", self.today() - timedelta(days=100))
         asset = Asset(customer_id=customer.id, product_model_id=product_model.id, **kw)
         if warranty:
             asset.coverages.append(Coverage(kind=CoverageKind.STANDARD_WARRANTY, starts_on=asset.sales_date,
@@ -176,8 +183,9 @@ class Factory:
 
     def coverage(self, asset: Asset, **kw) -> Coverage:
         kw.setdefault("kind", CoverageKind.SERVICE_CONTRACT)
-        kw.setdefault("starts_on", date.today() - timedelta(days=10))
-        kw.setdefault("ends_on", date.today() + timedelta(days=355))
+        today = self.today()
+        kw.setdefault("starts_on", today - timedelta(days=10))
+        kw.setdefault("ends_on", today + timedelta(days=355))
         return self._save(Coverage(asset_id=asset.id, **kw))
 
     def case(self, asset: Asset | None = None, **kw) -> Case:
@@ -186,8 +194,13 @@ class Factory:
         kw.setdefault("number", f"C-2026-{n:05d}")
         kw.setdefault("channel", Channel.PHONE)
         kw.setdefault("description", f"Problem {n}: it makes a noise.")
-        kw.setdefault("status", CaseStatus.VISIT_SCHEDULED)
-        return self._save(Case(asset_id=asset.id, customer_id=asset.customer_id, **kw))
+        kw.setdefault("status", CaseStatus.SCHEDULED)
+        attention = kw.pop("attention", None)  # a reason: the case needs the dispatcher's attention
+        case = Case(asset_id=asset.id, customer_id=asset.customer_id, **kw)
+        if attention:
+            case.attention_items.append(AttentionItem(reason=attention))
+            case.needs_attention = True
+        return self._save(case)
 
     def visit(self, technician: User | None = None, case: Case | None = None,
               start: datetime | None = None, **kw) -> Visit:

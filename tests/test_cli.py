@@ -56,6 +56,21 @@ def test_seed_demo_builds_a_realistic_company(app, runner):
             assert model.care_tip_list and model.resources
 
 
+def test_seed_demo_dates_no_case_or_visit_before_the_product_was_sold(app, runner):
+    runner.invoke(args=["seed-demo"])
+    with app.app_context():
+        tz = app.config["TZ"]
+        cases = db.session.scalars(select(Case).where(Case.asset_id.is_not(None))).all()
+        assert cases
+        for case in cases:
+            sold = case.asset.sales_date
+            assert case.created_at.astimezone(tz).date() >= sold, (case.number, sold)
+            for visit in case.visits:
+                assert visit.scheduled_start.astimezone(tz).date() >= sold, (case.number, sold)
+        for coverage in db.session.scalars(select(Coverage)):
+            assert coverage.starts_on >= coverage.asset.sales_date, coverage.reference
+
+
 def test_demo_accounts_sign_in_with_the_documented_password(app, runner, client):
     runner.invoke(args=["seed-demo"])
     for email in ("admin@demo.test", "dispatcher@demo.test", "tech@demo.test", "tech2@demo.test"):

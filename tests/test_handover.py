@@ -53,6 +53,7 @@ def rating_count(app) -> int:
 def case_of(app, case_id) -> Case:
     with app.app_context():
         case = db.session.get(Case, case_id)
+        case.attention_items  # loaded before the case leaves the session
         db.session.expunge(case)
         return case
 

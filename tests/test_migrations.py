@@ -44,3 +44,31 @@ def test_downgrade_to_base_removes_every_table(app):
         upgrade()
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+
+
+def test_the_lifecycle_migration_keeps_existing_cases_and_their_flags(app):
+    """0005 renames old statuses, turns the attention flag into an item, starts each timeline."""
+    with app.app_context():
+        _empty_database()
+        upgrade(revision="0004")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO customers (id, name, created_at) VALUES (1, 'C', '2026-01-01 10:00:00')"))
+            for n, (status, attention, reason) in enumerate([("visit_scheduled", False, None),
+                                                             ("follow_up", True, "Rated 1/5"),
+                                                             ("new", False, None)], start=1):
+                conn.execute(text(
+                    "INSERT INTO cases (id, number, customer_id, channel, case_type, description, priority, status,"
+                    " needs_attention, attention_reason, created_at) VALUES (:id, :number, 1, 'phone', 'repair',"
+                    " 'x', 'normal', :status, :attention, :reason, '2026-01-02 09:00:00')"),
+                    {"id": n, "number": f"C-2026-{n:05d}", "status": status, "attention": attention, "reason": reason})
+
+        upgrade()
+
+        with db.engine.connect() as conn:
+            statuses = dict(conn.execute(text("SELECT id, status FROM cases ORDER BY id")).all())
+            items = conn.execute(text("SELECT case_id, reason, cleared_at FROM attention_items")).all()
+            events = conn.execute(text("SELECT case_id, kind, to_status FROM case_events ORDER BY case_id")).all()
+        assert statuses == {1: "scheduled", 2: "visit_needed", 3: "new"}
+        assert [tuple(i) for i in items] == [(2, "Rated 1/5", None)]
+        assert [tuple(e) for e in events] == [(1, "opened", "scheduled"), (2, "opened", "visit_needed"),
+                                              (3, "opened", "new")]

@@ -93,6 +93,12 @@ def test_the_workflow_records_each_step_with_a_time(app, client, make, tech):
     assert "Start travel" not in page and "Complete visit" not in page
 
 
+def test_a_step_without_javascript_returns_to_the_workflow_section(client, make, tech):
+    visit = make.visit(tech)
+    response = step(client, visit, "start-travel")
+    assert response.status_code == 303 and response.headers["Location"] == f"/visits/{visit.id}#workflow"
+
+
 def test_completing_needs_outcome_and_actions_next_to_the_fields(app, client, on_site):
     response = step(client, on_site, "complete")
     html = response.get_data(as_text=True)
@@ -163,7 +169,8 @@ def test_could_not_complete_records_the_reason_and_alerts_dispatch(app, client, 
     with app.app_context():
         case = db.session.get(Case, done.case_id)
         assert case.needs_attention and "parts needed" in case.attention_reason
-        assert case.status is CaseStatus.FOLLOW_UP
+        assert case.status is CaseStatus.VISIT_NEEDED  # back in the queue for a return visit
+        assert [e.kind for e in case.events][-2:] == ["visit_not_completed", "attention"]
 
 
 def test_could_not_complete_needs_a_reason_and_a_note_for_other(app, client, make, tech):
@@ -197,7 +204,7 @@ def test_a_case_with_another_open_visit_stays_open(app, client, make, tech, on_s
     save(client, on_site, "actions_taken", actions_taken="First half done.")
     step(client, on_site, "complete")
     with app.app_context():
-        assert db.session.get(Case, on_site.case_id).status is CaseStatus.VISIT_SCHEDULED
+        assert db.session.get(Case, on_site.case_id).status is CaseStatus.SCHEDULED
 
 
 def load_case(app, case_id):
@@ -213,7 +220,7 @@ def test_an_unresolved_visit_flags_the_case(app, client, on_site):
     step(client, on_site, "complete")
     with app.app_context():
         case = db.session.get(Case, on_site.case_id)
-        assert case.status is CaseStatus.FOLLOW_UP and case.needs_attention
+        assert case.status is CaseStatus.VISIT_NEEDED and case.needs_attention
 
 
 @pytest.mark.parametrize("field, data, stored", [
@@ -295,7 +302,7 @@ def test_one_tap_advice_appends_the_products_care_tip(app, client, make, tech):
 def test_the_report_is_locked_once_completed_except_payment(app, client, make, tech):
     visit = make.visit(tech, status=VisitStatus.COMPLETED, outcome=Outcome.RESOLVED, actions_taken="Done",
                        completed_at=datetime.now(timezone.utc), payment_status=PaymentStatus.TO_INVOICE)
-    locked = save(client, visit, "actions_taken", headers=HX, text="Changed afterwards")
+    locked = save(client, visit, "actions_taken", headers=HX, actions_taken="Changed afterwards")
     assert locked.status_code == 409
     assert "can no longer be changed" in locked.get_data(as_text=True)
     assert load(app, visit.id).actions_taken == "Done"
@@ -303,6 +310,38 @@ def test_the_report_is_locked_once_completed_except_payment(app, client, make, t
     assert paid.status_code == 200
     assert load(app, visit.id).payment_status is PaymentStatus.PAID
     assert '<div id="cost-lines" class="cost-lines" hx-swap-oob="true">' in paid.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("status, says", [
+    (VisitStatus.COMPLETED, "This visit is completed: its report is locked."),
+    (VisitStatus.NOT_COMPLETED, "This visit could not be completed: its report is locked."),
+])
+def test_a_finished_visit_says_its_report_is_locked_and_shows_text_not_inputs(app, client, make, tech, status, says):
+    visit = make.visit(tech, status=status, outcome=Outcome.RESOLVED, actions_taken="Replaced the seal.\nTested.",
+                       completed_at=datetime.now(timezone.utc), payment_status=PaymentStatus.TO_INVOICE)
+    html = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert says in html
+    report = html[html.index('id="report-title"'):html.index('id="parts"')]
+    assert "<textarea" not in report and "<select" not in report and "<input" not in report
+    assert "Save actions taken" not in report
+    assert "<dd>Replaced the seal.\nTested.</dd>" in report and "<dd>Resolved</dd>" in report
+    if status is VisitStatus.COMPLETED:  # settling the payment stays possible after completion
+        assert 'name="payment_status"' in html and "Save payment status" in html
+
+
+def test_an_open_visit_has_editable_fields_and_no_lock_notice(client, on_site):
+    html = client.get(f"/visits/{on_site.id}").get_data(as_text=True)
+    assert "its report is locked" not in html
+    assert 'name="actions_taken"' in html and "Save actions taken" in html
+
+
+def test_the_visit_page_links_to_its_products_page(client, make, tech):
+    asset = make.asset(serial_number="LINKED-7")
+    visit = make.visit(tech, make.case(asset=asset))
+    html = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert f'href="/a/{asset.qr_token}"' in html
+    product = client.get(f"/a/{asset.qr_token}")
+    assert product.status_code == 200 and "LINKED-7" in product.get_data(as_text=True)
 
 
 def _complete_with(client, visit, transport="0"):

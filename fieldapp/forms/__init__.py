@@ -1,9 +1,26 @@
-"""FlaskForm classes, one module per area."""
+"""FlaskForm classes, one module per area. Every form derives from BaseForm."""
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice
+from wtforms import SelectChoice, StringField, TextAreaField
+
+from fieldapp.forms.validators import NoControlCharacters
 
 
-class ActionForm(FlaskForm):
+class BaseForm(FlaskForm):
+    """The base of every form: each text field (StringField and its kinds: text areas, email,
+    password, hidden...) first refuses control characters, before any other check or a query
+    sees the text. PostgreSQL refuses NUL outright, and invisible characters make look-alikes."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            field = super().bind_field(form, unbound_field, options)
+            if isinstance(field, StringField):
+                # A new list: the unbound field's list is shared by every instance of the form.
+                field.validators = [NoControlCharacters(multiline=isinstance(field, TextAreaField)),
+                                    *field.validators]
+            return field
+
+
+class ActionForm(BaseForm):
     """No fields: carries the CSRF token for POST-only buttons."""
 
 

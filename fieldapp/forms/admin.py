@@ -1,14 +1,13 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Length, Optional
 
-from fieldapp.forms import enum_choices
+from fieldapp.forms import BaseForm, enum_choices
 from fieldapp.forms.validators import EmailAddress
 from fieldapp.models import Role
 from fieldapp.services.accounts import MIN_PASSWORD_LENGTH
 
 
-class UserCreateForm(FlaskForm):
+class UserCreateForm(BaseForm):
     name = StringField("Name", validators=[DataRequired("Enter a name."), Length(max=120)])
     email = EmailField("Email", validators=[DataRequired("Enter an email."), EmailAddress(),
                                             Length(max=254)])
@@ -21,15 +20,15 @@ class UserCreateForm(FlaskForm):
     ])
 
 
-class UserActiveForm(FlaskForm):
+class UserActiveForm(BaseForm):
     active = BooleanField("Active")
 
 
-class UserRoleForm(FlaskForm):
+class UserRoleForm(BaseForm):
     role = SelectField("Role", choices=enum_choices(Role), validators=[DataRequired("Choose a role.")])
 
 
-class UserPasswordForm(FlaskForm):
+class UserPasswordForm(BaseForm):
     password = PasswordField("New password", validators=[
         DataRequired("Enter a password."),
         Length(min=MIN_PASSWORD_LENGTH, max=200,

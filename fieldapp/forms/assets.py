@@ -1,18 +1,18 @@
 """Forms of the asset registry: a sold unit, its warranties/contracts, a new case for it."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from fieldapp.forms import enum_choices
+from fieldapp.forms import BaseForm, enum_choices
+from fieldapp.forms.fields import IdSelectField
 from fieldapp.models import CaseType, Channel, CoverageKind, Priority
 from fieldapp.services.schedule import today
 
 
-class AssetForm(FlaskForm):
-    product_model_id = SelectField("Product model", coerce=int, validators=[InputRequired("Choose the model.")])
-    customer_id = SelectField("Customer", coerce=int, validators=[InputRequired("Choose the customer.")])
+class AssetForm(BaseForm):
+    product_model_id = IdSelectField("Product model", message="Choose the model.")
+    customer_id = IdSelectField("Customer", message="Choose the customer.")
     serial_number = StringField("Serial number", validators=[DataRequired("Enter the serial number."),
                                                              Length(max=80)])
     sales_date = DateField("Sales date", validators=[InputRequired("Enter the sales date, like 2026-03-31.")])
@@ -31,7 +31,7 @@ class AssetForm(FlaskForm):
             raise ValidationError("The sales date cannot be in the future.")
 
 
-class CoverageForm(FlaskForm):
+class CoverageForm(BaseForm):
     kind = SelectField("Kind", choices=enum_choices(CoverageKind), validators=[DataRequired("Choose the kind.")])
     reference = StringField("Contract / reference number", validators=[Optional(), Length(max=60)])
     starts_on = DateField("Starts on", validators=[InputRequired("Enter the start date.")])
@@ -50,7 +50,7 @@ class CoverageForm(FlaskForm):
         }
 
 
-class NewCaseForm(FlaskForm):
+class NewCaseForm(BaseForm):
     channel = SelectField("Came in by", choices=enum_choices(Channel), validators=[DataRequired()])
     case_type = SelectField("Request type", choices=enum_choices(CaseType), validators=[DataRequired()])
     priority = SelectField("Priority", choices=enum_choices(Priority), default=Priority.NORMAL.value,

@@ -1,38 +1,98 @@
-"""Field types shared by the forms: money typed the way people type it, and the write id."""
+"""Field types shared by the forms: money typed the way people type it, ids, and the write id."""
 from __future__ import annotations
 
+import re
 import uuid
-from decimal import Decimal, InvalidOperation
 
-from wtforms import HiddenField, StringField
-from wtforms.validators import DataRequired, Regexp, StopValidation, ValidationError
+from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, NumberRange, Regexp, StopValidation
+
+from fieldapp.params import MAX_ID
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 MAX_MONEY_CENTS = 10_000_000  # 100,000.00
+MONEY_MAX_LENGTH = 40  # "€ 100 000,00" with room for spaces; longer is never an amount
+# Digits, one decimal point, an optional sign: no exponents ("1e999999" overflows Decimal,
+# "1E+249998" costs seconds of CPU) and no digits but ASCII ones.
+_MONEY = re.compile(r"(?P<sign>[+-]?)(?P<units>[0-9]*)(?:\.(?P<decimals>[0-9]*))?")
+_ID_TEXT = re.compile(r"[0-9]{1,20}")  # range-checked as a number afterwards, never converted when longer
 
 
 class MoneyField(StringField):
-    """An amount like 12.50 or 12,50; `cents` holds it as an integer, never a float."""
+    """An amount like 12.50, 12,50 or € 12.50; `cents` holds it as an integer, never a float.
+    Whether it is required is decided here, on the cleaned text: " " or "€" is no amount."""
 
     cents: int | None = None
 
+    def __init__(self, label=None, validators=None, required: bool = False,
+                 required_message: str = "Enter an amount, like 12.50.", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.required, self.required_message = required, required_message
+        self.flags.required = required
+
     def pre_validate(self, form) -> None:
         self.cents = None
-        raw = (self.data or "").strip().replace(" ", "").replace("€", "").replace(",", ".")
-        if not raw:
+        text = self.data or ""
+        if len(text) > MONEY_MAX_LENGTH:
+            raise StopValidation("Enter an amount like 12.50.")
+        if not text.strip():
+            if self.required:
+                raise StopValidation(self.required_message)
             return
-        try:
-            amount = Decimal(raw)
-        except InvalidOperation:
-            raise ValidationError("Enter an amount like 12.50.") from None
-        if not amount.is_finite() or amount.as_tuple().exponent < -2:
-            raise ValidationError("Enter an amount with at most two decimals, like 12.50.")
-        if amount < 0:
-            raise ValidationError("The amount cannot be negative.")
-        cents = int(amount * 100)
+        match = _MONEY.fullmatch("".join(text.split()).replace("€", "").replace(",", "."))
+        if match is None or not (match["units"] or match["decimals"]):
+            raise StopValidation("Enter an amount like 12.50.")
+        decimals = match["decimals"] or ""
+        if len(decimals) > 2:
+            raise StopValidation("Enter an amount with at most two decimals, like 12.50.")
+        units = match["units"].lstrip("0")
+        if match["sign"] == "-" and (units or decimals.strip("0")):
+            raise StopValidation("The amount cannot be negative.")
+        # The range is checked on the text: no huge number is ever built.
+        if len(units) > len(str(MAX_MONEY_CENTS // 100)):
+            raise StopValidation("That amount is too large.")
+        cents = int(units or "0") * 100 + int(decimals.ljust(2, "0"))
         if cents > MAX_MONEY_CENTS:
-            raise ValidationError("That amount is too large.")
+            raise StopValidation("That amount is too large.")
         self.cents = cents
+
+
+def form_id(value) -> int:
+    """An id sent by a form: ASCII digits, 1 to MAX_ID (what the database stores), else ValueError."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and _ID_TEXT.fullmatch(value):  # no strip(): it also eats "\x1c"
+        number = int(value)
+    else:
+        raise ValueError("not an id")
+    if not 0 < number <= MAX_ID:
+        raise ValueError("not an id")
+    return number
+
+
+class IdField(IntegerField):
+    """The id of a row picked on the page (a search result, a hidden input): always required,
+    bounded like the ids in URLs so a 20-digit number never reaches the database."""
+
+    def __init__(self, label=None, message: str = "Choose one from the list.", **kwargs):
+        super().__init__(label, [NumberRange(1, MAX_ID, message)], **kwargs)
+        self.flags.required = True
+
+    def process_formdata(self, valuelist) -> None:
+        if valuelist:
+            try:
+                self.data = form_id(valuelist[0])
+            except ValueError:
+                self.data = None  # NumberRange says what to do
+
+
+class IdSelectField(SelectField):
+    """The id of a row chosen from a <select>: parsed like IdField, then one of the choices."""
+
+    def __init__(self, label=None, message: str = "Choose one from the list.", **kwargs):
+        super().__init__(label, coerce=form_id, invalid_value_message=message, invalid_choice_message=message,
+                         **kwargs)
+        self.flags.required = True
 
 
 def new_client_id() -> str:

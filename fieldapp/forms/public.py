@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from fieldapp.forms import BaseForm
 from fieldapp.forms.validators import EmailAddress
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()./-]{6,30}$")
 
 
-class ServiceRequestForm(FlaskForm):
+class ServiceRequestForm(BaseForm):
     name = StringField("Your name", validators=[DataRequired("Enter your name."), Length(max=160)])
     phone = TelField("Phone", validators=[Optional(), Length(max=40)])
     email = EmailField("Email", validators=[Optional(), EmailAddress(), Length(max=254)])

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
+from fieldapp.forms import BaseForm
 from fieldapp.forms.fields import ClientIdField
 
 STARS = [(str(n), f"{n} star{'s' if n > 1 else ''}") for n in range(1, 6)]
@@ -29,7 +29,7 @@ def _stars(label: str) -> RadioField:
                       validators=[InputRequired(message), AnyOf([v for v, _ in STARS], message=message)])
 
 
-class RatingForm(FlaskForm):
+class RatingForm(BaseForm):
     client_id = ClientIdField()
     overall = _stars(ASPECT_LABELS["overall"])
     timeliness = _stars(ASPECT_LABELS["timeliness"])

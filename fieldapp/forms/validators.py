@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
+
+from fieldapp.params import CONTROL_MESSAGE, has_control_characters
 
 # Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is the mail
 # server's business; WTForms' Email() would also refuse reserved domains such as demo.test.
@@ -17,3 +19,16 @@ class EmailAddress:
     def __call__(self, form, field) -> None:
         if field.data and not EMAIL_RE.match(field.data.strip()):
             raise ValidationError(self.message)
+
+
+class NoControlCharacters:
+    """Control characters refused (see params.has_control_characters); stops the field's other
+    checks. Put first on every text field by forms.BaseForm."""
+
+    def __init__(self, multiline: bool = False):
+        self.multiline = multiline
+
+    def __call__(self, form, field) -> None:
+        for value in getattr(field, "raw_data", None) or ():
+            if isinstance(value, str) and has_control_characters(value, self.multiline):
+                raise StopValidation(CONTROL_MESSAGE)

@@ -1,13 +1,12 @@
 """Forms of the visit page: workflow steps, one small form per captured field, parts, photos."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from fieldapp.forms import enum_choices
-from fieldapp.forms.fields import ClientIdField, MoneyField
+from fieldapp.forms import BaseForm, enum_choices
+from fieldapp.forms.fields import ClientIdField, IdField, MoneyField
 from fieldapp.models import (
     FollowUpRecommendation, NotCompletedReason, Outcome, PaymentStatus, ServiceType, Visit,
 )
@@ -19,7 +18,7 @@ def _enum_select(label, enum_cls, message, placeholder=None):
     return SelectField(label, choices=enum_choices(enum_cls, placeholder), validators=[DataRequired(message)])
 
 
-class WriteForm(FlaskForm):
+class WriteForm(BaseForm):
     client_id = ClientIdField()
 
 
@@ -134,7 +133,7 @@ class FollowUpForm(VisitFieldForm):
 
 class TransportForm(VisitFieldForm):
     name, title = "transport_cost", "Transport cost"
-    amount = MoneyField("Transport cost", validators=[InputRequired("Enter the transport cost, or 0.")])
+    amount = MoneyField("Transport cost", required=True, required_message="Enter the transport cost, or 0.")
 
     def load(self, visit):
         self.amount.data = f"{visit.transport_cost_cents / 100:.2f}"
@@ -158,21 +157,18 @@ FIELD_FORMS: dict[str, type[VisitFieldForm]] = {
 class PartRowFields(WriteForm):
     quantity = IntegerField("Quantity", validators=[
         InputRequired("Enter a quantity."), NumberRange(1, 999, "The quantity must be between 1 and 999.")])
-    unit_cost = MoneyField("Unit cost")
+    unit_cost = MoneyField("Unit cost")  # empty when adding: the catalog price
     faulty_serial = StringField("Faulty part serial", validators=[Optional(), Length(max=80)])
     replacement_serial = StringField("Replacement serial", validators=[Optional(), Length(max=80)])
 
 
 class AddPartForm(PartRowFields):
-    part_id = IntegerField(validators=[InputRequired("Choose a part from the search.")])
+    part_id = IdField(message="Choose a part from the search.")
 
 
 class EditPartForm(PartRowFields):
+    unit_cost = MoneyField("Unit cost", required=True, required_message="Enter the unit cost.")
     covered = BooleanField("Covered by warranty/contract")
-
-    def validate_unit_cost(self, field):
-        if not (field.data or "").strip():
-            raise ValidationError("Enter the unit cost.")
 
 
 class PhotoForm(WriteForm):

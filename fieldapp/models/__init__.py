@@ -2,8 +2,8 @@
 from fieldapp.models.assets import Asset, Coverage, CoverageKind, RetiredLabel, new_qr_token
 from fieldapp.models.audit import AppliedWrite, AuditEvent
 from fieldapp.models.cases import (
-    OPEN_CASE_STATUSES, Case, CaseStatus, CaseType, Channel, Complaint, ComplaintSource,
-    FollowUp, FollowUpKind, NumberSequence, Priority,
+    OPEN_CASE_STATUSES, AttentionItem, Case, CaseEvent, CaseStatus, CaseType, Channel, Complaint, ComplaintSource,
+    FollowUp, FollowUpKind, NumberSequence, Priority, RemoteSupportOutcome, RemoteSupportSession,
 )
 from fieldapp.models.catalog import Part, ProductModel, ProductResource, ResourceKind
 from fieldapp.models.people import Customer, FailedLogin, Role, User, UserSession
@@ -14,7 +14,8 @@ from fieldapp.models.visits import (
 )
 
 __all__ = [
-    "ASPECTS", "OPEN_CASE_STATUSES", "AppliedWrite", "Asset", "AuditEvent", "Case", "CaseStatus", "CaseType",
+    "ASPECTS", "OPEN_CASE_STATUSES", "AppliedWrite", "Asset", "AttentionItem", "AuditEvent", "Case", "CaseEvent",
+    "CaseStatus", "CaseType", "RemoteSupportOutcome", "RemoteSupportSession",
     "Channel", "Complaint", "ComplaintSource", "Coverage", "CoverageKind", "Customer",
     "FailedLogin", "FollowUp", "FollowUpKind", "FollowUpRecommendation", "NotCompletedReason",
     "NumberSequence", "Outcome", "Part", "PaymentStatus", "Priority", "ProductModel",

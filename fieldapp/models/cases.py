@@ -20,7 +20,8 @@ class Channel(LabelledEnum):
     PHONE = "phone", "Phone"
     EMAIL = "email", "Email"
     CHAT = "chat", "Chat"
-    WEB = "web", "Web"
+    WALK_IN = "walk_in", "Walk-in"
+    WEB = "web", "Web form"
     QR = "qr", "QR code"
 
 
@@ -40,14 +41,20 @@ class Priority(LabelledEnum):
 
 
 class CaseStatus(LabelledEnum):
+    """Where a case stands. Only services.lifecycle changes it, along its transition table."""
+
     NEW = "new", "New"
     ASSESSING = "assessing", "Assessing"
     REMOTE_SUPPORT = "remote_support", "Remote support"
-    VISIT_SCHEDULED = "visit_scheduled", "Visit scheduled"
-    FOLLOW_UP = "follow_up", "Awaiting follow-up"
+    VISIT_NEEDED = "visit_needed", "Visit needed"
+    SCHEDULED = "scheduled", "Visit scheduled"
+    IN_PROGRESS = "in_progress", "Visit in progress"
+    WAITING_CUSTOMER = "waiting_customer", "Waiting for customer"
+    WAITING_PARTS = "waiting_parts", "Waiting for parts"
     RESOLVED = "resolved", "Resolved"
     CLOSED = "closed", "Closed"
     CANCELLED = "cancelled", "Cancelled"
+    REOPENED = "reopened", "Reopened"
 
     @property
     def is_open(self) -> bool:
@@ -77,9 +84,10 @@ class Case(db.Model):
     assessment_notes: Mapped[str | None] = mapped_column(Text)
     remote_support_notes: Mapped[str | None] = mapped_column(Text)
     resolution_summary: Mapped[str | None] = mapped_column(Text)
-    # Set by a low rating or a complaint; cleared when the dispatcher has dealt with it.
+    assessment_category: Mapped[str | None] = mapped_column(String(80))
+    # True while an attention item (below) is open: kept by services.lifecycle, so the queue can
+    # sort on it in SQL.
     needs_attention: Mapped[bool] = mapped_column(default=False, index=True)
-    attention_reason: Mapped[str | None] = mapped_column(String(200))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     resolved_at: Mapped[datetime | None]
@@ -95,9 +103,89 @@ class Case(db.Model):
     complaints: Mapped[list[Complaint]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="Complaint.received_at"
     )
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseEvent.id"
+    )
+    attention_items: Mapped[list[AttentionItem]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="AttentionItem.id"
+    )
+    remote_sessions: Mapped[list[RemoteSupportSession]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="RemoteSupportSession.id"
+    )
+
+    @property
+    def open_attention(self) -> list[AttentionItem]:
+        return [item for item in self.attention_items if item.cleared_at is None]
+
+    @property
+    def attention_reason(self) -> str | None:
+        """The open attention items' reasons in one line, for lists and the board."""
+        return "; ".join(item.reason for item in self.open_attention) or None
 
     def __repr__(self) -> str:
         return f"<Case {self.number}>"
+
+
+class CaseEvent(db.Model):
+    """One line of a case's timeline: who did what, when; for status changes, from and to.
+    Also the clock that service targets (SLAs) and reports read."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(40))  # see services.lifecycle.EVENT_LABELS
+    from_status: Mapped[CaseStatus | None] = enum_column(CaseStatus, nullable=True)
+    to_status: Mapped[CaseStatus | None] = enum_column(CaseStatus, nullable=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id", ondelete="SET NULL"))
+
+    case: Mapped[Case] = relationship(back_populates="events")
+    user: Mapped[User | None] = relationship()
+    visit: Mapped[Visit | None] = relationship()
+
+
+class AttentionItem(db.Model):
+    """Something on a case a dispatcher must look at (a low rating, a complaint, a visit that
+    could not be completed). Each is its own row, cleared with a note."""
+
+    __tablename__ = "attention_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    raised_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cleared_at: Mapped[datetime | None]
+    cleared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    clear_note: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship(back_populates="attention_items")
+    cleared_by: Mapped[User | None] = relationship()
+
+
+class RemoteSupportOutcome(LabelledEnum):
+    SOLVED = "solved", "Solved remotely"
+    NOT_SOLVED = "not_solved", "Not solved: a visit is needed"
+    CUSTOMER_TO_TRY = "customer_to_try", "Customer will try and call back"
+
+
+class RemoteSupportSession(db.Model):
+    """One attempt to solve the problem without a visit (process step 3)."""
+
+    __tablename__ = "remote_support_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[Channel] = enum_column(Channel)
+    steps: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[RemoteSupportOutcome] = enum_column(RemoteSupportOutcome)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship(back_populates="remote_sessions")
+    user: Mapped[User | None] = relationship()
 
 
 class FollowUpKind(LabelledEnum):

@@ -79,13 +79,22 @@ class Visit(db.Model):
         CheckConstraint("transport_cost_cents >= 0", name="transport_not_negative"),
         CheckConstraint("labour_rate_cents >= 0", name="labour_rate_not_negative"),
         CheckConstraint("follow_up_days IS NULL OR follow_up_days > 0", name="follow_up_days_positive"),
+        CheckConstraint("expected_minutes > 0", name="expected_minutes_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     technician_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # The arrival window the customer was given, and how long the work is expected to take:
+    # the technician is busy from scheduled_start for expected_minutes (conflict checks).
     scheduled_start: Mapped[datetime] = mapped_column(index=True)
     scheduled_end: Mapped[datetime]
+    expected_minutes: Mapped[int] = mapped_column(default=60, server_default="60")
+    notes_for_technician: Mapped[str | None] = mapped_column(Text)
+    # Raised by the office on every reschedule, reassignment or cancellation. The technician's
+    # forms carry the value they were drawn with; a different one means the plan changed under
+    # them (409), never a silent overwrite.
+    schedule_version: Mapped[int] = mapped_column(default=1, server_default="1")
     service_type: Mapped[ServiceType] = enum_column(ServiceType)
     status: Mapped[VisitStatus] = enum_column(VisitStatus, default=VisitStatus.SCHEDULED)
     travel_started_at: Mapped[datetime | None]
@@ -106,6 +115,13 @@ class Visit(db.Model):
     labour_rate_cents: Mapped[int] = mapped_column(default=_configured_labour_rate, server_default="6500")
     transport_cost_cents: Mapped[int] = mapped_column(default=0)
     payment_status: Mapped[PaymentStatus | None] = enum_column(PaymentStatus, nullable=True)
+    # The cost totals as they stood at completion (services.costs.store_totals), in cents, so
+    # reports and exports read them without recomputing coverage.
+    labour_cents: Mapped[int | None]
+    parts_cents: Mapped[int | None]
+    total_cents: Mapped[int | None]
+    covered_cents: Mapped[int | None]
+    billable_cents: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="visits")

@@ -6,7 +6,7 @@ from flask import current_app
 from fieldapp.extensions import db
 from fieldapp.models import Asset, Case, CaseStatus, CaseType, Channel, Priority, User
 from fieldapp.orm import utcnow
-from fieldapp.services import audit
+from fieldapp.services import audit, lifecycle
 from fieldapp.services.numbering import next_case_number
 
 
@@ -26,6 +26,7 @@ def request_from_qr(asset: Asset, name: str, phone: str | None, email: str | Non
                      contact_name=name.strip(), contact_phone=(phone or "").strip() or None,
                      contact_email=(email or "").strip().lower() or None, description=description.strip(),
                      preferred_time=(preferred_time or "").strip() or None)
+    lifecycle.opened(case, None, "Requested from the product's QR label")
     audit.record("case.requested_by_qr", case, {"asset": asset.id})
     return case
 
@@ -36,5 +37,6 @@ def open_for_asset(asset: Asset, channel: Channel, case_type: CaseType, priority
     case = _new_case(asset, channel=channel, case_type=case_type, priority=priority,
                      description=description.strip(), created_by=by, contact_name=customer.name,
                      contact_phone=customer.phone, contact_email=customer.email)
+    lifecycle.opened(case, by)
     audit.record("case.opened", case, {"asset": asset.id}, user=by)
     return case

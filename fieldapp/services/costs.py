@@ -73,6 +73,16 @@ def breakdown(visit: Visit) -> CostBreakdown:
     return result
 
 
+def store_totals(visit: Visit) -> None:
+    """Keep the totals on the completed visit: what reports and exports read."""
+    costs = breakdown(visit)
+    visit.labour_cents = costs.lines[0].amount_cents
+    visit.parts_cents = sum(line.amount_cents for line in costs.lines[1:-1])
+    visit.total_cents = costs.total_cents
+    visit.covered_cents = costs.covered_cents
+    visit.billable_cents = costs.billable_cents
+
+
 def settled_payment_status(visit: Visit) -> PaymentStatus | None:
     """The payment status a visit gets when it completes."""
     costs = breakdown(visit)

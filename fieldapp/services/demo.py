@@ -16,12 +16,12 @@ from fieldapp.extensions import db
 from fieldapp.models import (
     ASPECTS, Asset, Case, CaseStatus, CaseType, Channel, Complaint, ComplaintSource, Coverage,
     CoverageKind, Customer, FollowUp, FollowUpKind, Outcome, Part, PaymentStatus, Priority,
-    ProductModel, ProductResource, Rating, RatingSource, ResourceKind, Role, ServiceType, User,
-    Visit, VisitPart, VisitStatus,
+    ProductModel, ProductResource, Rating, RatingSource, RemoteSupportOutcome, RemoteSupportSession, ResourceKind,
+    Role, ServiceType, User, Visit, VisitPart, VisitStatus,
 )
 from fieldapp.dates import add_months
 from fieldapp.orm import utcnow
-from fieldapp.services import schedule
+from fieldapp.services import lifecycle, schedule
 from fieldapp.services.numbering import next_case_number
 
 DEMO_PASSWORD = "fieldapp-demo"
@@ -206,7 +206,7 @@ def _assets(rng: random.Random, models: list[ProductModel], customers: list[Cust
                 covers_parts=True, covers_labour=False, covers_transport=False,
                 terms="Extended warranty: parts only; labour and transport are charged."))
         if i % 5 == 2:
-            start = today - timedelta(days=rng.randint(30, 300))
+            start = max(sold, today - timedelta(days=rng.randint(30, 300)))  # no contract before the sale
             asset.coverages.append(Coverage(
                 kind=CoverageKind.SERVICE_CONTRACT, reference=f"SC-{i + 1:05d}", starts_on=start,
                 ends_on=add_months(start, 12), covers_parts=True, covers_labour=True, covers_transport=True,
@@ -227,14 +227,27 @@ def _new_case(rng: random.Random, asset: Asset, dispatcher: User, status: CaseSt
         contact_name=asset.customer.name, contact_phone=asset.customer.phone, **fields,
     )
     db.session.add(case)
+    lifecycle.record(case, "opened", None, dispatcher, to_status=CaseStatus.NEW, at=created)
     return case
 
 
 def _visit(case: Case, technician: User, start: datetime, service_type: ServiceType) -> Visit:
     visit = Visit(case=case, technician=technician, scheduled_start=start,
-                  scheduled_end=start + timedelta(hours=2), service_type=service_type)
+                  scheduled_end=start + timedelta(hours=2), expected_minutes=90, service_type=service_type,
+                  notes_for_technician="Customer asks to ring twice.")
     db.session.add(visit)
+    booked = min(case.created_at + timedelta(hours=2), start - timedelta(minutes=30))
+    lifecycle.record(case, "visit_scheduled", f"{technician.name}, {start:%d %b %H:%M} UTC", case.created_by,
+                     visit, from_status=CaseStatus.NEW, to_status=CaseStatus.SCHEDULED, at=booked)
     return visit
+
+
+def _resolve(case: Case, visit: Visit) -> None:
+    case.status = CaseStatus.RESOLVED
+    case.resolved_at = visit.completed_at
+    case.resolution_summary = visit.actions_taken
+    lifecycle.record(case, "visit_completed", f"Resolved: {visit.actions_taken}", visit.technician, visit,
+                     from_status=CaseStatus.SCHEDULED, to_status=CaseStatus.RESOLVED, at=visit.completed_at)
 
 
 def _complete(rng: random.Random, visit: Visit, parts: list[Part], rated: bool = True) -> None:
@@ -279,17 +292,22 @@ def _complete(rng: random.Random, visit: Visit, parts: list[Part], rated: bool =
 def _history(rng, assets, technicians, dispatcher, parts) -> None:
     """Closed cases over the past months, each with a completed visit."""
     now = utcnow()
+    today = schedule.today()
     for i, asset in enumerate(assets[:30]):
-        opened = now - timedelta(days=rng.randint(10, 300), hours=rng.randint(0, 8))
+        # Opened after the sale: up to 8 hours and a time-zone day earlier still lands after it.
+        owned_days = (today - asset.sales_date).days
+        opened = now - timedelta(days=rng.randint(10, min(300, owned_days - 2)), hours=rng.randint(0, 8))
         case = _new_case(rng, asset, dispatcher, CaseStatus.CLOSED, opened,
                          assessment_notes="Customer described the fault; a visit is needed.")
         start = _round_hour(opened + timedelta(days=rng.randint(1, 4)))
         visit = _visit(case, technicians[i % len(technicians)], start,
                        rng.choice([ServiceType.REPAIR, ServiceType.MAINTENANCE, ServiceType.TROUBLESHOOTING]))
         _complete(rng, visit, parts, rated=i % 3 != 0)
-        case.resolution_summary = visit.actions_taken
-        case.resolved_at = visit.completed_at
+        _resolve(case, visit)
+        case.status = CaseStatus.CLOSED
         case.closed_on = visit.completed_at.astimezone(current_app.config["TZ"]).date()
+        lifecycle.record(case, "closed", "Report sent to the customer.", dispatcher, from_status=CaseStatus.RESOLVED,
+                         to_status=CaseStatus.CLOSED, at=visit.completed_at + timedelta(hours=3))
         if i % 6 == 0:
             case.follow_ups.append(FollowUp(kind=FollowUpKind.CALL, due_on=case.closed_on + timedelta(days=14),
                                             done_at=visit.completed_at + timedelta(days=14),
@@ -306,7 +324,7 @@ def _schedule(rng, assets, technicians, dispatcher, parts) -> None:
             asset = next(pool, None) or rng.choice(assets)
             start = schedule.at_local(today + timedelta(days=offset), hour)
             service = rng.choice(list(ServiceType))
-            case = _new_case(rng, asset, dispatcher, CaseStatus.VISIT_SCHEDULED, start - timedelta(days=rng.randint(1, 6)),
+            case = _new_case(rng, asset, dispatcher, CaseStatus.SCHEDULED, start - timedelta(days=rng.randint(1, 6)),
                              assessment_notes="Could not be solved remotely; visit booked.")
             if service is ServiceType.INSTALLATION:
                 case.case_type = CaseType.INSTALLATION
@@ -315,30 +333,52 @@ def _schedule(rng, assets, technicians, dispatcher, parts) -> None:
             visit = _visit(case, tech, start, service)
             if offset < 0:
                 _complete(rng, visit, parts, rated=hour != 14)
-                case.status = CaseStatus.RESOLVED
-                case.resolved_at = visit.completed_at
-                case.resolution_summary = visit.actions_taken
+                _resolve(case, visit)
+            elif offset == 0 and hour == 8 and tech is technicians[-1]:  # one visit under way right now
+                visit.status = VisitStatus.ON_SITE
+                visit.travel_started_at = start - timedelta(minutes=25)
+                visit.arrived_at = start
+                case.status = CaseStatus.IN_PROGRESS
+                lifecycle.record(case, "visit_arrived", None, tech, visit, from_status=CaseStatus.SCHEDULED,
+                                 to_status=CaseStatus.IN_PROGRESS, at=start)
+
+
+# The dispatcher's queue: a case in every open status (and one cancelled), each with its story.
+OPEN_STATES = [
+    (CaseStatus.NEW, None),
+    (CaseStatus.NEW, None),
+    (CaseStatus.ASSESSING, "Unit trips the breaker; asked for photos of the label."),
+    (CaseStatus.REMOTE_SUPPORT, "Walked the customer through a reset by phone; waiting to hear back."),
+    (CaseStatus.VISIT_NEEDED, "Reset did not help: a technician must look at it."),
+    (CaseStatus.WAITING_CUSTOMER, "Customer will send the purchase receipt."),
+    (CaseStatus.WAITING_PARTS, "Control board ordered, expected within 5 days."),
+    (CaseStatus.REOPENED, "Same fault again two weeks after the repair."),
+    (CaseStatus.CANCELLED, "Customer solved it themselves."),
+]
 
 
 def _open_requests(rng, assets, dispatcher) -> None:
-    """Fresh requests in the dispatcher's queue, one of them flagged for attention."""
+    """Requests in the dispatcher's queue in every open status; one flagged for attention."""
     now = utcnow()
-    states = [CaseStatus.NEW, CaseStatus.NEW, CaseStatus.NEW, CaseStatus.ASSESSING, CaseStatus.ASSESSING,
-              CaseStatus.REMOTE_SUPPORT, CaseStatus.FOLLOW_UP, CaseStatus.NEW]
-    for i, status in enumerate(states):
+    for i, (status, note) in enumerate(OPEN_STATES):
         asset = assets[(i * 11 + 5) % len(assets)]
-        case = _new_case(rng, asset, dispatcher, status, now - timedelta(hours=rng.randint(1, 60)))
+        opened = now - timedelta(hours=rng.randint(2, 60))
+        case = _new_case(rng, asset, dispatcher, status, opened, assessment_notes=note)
+        if status is not CaseStatus.NEW:
+            lifecycle.record(case, "status", note, dispatcher, from_status=CaseStatus.NEW, to_status=status,
+                             at=opened + timedelta(minutes=40))
         if status is CaseStatus.REMOTE_SUPPORT:
-            case.remote_support_notes = "Walked the customer through a reset by phone; waiting to hear back."
-        if status is CaseStatus.FOLLOW_UP:
+            case.remote_sessions.append(RemoteSupportSession(
+                channel=Channel.PHONE, steps=note, outcome=RemoteSupportOutcome.CUSTOMER_TO_TRY,
+                at=opened + timedelta(minutes=30), user_id=dispatcher.id))
+        if status is CaseStatus.VISIT_NEEDED:
             case.follow_ups.append(FollowUp(kind=FollowUpKind.CALL, due_on=schedule.today() + timedelta(days=2),
                                             notes="Check the unit runs normally after the reset."))
         if i == 0:
             case.priority = Priority.URGENT
-            case.needs_attention = True
-            case.attention_reason = "Complaint: second failure within a month"
             case.complaints.append(Complaint(source=ComplaintSource.PHONE,
                                              description="Second failure within a month; customer is unhappy."))
+            lifecycle.raise_attention(case, "Complaint: second failure within a month", dispatcher)
 
 
 def _round_hour(moment: datetime) -> datetime:

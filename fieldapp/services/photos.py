@@ -9,7 +9,7 @@ import warnings
 from pathlib import Path
 
 from flask import current_app
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from fieldapp.extensions import db
 from fieldapp.models import User, Visit, VisitPhoto
@@ -34,9 +34,7 @@ def save(visit: Visit, data: bytes, user: User) -> VisitPhoto:
     ensure_editable(visit)
     if len(data) > max_bytes():
         raise VisitError(f"The photo is larger than the limit of {readable_size(max_bytes())}.", "photo", 413)
-    image = _open_image(data)
-    image = ImageOps.exif_transpose(image).convert("RGB")
-    image.thumbnail((MAX_EDGE, MAX_EDGE))
+    image = _decode(data)
     name = f"{visit.id}-{secrets.token_hex(16)}.jpg"
     folder = upload_folder()
     folder.mkdir(parents=True, exist_ok=True)
@@ -58,7 +56,10 @@ def readable_size(size: int) -> str:
     return f"{max(1, round(size / 1024))} kB"
 
 
-def _open_image(data: bytes) -> Image.Image:
+def _decode(data: bytes) -> Image.Image:
+    """The upload as an upright RGB image of at most MAX_EDGE pixels a side. Every Pillow call on
+    the uploaded bytes is in here: any failure (a malformed EXIF block fails in exif_transpose,
+    long after the image opened) means it is not a photo we can read, never a 500."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -68,9 +69,12 @@ def _open_image(data: bytes) -> Image.Image:
             if image.width * image.height > MAX_PIXELS:
                 raise VisitError("The photo has too many pixels.", "photo", 422)
             image.load()
+            image = ImageOps.exif_transpose(image).convert("RGB")
+            image.thumbnail((MAX_EDGE, MAX_EDGE))
             return image
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):
+    except VisitError:
+        raise
+    except Exception:  # Pillow raises many kinds on hostile files (SyntaxError, struct.error...)
         raise VisitError("That file is not a photo we can read. Take or choose a JPEG or PNG picture.",
                          "photo", 422) from None
 

@@ -5,7 +5,7 @@ from sqlalchemy.exc import IntegrityError
 
 from fieldapp.extensions import db
 from fieldapp.models import ASPECTS, Complaint, ComplaintSource, Rating, RatingSource, Visit, VisitStatus
-from fieldapp.services import audit
+from fieldapp.services import audit, lifecycle
 
 LOW_RATING = 2
 
@@ -50,5 +50,4 @@ def _flag_case(visit: Visit, rating: Rating) -> None:
         source = ComplaintSource.ON_SITE_RATING if rating.source is RatingSource.ON_SITE else ComplaintSource.QR_RATING
         case.complaints.append(Complaint(source=source, description=rating.complaint))
     if reasons:
-        case.needs_attention = True
-        case.attention_reason = ("Customer " + " and ".join(reasons))[:200]
+        lifecycle.raise_attention(case, "Customer " + " and ".join(reasons), visit=visit)

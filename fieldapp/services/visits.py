@@ -12,7 +12,7 @@ from fieldapp.models import (
     Outcome, Role, User, Visit, VisitPart, VisitStatus,
 )
 from fieldapp.orm import utcnow
-from fieldapp.services import audit, costs, schedule
+from fieldapp.services import audit, costs, lifecycle, schedule
 
 
 class VisitError(Exception):
@@ -75,6 +75,7 @@ def start_travel(visit: Visit) -> None:
     _check_transition(visit, "start_travel")
     visit.status = VisitStatus.TRAVELLING
     visit.travel_started_at = utcnow()
+    lifecycle.follow_visit(visit.case, CaseStatus.IN_PROGRESS, "visit_started", user=visit.technician, visit=visit)
     audit.record("visit.travelling", visit)
 
 
@@ -82,6 +83,7 @@ def arrive(visit: Visit) -> None:
     _check_transition(visit, "arrive")
     visit.status = VisitStatus.ON_SITE
     visit.arrived_at = utcnow()
+    lifecycle.follow_visit(visit.case, CaseStatus.IN_PROGRESS, "visit_arrived", user=visit.technician, visit=visit)
     audit.record("visit.arrived", visit)
 
 
@@ -100,6 +102,7 @@ def complete(visit: Visit, labour_minutes: int | None) -> None:
     if labour_minutes is not None:
         visit.labour_minutes = labour_minutes
     visit.payment_status = costs.settled_payment_status(visit)
+    costs.store_totals(visit)
     _record_follow_up(visit)
     _update_case_after_completion(visit)
     audit.record("visit.completed", visit, {"outcome": visit.outcome.value})
@@ -114,9 +117,12 @@ def not_complete(visit: Visit, reason: NotCompletedReason, note: str | None) -> 
     visit.not_completed_reason = reason
     visit.not_completed_note = (note or "").strip() or None
     case = visit.case
-    case.status = CaseStatus.FOLLOW_UP
-    case.needs_attention = True
-    case.attention_reason = f"Visit could not be completed: {reason.label.lower()}"
+    summary = f"{reason.label}" + (f": {visit.not_completed_note}" if visit.not_completed_note else "")
+    if not _other_open_visits(visit):  # back in the queue for a return visit
+        lifecycle.follow_visit(case, CaseStatus.VISIT_NEEDED, "visit_not_completed", summary, visit.technician, visit)
+    else:
+        lifecycle.record(case, "visit_not_completed", summary, visit.technician, visit)
+    lifecycle.raise_attention(case, f"Visit could not be completed: {reason.label.lower()}", visit=visit)
     audit.record("visit.not_completed", visit, {"reason": reason.value})
 
 
@@ -129,20 +135,24 @@ def _record_follow_up(visit: Visit) -> None:
         notes=visit.next_steps, created_by_id=visit.technician_id))
 
 
+def _other_open_visits(visit: Visit) -> bool:
+    return any(not v.status.is_finished for v in visit.case.visits if v.id != visit.id)
+
+
 def _update_case_after_completion(visit: Visit) -> None:
+    """The last open visit decides: resolved, or back in the queue for another visit."""
     case = visit.case
-    others_open = any(not v.status.is_finished for v in case.visits if v.id != visit.id)
-    if others_open:
+    summary = f"{visit.outcome.label}: {visit.actions_taken}"
+    if _other_open_visits(visit):
+        lifecycle.record(case, "visit_completed", summary, visit.technician, visit)
         return
     if visit.outcome is Outcome.RESOLVED:
-        case.status = CaseStatus.RESOLVED
-        case.resolved_at = visit.completed_at
+        lifecycle.follow_visit(case, CaseStatus.RESOLVED, "visit_completed", summary, visit.technician, visit)
         case.resolution_summary = visit.actions_taken
     else:
-        case.status = CaseStatus.FOLLOW_UP
+        lifecycle.follow_visit(case, CaseStatus.VISIT_NEEDED, "visit_completed", summary, visit.technician, visit)
         if visit.outcome in (Outcome.NOT_RESOLVED, Outcome.PARTIALLY_RESOLVED):
-            case.needs_attention = True
-            case.attention_reason = f"Visit ended {visit.outcome.label.lower()}"
+            lifecycle.raise_attention(case, f"Visit ended {visit.outcome.label.lower()}", visit=visit)
 
 
 def asset_history(visit: Visit, limit: int = 5) -> list[Visit]:

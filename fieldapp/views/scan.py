@@ -1,9 +1,10 @@
 """Scan a product's QR label with the phone's camera, or type its serial number."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, url_for
 
 from fieldapp.auth import STAFF, roles
+from fieldapp.params import text_arg
 from fieldapp.services import assets
 
 bp = Blueprint("scan", __name__, url_prefix="/scan")
@@ -18,9 +19,9 @@ def index():
 @bp.get("/serial")
 @roles(*STAFF)
 def lookup():
-    serial = request.args.get("serial", "").strip()
-    if not serial or len(serial) > 80:
-        return render_template("scan/index.html", serial=serial[:80],
+    serial = text_arg("serial", 80)
+    if not serial:
+        return render_template("scan/index.html", serial="",
                                error="Type the serial number printed on the product."), 422
     asset = assets.by_serial(serial)
     if asset is None:

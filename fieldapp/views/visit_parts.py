@@ -1,7 +1,7 @@
 """Parts replaced on a visit: search as you type, add, change, remove."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from fieldapp.auth import STAFF, roles
@@ -9,6 +9,7 @@ from fieldapp.extensions import db
 from fieldapp.forms.visits import AddPartForm, EditPartForm, StepForm
 from fieldapp.htmx import render_with_oob, wants_fragment
 from fieldapp.models import Role
+from fieldapp.params import text_arg
 from fieldapp.services import idempotency, parts
 from fieldapp.services.visits import VisitError
 from fieldapp.views.visit_context import costs_context, page_context, parts_context
@@ -23,9 +24,7 @@ QUERY_MAX = 60
 @roles(*STAFF)
 def search(visit_id: int):
     visit = load_visit(visit_id)
-    query = request.args.get("q", "")
-    if len(query) > QUERY_MAX:
-        abort(400, f"Search for at most {QUERY_MAX} characters.")
+    query = text_arg("q", QUERY_MAX)
     results = parts.search(query)
     context = {"visit": visit, "results": results, "query": query, "add_form": AddPartForm(formdata=None)}
     if wants_fragment():

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, send_file, url_fo
 from flask_login import current_user
 
 from fieldapp.auth import STAFF, roles
+from fieldapp.downloads import content_disposition
 from fieldapp.extensions import db
 from fieldapp.forms.visits import PhotoForm, StepForm
 from fieldapp.htmx import wants_fragment
@@ -56,7 +57,7 @@ def show(visit_id: int, photo_id: int, thumbnail: bool):
     response = send_file(path, mimetype="image/jpeg", max_age=3600, conditional=True)
     response.headers["Cache-Control"] = "private, max-age=3600"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Content-Disposition"] = f'inline; filename="visit-{visit_id}-photo-{photo_id}.jpg"'
+    response.headers["Content-Disposition"] = content_disposition(f"visit-{visit_id}-photo-{photo_id}.jpg")
     return response
 
 

@@ -56,7 +56,8 @@ def _step(visit_id: int, form: WriteForm, action: str, apply: Callable[[Visit], 
             visit = load_visit(visit_id)
             return _page(visit, refused.status, step_error=str(refused), **overrides)
         db.session.commit()
-    return redirect(url_for("visits.show", visit_id=visit_id), code=303)
+    # Back where the technician tapped (without JavaScript; htmx drops a redirect's anchor, see _workflow.html).
+    return redirect(url_for("visits.show", visit_id=visit_id, _anchor="workflow"), code=303)
 
 
 @bp.post("/<int:visit_id>/start-travel")

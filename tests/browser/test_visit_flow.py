@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from fieldapp.extensions import db
 from fieldapp.models import Rating, RatingSource, User, Visit, VisitStatus
-from fieldapp.services import schedule
+from fieldapp.services import demo, schedule
 from tests.browser.conftest import sign_in
 
 
@@ -72,7 +72,9 @@ def test_a_technician_works_a_visit_from_travel_to_signed_completion(page, serve
     _draw_signature(page)
     page.get_by_role("button", name="Submit rating").click()
     expect(page.get_by_text("Please hand the phone back")).to_be_visible()
-    page.get_by_role("link", name="Back to the visit (technician)").click()
+    page.get_by_role("link", name="Technician: take the phone back").click()
+    page.get_by_label("Your password or PIN").fill(demo.DEMO_PASSWORD)
+    page.get_by_role("button", name="Back to the visit").click()
 
     page.get_by_role("button", name="Complete visit").click()
     expect(page.locator(".visit-head .badge", has_text="Completed")).to_be_visible()

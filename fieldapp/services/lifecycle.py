@@ -1,0 +1,120 @@
+"""The life of a case: every status change goes through here, along the transition table, and
+writes a case event (the timeline; the clock for service targets and reports). Attention items
+are raised and cleared here too, keeping the case's `needs_attention` flag true to them."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from fieldapp.domain import DomainError
+from fieldapp.models import AttentionItem, Case, CaseEvent, CaseStatus as S, User, Visit
+from fieldapp.orm import utcnow
+
+# From each status, the statuses a case may move to.
+TRANSITIONS: dict[S, frozenset[S]] = {
+    S.NEW: frozenset({S.ASSESSING, S.REMOTE_SUPPORT, S.VISIT_NEEDED, S.SCHEDULED, S.WAITING_CUSTOMER,
+                      S.WAITING_PARTS, S.RESOLVED, S.CANCELLED}),
+    S.ASSESSING: frozenset({S.REMOTE_SUPPORT, S.VISIT_NEEDED, S.SCHEDULED, S.WAITING_CUSTOMER, S.WAITING_PARTS,
+                            S.RESOLVED, S.CANCELLED}),
+    S.REMOTE_SUPPORT: frozenset({S.VISIT_NEEDED, S.SCHEDULED, S.WAITING_CUSTOMER, S.WAITING_PARTS, S.RESOLVED,
+                                 S.CANCELLED}),
+    S.VISIT_NEEDED: frozenset({S.REMOTE_SUPPORT, S.SCHEDULED, S.WAITING_CUSTOMER, S.WAITING_PARTS, S.RESOLVED,
+                               S.CANCELLED}),
+    S.SCHEDULED: frozenset({S.IN_PROGRESS, S.VISIT_NEEDED, S.WAITING_CUSTOMER, S.WAITING_PARTS, S.RESOLVED,
+                            S.CANCELLED}),
+    S.IN_PROGRESS: frozenset({S.SCHEDULED, S.VISIT_NEEDED, S.WAITING_PARTS, S.RESOLVED}),
+    S.WAITING_CUSTOMER: frozenset({S.ASSESSING, S.REMOTE_SUPPORT, S.VISIT_NEEDED, S.SCHEDULED, S.RESOLVED,
+                                   S.CANCELLED}),
+    S.WAITING_PARTS: frozenset({S.VISIT_NEEDED, S.SCHEDULED, S.IN_PROGRESS, S.RESOLVED, S.CANCELLED}),
+    S.RESOLVED: frozenset({S.CLOSED, S.REOPENED}),
+    S.CLOSED: frozenset({S.REOPENED}),
+    S.CANCELLED: frozenset({S.REOPENED}),
+    S.REOPENED: frozenset({S.ASSESSING, S.REMOTE_SUPPORT, S.VISIT_NEEDED, S.SCHEDULED, S.WAITING_CUSTOMER,
+                           S.WAITING_PARTS, S.RESOLVED, S.CANCELLED}),
+}
+
+# What each kind of event says on the timeline.
+EVENT_LABELS = {
+    "opened": "Case opened",
+    "status": "Status changed",
+    "assessed": "Assessed",
+    "priority": "Priority changed",
+    "remote_support": "Remote support",
+    "visit_scheduled": "Visit scheduled",
+    "visit_rescheduled": "Visit rescheduled",
+    "visit_reassigned": "Visit reassigned",
+    "visit_cancelled": "Visit cancelled",
+    "visit_started": "Technician on the way",
+    "visit_arrived": "Technician arrived",
+    "visit_completed": "Visit completed",
+    "visit_not_completed": "Visit could not be completed",
+    "attention": "Needs attention",
+    "attention_cleared": "Attention cleared",
+    "follow_up": "Follow-up",
+    "resolved": "Resolved",
+    "closed": "Closed",
+    "reopened": "Reopened",
+    "cancelled": "Cancelled",
+    "note": "Note",
+}
+
+
+def can_move(case: Case, to: S) -> bool:
+    return to in TRANSITIONS[case.status]
+
+
+def record(case: Case, kind: str, note: str | None = None, user: User | None = None, visit: Visit | None = None,
+           from_status: S | None = None, to_status: S | None = None, at: datetime | None = None) -> CaseEvent:
+    """Add a line to the case's timeline (`at`: only the demo data writes history)."""
+    event = CaseEvent(kind=kind, note=note, user=user, visit=visit, from_status=from_status,
+                      to_status=to_status, at=at or utcnow())
+    case.events.append(event)
+    return event
+
+
+def move(case: Case, to: S, kind: str = "status", note: str | None = None, user: User | None = None,
+         visit: Visit | None = None) -> CaseEvent:
+    """Change the status along the table, or refuse with the reason (a conflict)."""
+    if to is case.status:
+        return record(case, kind, note, user, visit)
+    if not can_move(case, to):
+        raise DomainError(f"A case that is {case.status.label.lower()} cannot become {to.label.lower()}.",
+                          field="status", kind="conflict")
+    before = case.status
+    case.status = to
+    if to is S.RESOLVED:
+        case.resolved_at = utcnow()
+    if to is S.REOPENED:
+        case.resolved_at = None
+        case.closed_on = None
+    return record(case, kind, note, user, visit, from_status=before, to_status=to)
+
+
+def follow_visit(case: Case, to: S, kind: str, note: str | None = None, user: User | None = None,
+                 visit: Visit | None = None) -> CaseEvent:
+    """A status change caused by a visit (scheduled, started, ended). The visit happened whatever
+    the case's status says, so when the table has no such step the event is still recorded."""
+    if to is not case.status and can_move(case, to):
+        return move(case, to, kind, note, user, visit)
+    return record(case, kind, note, user, visit)
+
+
+def opened(case: Case, user: User | None, note: str | None = None) -> CaseEvent:
+    return record(case, "opened", note, user, to_status=case.status)
+
+
+def raise_attention(case: Case, reason: str, user: User | None = None, visit: Visit | None = None) -> AttentionItem:
+    item = AttentionItem(reason=reason[:200], raised_at=utcnow())
+    case.attention_items.append(item)
+    case.needs_attention = True
+    record(case, "attention", reason, user, visit)
+    return item
+
+
+def clear_attention(case: Case, item: AttentionItem, note: str, user: User) -> None:
+    if item.cleared_at is not None:
+        raise DomainError("This item was already cleared.", kind="conflict")
+    item.cleared_at = utcnow()
+    item.cleared_by_id = user.id
+    item.clear_note = note
+    case.needs_attention = any(i.cleared_at is None for i in case.attention_items)
+    record(case, "attention_cleared", f"{item.reason}: {note}", user)

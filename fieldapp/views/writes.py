@@ -1,0 +1,56 @@
+"""The one write path: every state-changing view goes through `perform`.
+
+Validate the form, claim its write id (a double tap or a retry is applied once), call the
+service, commit once on success, roll back on a refusal. Services raise `DomainError`; its
+kind becomes an HTTP status here and nowhere else, and its message lands on the form field it
+names (or the form's own errors), so the page re-renders with everything the user typed.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Response
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from fieldapp.domain import DomainError
+from fieldapp.extensions import db
+from fieldapp.services import idempotency
+
+STATUS = {"invalid": 422, "conflict": 409, "not_found": 404, "too_large": 413}
+T = TypeVar("T")
+
+
+class Refusal:
+    """Why a write did not happen: the status, and the message when it is not on a field."""
+
+    def __init__(self, status: int, message: str | None = None):
+        self.status = status
+        self.message = message
+
+
+def perform(form: FlaskForm, apply: Callable[[], T], done: Callable[[T | None], Response],
+            refused: Callable[[Refusal], Response | tuple], action: str | None = None) -> Any:
+    """Run one write. `apply` calls the service; `done(result)` answers success (result is None
+    when the write id was applied before); `refused(refusal)` re-renders with the form."""
+    if not form.validate_on_submit():
+        return refused(Refusal(422, "Check the highlighted fields."))
+    client_id = getattr(form, "client_id", None)
+    if client_id is not None and not idempotency.claim(client_id.data, action or "write", current_user):
+        return done(None)
+    try:
+        result = apply()
+    except DomainError as error:
+        db.session.rollback()
+        return refused(Refusal(STATUS[error.kind], _place(form, error)))
+    db.session.commit()
+    return done(result)
+
+
+def _place(form: FlaskForm, error: DomainError) -> str:
+    """Put the error's messages on the fields they name; the summary goes back to the caller."""
+    for name, message in error.errors.items():
+        if name in form:
+            form[name].errors = [*form[name].errors, message]
+    return error.message
