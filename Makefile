@@ -40,6 +40,9 @@ AXE := .cache/node/node_modules/axe-core/axe.min.js
 $(AXE):
 	npm install --silent --no-audit --no-fund --prefix .cache/node axe-core@4.14.1
 
+# Two workers: this machine has 2 cores (PostgreSQL runs give each worker its own schema).
+PYTEST_ARGS ?= -n 2
+
 test: $(VENV)/.test browser $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from flask import Flask, abort, current_app, make_response, redirect, request, session, url_for
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from fieldapp.extensions import login_manager
 from fieldapp.htmx import is_htmx
@@ -120,6 +120,13 @@ def can(endpoint: str, record=None) -> bool:
     if not current_user.is_authenticated or current_user.role not in getattr(view, "allowed_roles", ()):
         return False
     return record is None or may_see(current_user, record)
+
+
+def start_browser_session(user: User) -> None:
+    """A fresh cookie session (no fixation) naming the server-side session just started."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
 
 
 def role_home(user: User) -> str:

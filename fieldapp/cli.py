@@ -5,6 +5,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import Role
 from fieldapp.services import accounts, demo, idempotency
@@ -36,7 +37,7 @@ def create_user(email: str, name: str, role: str, phone: str, password: str) -> 
     """Create a staff account."""
     try:
         user = accounts.create_user(email, name, Role(role), password, phone)
-    except accounts.AccountError as error:
+    except DomainError as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.email}.")

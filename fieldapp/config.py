@@ -54,6 +54,10 @@ def defaults(instance_path: str) -> dict:
         "LOGIN_MAX_FAILURES_PER_CLIENT": 20,
         "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Explicit: Flask-Limiter otherwise keeps the last app's setting (one extension, many apps).
+        "RATELIMIT_ENABLED": True,
+        # A sliding window: a burst across a minute boundary is still one burst.
+        "RATELIMIT_STRATEGY": "moving-window",
         # Signed-in staff: generous, so work is never slowed, but a runaway script is.
         "STAFF_WRITE_LIMIT": "120 per minute",
         "TRUSTED_PROXY_HOPS": 0,  # proxies in front that set X-Forwarded-For/-Proto (see clients.py)

@@ -1,7 +1,9 @@
 """htmx helpers: one place decides between the full page and a fragment."""
 from __future__ import annotations
 
-from flask import Flask, Response, make_response, render_template, request
+from collections.abc import Sequence
+
+from flask import Flask, Response, make_response, redirect, render_template, request
 
 
 def is_htmx() -> bool:
@@ -13,23 +15,25 @@ def wants_fragment() -> bool:
     return is_htmx() and request.headers.get("HX-Boosted") != "true"
 
 
-def render(page: str, fragment: str, status: int = 200, **context) -> Response:
-    """Render the full page, or only its fragment for htmx; the same context feeds both."""
-    template = fragment if wants_fragment() else page
-    return make_response(render_template(template, **context), status)
+def respond(page: str, fragment: str, context: dict, status: int = 200, oob: Sequence[str] = ()) -> Response:
+    """The full page, or for htmx only its fragment plus out-of-band updates of other parts
+    (hx-swap-oob): one context feeds them all, so they cannot drift apart."""
+    if not wants_fragment():
+        return make_response(render_template(page, **context), status)
+    html = render_template(fragment, **context)
+    html += "".join(render_template(template, oob=True, **context) for template in oob)
+    return make_response(html, status)
+
+
+def see_other(location: str) -> Response:
+    """The answer to a successful POST: go and GET the result (303)."""
+    return redirect(location, code=303)
 
 
 def conditional(response: Response) -> Response:
     """Answer 304 when the client already has this exact content (cheap polling on phones)."""
     response.add_etag()
     return response.make_conditional(request)
-
-
-def render_with_oob(fragment: str, oob: list[str], status: int = 200, **context) -> Response:
-    """A fragment plus out-of-band updates of other parts of the page (hx-swap-oob)."""
-    html = render_template(fragment, **context)
-    html += "".join(render_template(template, oob=True, **context) for template in oob)
-    return make_response(html, status)
 
 
 def init_app(app: Flask) -> None:

@@ -23,6 +23,18 @@ from fieldapp.models import (
 )
 
 PG_URL = os.environ.get("FIELDAPP_TEST_DATABASE_URL")
+# Under pytest-xdist each worker gets its own PostgreSQL schema, so workers never share tables.
+PG_SCHEMA = f"test_{os.environ['PYTEST_XDIST_WORKER']}" if os.environ.get("PYTEST_XDIST_WORKER") else "public"
+
+
+def pg_url() -> str:
+    if PG_SCHEMA == "public":
+        return PG_URL
+    return f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{PG_SCHEMA}"
+
+
+def recreate_pg_schema(conn) -> None:
+    conn.execute(text(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE; CREATE SCHEMA "{PG_SCHEMA}"'))
 PASSWORD = "correct horse battery"
 # Cheap hashing in tests: the real default (scrypt) is slow on purpose.
 FAST_HASH = "pbkdf2:sha256:1000"
@@ -51,7 +63,7 @@ def reset_database() -> None:
         return
     if not _pg_schema_ready:
         with db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            recreate_pg_schema(conn)
         db.create_all()
         _pg_schema_ready = True
         return
@@ -60,8 +72,9 @@ def reset_database() -> None:
         for table in reversed(db.metadata.sorted_tables):
             conn.execute(table.delete())
         for (sequence,) in conn.execute(text(
-                "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'public'")):
-            conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+                "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = :schema"),
+                {"schema": PG_SCHEMA}):
+            conn.execute(text(f'ALTER SEQUENCE "{PG_SCHEMA}"."{sequence}" RESTART'))
 
 
 def schema_dirty() -> None:
@@ -77,7 +90,7 @@ RAM_DIR = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W
 def make_app(tmp_path, **overrides):
     tmp_path.mkdir(parents=True, exist_ok=True)
     if PG_URL:
-        url = PG_URL
+        url = pg_url()
     else:
         db_dir = Path(tempfile.mkdtemp(prefix="fieldapp-test-", dir=RAM_DIR)) if RAM_DIR else tmp_path
         url = f"sqlite:///{db_dir / 'test.sqlite'}"

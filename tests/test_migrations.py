@@ -5,13 +5,13 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import CheckConstraint, inspect, text
 
 from fieldapp.extensions import db
-from tests.conftest import schema_dirty
+from tests.conftest import recreate_pg_schema, schema_dirty
 
 
 def _empty_database():
     if db.engine.dialect.name == "postgresql":
         with db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            recreate_pg_schema(conn)
     else:
         db.drop_all()
         with db.engine.begin() as conn:

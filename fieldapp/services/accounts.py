@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import and_, delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import FailedLogin, Role, User
 from fieldapp.orm import utcnow
@@ -83,19 +84,11 @@ def _raise_if_throttled(email: str, client: str, now: datetime) -> None:
             raise SignInThrottled(max(1, int(retry)))
 
 
-class AccountError(ValueError):
-    """A problem with account data, with the form field it belongs to."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-
-
 def create_user(email: str, name: str, role: Role, password: str, phone: str | None = None,
                 created_by: User | None = None) -> User:
     email = normalise_email(email)
     if find_user(email) is not None:
-        raise AccountError("email", "A user with this email already exists.")
+        raise DomainError("A user with this email already exists.", "email", "invalid")
     _check_new_password(password)
     user = User(email=email, name=name.strip(), role=role, phone=(phone or "").strip() or None)
     user.set_password(password)
@@ -107,7 +100,7 @@ def create_user(email: str, name: str, role: Role, password: str, phone: str | N
 
 def set_active(user: User, active: bool, by: User) -> None:
     if user.id == by.id and not active:
-        raise AccountError("active", "You cannot deactivate your own account.")
+        raise DomainError("You cannot deactivate your own account.", "active")
     if user.active != active:
         user.active = active
         if not active:
@@ -118,7 +111,7 @@ def set_active(user: User, active: bool, by: User) -> None:
 def set_role(user: User, role: Role, by: User) -> None:
     """A new role takes effect at once: the user signs in again with it."""
     if user.id == by.id and role is not user.role:
-        raise AccountError("role", "You cannot change your own role; ask another administrator.")
+        raise DomainError("You cannot change your own role; ask another administrator.", "role")
     if user.role is not role:
         audit.record("user.role_changed", user, {"from": user.role.value, "to": role.value}, user=by)
         user.role = role
@@ -127,13 +120,13 @@ def set_role(user: User, role: Role, by: User) -> None:
 
 def _check_new_password(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(field, f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+        raise DomainError(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.", field, "invalid")
 
 
 def change_password(user: User, current: str, new: str) -> None:
     """The user's own change: every session ends (the caller starts a new one for this browser)."""
     if not user.check_password(current):
-        raise AccountError("current_password", "That is not your current password.")
+        raise DomainError("That is not your current password.", "current_password", "invalid")
     _check_new_password(new, "new_password")
     user.set_password(new)
     sessions.end_all(user)

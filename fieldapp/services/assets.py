@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import (
     Asset, Case, Coverage, CoverageKind, Customer, ProductModel, RetiredLabel, Role, ServiceType, User, Visit,
@@ -15,12 +16,6 @@ from fieldapp.dates import add_months
 from fieldapp.services import audit
 
 PAGE_SIZE = 25
-
-
-class AssetError(ValueError):
-    def __init__(self, field: str | None, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 def search(query: str, page: int) -> tuple[list[Asset], int]:
@@ -58,7 +53,7 @@ def _check_serial(serial: str, asset: Asset | None = None) -> str:
     serial = serial.strip()
     existing = by_serial(serial)
     if existing is not None and existing is not asset:
-        raise AssetError("serial_number", "Another product already has this serial number.")
+        raise DomainError("Another product already has this serial number.", "serial_number", "invalid")
     return serial
 
 
@@ -68,7 +63,7 @@ def register(model: ProductModel, customer: Customer, serial: str, sales_date: d
     asset = Asset(product_model=model, customer=customer, serial_number=_check_serial(serial), sales_date=sales_date,
                   install_address=(install_address or "").strip() or None, notes=(notes or "").strip() or None)
     if warranty_ends_on is not None and warranty_ends_on < sales_date:
-        raise AssetError("warranty_ends_on", "The warranty cannot end before the sales date.")
+        raise DomainError("The warranty cannot end before the sales date.", "warranty_ends_on", "invalid")
     if model.warranty_months or warranty_ends_on:
         ends = warranty_ends_on or add_months(sales_date, model.warranty_months) - timedelta(days=1)
         asset.coverages.append(Coverage(kind=CoverageKind.STANDARD_WARRANTY, starts_on=sales_date, ends_on=ends,
@@ -94,7 +89,7 @@ def update(asset: Asset, model: ProductModel, customer: Customer, serial: str, s
 
 def save_coverage(asset: Asset, coverage: Coverage | None, values: dict, by: User) -> Coverage:
     if values["ends_on"] < values["starts_on"]:
-        raise AssetError("ends_on", "The end date must be on or after the start date.")
+        raise DomainError("The end date must be on or after the start date.", "ends_on", "invalid")
     if coverage is None:
         coverage = Coverage()
         asset.coverages.append(coverage)

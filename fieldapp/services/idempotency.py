@@ -15,13 +15,14 @@ from fieldapp.models import AppliedWrite, User
 from fieldapp.orm import utcnow
 
 
-def claim(client_id: str, action: str, user: User) -> bool:
-    """Record `client_id`; False when it was applied before (then do nothing)."""
+def claim(client_id: str, action: str, user: User | None) -> bool:
+    """Record `client_id`; False when it was applied before (then do nothing). `user` is None
+    for a customer's form (the public pages)."""
     if db.session.get(AppliedWrite, client_id) is not None:
         return False
     try:
         with db.session.begin_nested():
-            db.session.add(AppliedWrite(client_id=client_id, action=action, user_id=user.id))
+            db.session.add(AppliedWrite(client_id=client_id, action=action, user_id=user.id if user else None))
     except IntegrityError:  # a concurrent request with the same id won the race
         return False
     return True

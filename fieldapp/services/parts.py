@@ -6,7 +6,8 @@ from sqlalchemy import func, or_, select
 from fieldapp.extensions import db
 from fieldapp.models import Part, Visit, VisitPart
 from fieldapp.services import audit, costs
-from fieldapp.services.visits import VisitError, ensure_editable
+from fieldapp.domain import DomainError
+from fieldapp.services.visits import ensure_editable
 
 SEARCH_LIMIT = 8
 
@@ -28,7 +29,7 @@ def search(query: str) -> list[Part]:
 def active_part(part_id: int) -> Part:
     part = db.session.get(Part, part_id)
     if part is None or not part.active:
-        raise VisitError("That part is not in the catalog.", field="part_id", status=422)
+        raise DomainError("That part is not in the catalog.", field="part_id", kind="invalid")
     return part
 
 

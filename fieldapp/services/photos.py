@@ -14,7 +14,8 @@ from PIL import Image, ImageOps
 from fieldapp.extensions import db
 from fieldapp.models import User, Visit, VisitPhoto
 from fieldapp.services import audit
-from fieldapp.services.visits import VisitError, ensure_editable
+from fieldapp.domain import DomainError
+from fieldapp.services.visits import ensure_editable
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}  # MPO: some phone cameras' JPEGs
 MAX_PIXELS = 50_000_000
@@ -33,7 +34,8 @@ def max_bytes() -> int:
 def save(visit: Visit, data: bytes, user: User) -> VisitPhoto:
     ensure_editable(visit)
     if len(data) > max_bytes():
-        raise VisitError(f"The photo is larger than the limit of {readable_size(max_bytes())}.", "photo", 413)
+        raise DomainError(f"The photo is larger than the limit of {readable_size(max_bytes())}.", "photo",
+                          "too_large")
     image = _decode(data)
     name = f"{visit.id}-{secrets.token_hex(16)}.jpg"
     folder = upload_folder()
@@ -65,18 +67,18 @@ def _decode(data: bytes) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             if image.format not in ACCEPTED_FORMATS:
-                raise VisitError("Only photos (JPEG, PNG, WebP) can be added.", "photo", 422)
+                raise DomainError("Only photos (JPEG, PNG, WebP) can be added.", "photo", "invalid")
             if image.width * image.height > MAX_PIXELS:
-                raise VisitError("The photo has too many pixels.", "photo", 422)
+                raise DomainError("The photo has too many pixels.", "photo", "invalid")
             image.load()
             image = ImageOps.exif_transpose(image).convert("RGB")
             image.thumbnail((MAX_EDGE, MAX_EDGE))
             return image
-    except VisitError:
+    except DomainError:
         raise
     except Exception:  # Pillow raises many kinds on hostile files (SyntaxError, struct.error...)
-        raise VisitError("That file is not a photo we can read. Take or choose a JPEG or PNG picture.",
-                         "photo", 422) from None
+        raise DomainError("That file is not a photo we can read. Take or choose a JPEG or PNG picture.",
+                          "photo", "invalid") from None
 
 
 def _write_jpeg(image: Image.Image, path: Path, quality: int) -> int:

@@ -3,17 +3,13 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
+from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import ASPECTS, Complaint, ComplaintSource, Rating, RatingSource, Visit, VisitStatus
 from fieldapp.services import audit, lifecycle
 
 LOW_RATING = 2
-
-
-class RatingRefused(Exception):
-    def __init__(self, message: str, status: int = 409):
-        super().__init__(message)
-        self.status = status
+ALREADY_RATED = "This visit has already been rated. Thank you!"
 
 
 def can_rate_on_site(visit: Visit) -> bool:
@@ -24,7 +20,9 @@ def submit(visit: Visit, scores: dict[str, int], comments: str | None, complaint
            source: RatingSource, signer_name: str | None = None, signature_svg: str | None = None) -> Rating:
     """Store the one rating of this visit; a low score or a complaint flags the case."""
     if visit.rating is not None:
-        raise RatingRefused("This visit has already been rated. Thank you!")
+        raise DomainError(ALREADY_RATED)
+    if source is RatingSource.ON_SITE and not can_rate_on_site(visit):
+        raise DomainError("The customer can rate once the technician has arrived.")
     rating = Rating(visit_id=visit.id, source=source, comments=(comments or "").strip() or None,
                     complaint=(complaint or "").strip() or None, signer_name=signer_name,
                     signature_svg=signature_svg, **{a: scores[a] for a in ASPECTS})
@@ -33,7 +31,7 @@ def submit(visit: Visit, scores: dict[str, int], comments: str | None, complaint
             db.session.add(rating)
             db.session.flush()
     except IntegrityError:  # the other channel rated it a moment ago: one rating per visit
-        raise RatingRefused("This visit has already been rated. Thank you!") from None
+        raise DomainError(ALREADY_RATED) from None
     db.session.expire(visit, ["rating"])
     _flag_case(visit, rating)
     audit.record("visit.rated", visit, {"overall": rating.overall, "source": source.value})

@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import (
     Asset, Case, CaseStatus, FollowUp, FollowUpKind, FollowUpRecommendation, NotCompletedReason,
@@ -13,21 +14,6 @@ from fieldapp.models import (
 )
 from fieldapp.orm import utcnow
 from fieldapp.services import audit, costs, lifecycle, schedule
-
-
-class VisitError(Exception):
-    """A change that cannot be made, with the field it concerns (or None) and an HTTP status."""
-
-    def __init__(self, message: str, field: str | None = None, status: int = 409):
-        super().__init__(message)
-        self.field = field
-        self.status = status
-
-
-class IncompleteReport(VisitError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("Fill in what is missing before completing.", status=422)
-        self.errors = errors
 
 
 def visible_visit(user: User, visit_id: int) -> Visit | None:
@@ -51,7 +37,7 @@ def visible_visit(user: User, visit_id: int) -> Visit | None:
 
 def ensure_editable(visit: Visit) -> None:
     if visit.status.is_finished:
-        raise VisitError(f"This visit is {visit.status.label.lower()}; its report can no longer be changed.")
+        raise DomainError(f"This visit is {visit.status.label.lower()}; its report can no longer be changed.")
 
 
 TRANSITIONS = {
@@ -68,7 +54,7 @@ STEP_LABELS = {"start_travel": "start travel", "arrive": "mark arrived", "comple
 def _check_transition(visit: Visit, step: str) -> None:
     allowed_from, _ = TRANSITIONS[step]
     if visit.status not in allowed_from:
-        raise VisitError(f"Cannot {STEP_LABELS[step]}: the visit is {visit.status.label.lower()}.")
+        raise DomainError(f"Cannot {STEP_LABELS[step]}: the visit is {visit.status.label.lower()}.")
 
 
 def start_travel(visit: Visit) -> None:
@@ -96,7 +82,7 @@ def complete(visit: Visit, labour_minutes: int | None) -> None:
     if not (visit.actions_taken or "").strip():
         errors["actions_taken"] = "Describe the actions taken before completing."
     if errors:
-        raise IncompleteReport(errors)
+        raise DomainError("Fill in what is missing before completing.", kind="invalid", errors=errors)
     visit.status = VisitStatus.COMPLETED
     visit.completed_at = utcnow()
     if labour_minutes is not None:
@@ -111,7 +97,7 @@ def complete(visit: Visit, labour_minutes: int | None) -> None:
 def not_complete(visit: Visit, reason: NotCompletedReason, note: str | None) -> None:
     _check_transition(visit, "not_complete")
     if reason is NotCompletedReason.OTHER and not (note or "").strip():
-        raise VisitError("Say what stopped the visit.", field="note", status=422)
+        raise DomainError("Say what stopped the visit.", field="note", kind="invalid")
     visit.status = VisitStatus.NOT_COMPLETED
     visit.completed_at = utcnow()
     visit.not_completed_reason = reason

@@ -1,7 +1,7 @@
 """Administration: staff accounts and the audit trail."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -12,7 +12,9 @@ from fieldapp.forms import ActionForm
 from fieldapp.forms.admin import UserActiveForm, UserCreateForm, UserPasswordForm, UserRoleForm
 from fieldapp.models import AuditEvent, Role, User
 from fieldapp.params import page_arg
+from fieldapp.htmx import see_other
 from fieldapp.services import accounts, sessions
+from fieldapp.views.writes import Refusal, perform
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -29,17 +31,16 @@ def index():
 @roles(Role.ADMIN)
 def create_user():
     form = UserCreateForm()
-    if not form.validate_on_submit():
-        return _users_page(form, 422)
-    try:
-        user = accounts.create_user(form.email.data, form.name.data, Role(form.role.data), form.password.data,
+
+    def apply():
+        return accounts.create_user(form.email.data, form.name.data, Role(form.role.data), form.password.data,
                                     form.phone.data, created_by=current_user)
-    except accounts.AccountError as error:
-        getattr(form, error.field).errors.append(str(error))
-        return _users_page(form, 422)
-    db.session.commit()
-    flash(f"{user.name} can now sign in as {user.role.label.lower()}.", "success")
-    return redirect(url_for("admin.index"), code=303)
+
+    def done(user):
+        flash(f"{user.name} can now sign in as {user.role.label.lower()}.", "success")
+        return see_other(url_for("admin.index"))
+
+    return perform(form, apply, done, lambda refusal: _users_page(form, refusal.status))
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -47,14 +48,16 @@ def create_user():
 def set_active(user_id: int):
     user = _user(user_id)
     form = UserActiveForm()
-    try:
-        accounts.set_active(user, bool(form.active.data), by=current_user)
-    except accounts.AccountError as error:
-        flash(str(error), "error")
-        return _users_page(UserCreateForm(formdata=None), 409)
-    db.session.commit()
-    flash(f"{user.name} is now {'active' if user.active else 'deactivated'}.", "success")
-    return redirect(url_for("admin.index"), code=303)
+
+    def done(_):
+        flash(f"{user.name} is now {'active' if user.active else 'deactivated'}.", "success")
+        return see_other(url_for("admin.index"))
+
+    def refused(refusal: Refusal):
+        flash(refusal.message, "error")
+        return _users_page(UserCreateForm(formdata=None), refusal.status)
+
+    return perform(form, lambda: accounts.set_active(user, bool(form.active.data), by=current_user), done, refused)
 
 
 @bp.get("/users/<int:user_id>")
@@ -81,16 +84,13 @@ def _user_page(account: User, status: int = 200, role_form: UserRoleForm | None 
 def set_role(user_id: int):
     account = _user(user_id)
     form = UserRoleForm()
-    if not form.validate_on_submit():
-        return _user_page(account, 422, role_form=form)
-    try:
-        accounts.set_role(account, Role(form.role.data), by=current_user)
-    except accounts.AccountError as error:
-        form.role.errors.append(str(error))
-        return _user_page(account, 409, role_form=form)
-    db.session.commit()
-    flash(f"{account.name} is now {account.role.label.lower()}; their open sessions were ended.", "success")
-    return redirect(url_for("admin.user", user_id=user_id), code=303)
+
+    def done(_):
+        flash(f"{account.name} is now {account.role.label.lower()}; their open sessions were ended.", "success")
+        return see_other(url_for("admin.user", user_id=user_id))
+
+    return perform(form, lambda: accounts.set_role(account, Role(form.role.data), by=current_user), done,
+                   lambda refusal: _user_page(account, refusal.status, role_form=form))
 
 
 @bp.post("/users/<int:user_id>/password")
@@ -98,27 +98,29 @@ def set_role(user_id: int):
 def reset_password(user_id: int):
     account = _user(user_id)
     form = UserPasswordForm()
-    if not form.validate_on_submit():
-        return _user_page(account, 422, password_form=form)
-    accounts.reset_password(account, form.password.data, by=current_user)
-    db.session.commit()
-    flash(f"New password set for {account.name}; their open sessions were ended.", "success")
-    return redirect(url_for("admin.user", user_id=user_id), code=303)
+
+    def done(_):
+        flash(f"New password set for {account.name}; their open sessions were ended.", "success")
+        return see_other(url_for("admin.user", user_id=user_id))
+
+    return perform(form, lambda: accounts.reset_password(account, form.password.data, by=current_user), done,
+                   lambda refusal: _user_page(account, refusal.status, password_form=form))
 
 
 @bp.post("/users/<int:user_id>/sessions/end")
 @roles(Role.ADMIN)
 def end_sessions(user_id: int):
     account = _user(user_id)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        return _user_page(account, 422)
-    ended = accounts.end_sessions(account, by=current_user)
-    db.session.commit()
-    flash(f"{ended} session(s) of {account.name} ended: they must sign in again.", "success")
-    if account.id == current_user.id:
-        return redirect(url_for("auth.login"), code=303)
-    return redirect(url_for("admin.user", user_id=user_id), code=303)
+    me = current_user._get_current_object()
+
+    def done(ended):
+        flash(f"{ended} session(s) of {account.name} ended: they must sign in again.", "success")
+        if account.id == me.id:
+            return see_other(url_for("auth.login"))
+        return see_other(url_for("admin.user", user_id=user_id))
+
+    return perform(ActionForm(), lambda: accounts.end_sessions(account, by=me), done,
+                   lambda refusal: _user_page(account, refusal.status))
 
 
 @bp.get("/audit")

@@ -1,7 +1,7 @@
 """The asset registry for the office: search, register, edit, coverage, QR codes and labels."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -9,11 +9,15 @@ from sqlalchemy.orm import joinedload
 from fieldapp.auth import OFFICE, STAFF, roles
 from fieldapp.downloads import content_disposition
 from fieldapp.extensions import db
+from fieldapp.forms import ActionForm
 from fieldapp.forms.assets import AssetForm, CoverageForm, NewCaseForm
+from fieldapp.htmx import see_other
 from fieldapp.models import Asset, CaseType, Channel, Customer, Priority, ProductModel, Role
 from fieldapp.params import page_arg, parse_id, text_arg
 from fieldapp.services import assets, cases, qr, schedule
-from fieldapp.views.public import staff_page
+from fieldapp.views.loaders import load_asset
+from fieldapp.views.product_context import history_context
+from fieldapp.views.writes import Refusal, perform
 
 bp = Blueprint("assets", __name__, url_prefix="/assets")
 
@@ -47,44 +51,40 @@ def _chosen(form: AssetForm) -> tuple[ProductModel, Customer]:
 @roles(*OFFICE)
 def new():
     form = _asset_form()
-    if not form.validate_on_submit():
-        return render_template("assets/form.html", form=form, asset=None), 422 if form.is_submitted() else 200
-    model, customer = _chosen(form)
-    try:
-        asset = assets.register(model, customer, form.serial_number.data, form.sales_date.data,
-                                form.install_address.data, form.warranty_ends_on.data, form.notes.data, current_user)
-    except assets.AssetError as error:
-        db.session.rollback()
-        getattr(form, error.field).errors.append(str(error))
-        return render_template("assets/form.html", form=form, asset=None), 422
-    db.session.commit()
-    flash(f"{asset.serial_number} registered. Print its label from this page.", "success")
-    return redirect(url_for("public.asset", token=asset.qr_token), code=303)
+    if request.method == "GET":
+        return render_template("assets/form.html", form=form, asset=None)
 
+    def apply():
+        model, customer = _chosen(form)
+        return assets.register(model, customer, form.serial_number.data, form.sales_date.data,
+                               form.install_address.data, form.warranty_ends_on.data, form.notes.data, current_user)
 
-def _asset(asset_id: int) -> Asset:
-    return db.session.get(Asset, asset_id) or abort(404)
+    def done(asset):
+        flash(f"{asset.serial_number} registered. Print its label from this page.", "success")
+        return see_other(url_for("public.asset", token=asset.qr_token))
+
+    return perform(form, apply, done,
+                   lambda refusal: (render_template("assets/form.html", form=form, asset=None), refusal.status))
 
 
 @bp.route("/<int:asset_id>/edit", methods=["GET", "POST"])
 @roles(*OFFICE)
 def edit(asset_id: int):
-    asset = _asset(asset_id)
+    asset = load_asset(asset_id)
     form = _details_form(asset)
-    if not form.validate_on_submit():
-        return _edit_page(asset, form, 422 if form.is_submitted() else 200)
-    model, customer = _chosen(form)
-    try:
+    if request.method == "GET":
+        return _edit_page(asset, form)
+
+    def apply():
+        model, customer = _chosen(form)
         assets.update(asset, model, customer, form.serial_number.data, form.sales_date.data,
                       form.install_address.data, form.notes.data, current_user)
-    except assets.AssetError as error:
-        db.session.rollback()
-        asset = _asset(asset_id)
-        getattr(form, error.field).errors.append(str(error))
-        return _edit_page(asset, form, 422)
-    db.session.commit()
-    flash("Product details saved. Its QR label stays the same.", "success")
-    return redirect(url_for("assets.edit", asset_id=asset_id), code=303)
+
+    def done(_):
+        flash("Product details saved. Its QR label stays the same.", "success")
+        return see_other(url_for("assets.edit", asset_id=asset_id))
+
+    return perform(form, apply, done, lambda refusal: _edit_page(load_asset(asset_id), form, refusal.status))
 
 
 def _details_form(asset: Asset, **kwargs) -> AssetForm:
@@ -106,67 +106,80 @@ def _edit_page(asset: Asset, form: AssetForm, status: int = 200, coverage_forms:
 @bp.post("/<int:asset_id>/coverages/<int:coverage_id>")
 @roles(*OFFICE)
 def save_coverage(asset_id: int, coverage_id: int | None):
-    asset = _asset(asset_id)
+    asset = load_asset(asset_id)
     coverage = None
     if coverage_id is not None:
         coverage = next((c for c in asset.coverages if c.id == coverage_id), None) or abort(404)
     form = CoverageForm()
-    key = coverage_id or "new"
-    if not form.validate_on_submit():
-        return _edit_page(asset, _details_form(asset, formdata=None), 422, {key: form})
-    try:
-        assets.save_coverage(asset, coverage, form.values(), current_user)
-    except assets.AssetError as error:
-        db.session.rollback()
-        asset = _asset(asset_id)
-        getattr(form, error.field).errors.append(str(error))
-        return _edit_page(asset, _details_form(asset, formdata=None), 422, {key: form})
-    db.session.commit()
-    flash("Warranty / contract saved.", "success")
-    return redirect(url_for("assets.edit", asset_id=asset_id, _anchor="coverage"), code=303)
+
+    def done(_):
+        flash("Warranty / contract saved.", "success")
+        return see_other(url_for("assets.edit", asset_id=asset_id, _anchor="coverage"))
+
+    def refused(refusal: Refusal):
+        fresh = load_asset(asset_id)
+        return _edit_page(fresh, _details_form(fresh, formdata=None), refusal.status, {coverage_id or "new": form})
+
+    return perform(form, lambda: assets.save_coverage(asset, coverage, form.values(), current_user), done, refused)
 
 
 @bp.post("/<int:asset_id>/coverages/<int:coverage_id>/remove")
 @roles(*OFFICE)
 def remove_coverage(asset_id: int, coverage_id: int):
-    asset = _asset(asset_id)
+    asset = load_asset(asset_id)
     coverage = next((c for c in asset.coverages if c.id == coverage_id), None)
-    if coverage is not None:
-        assets.remove_coverage(asset, coverage, current_user)
-        db.session.commit()
+
+    def apply():
+        if coverage is not None:  # None after a double tap: already removed
+            assets.remove_coverage(asset, coverage, current_user)
+
+    def done(_):
         flash("Warranty / contract removed.", "success")
-    return redirect(url_for("assets.edit", asset_id=asset_id, _anchor="coverage"), code=303)
+        return see_other(url_for("assets.edit", asset_id=asset_id, _anchor="coverage"))
+
+    return perform(ActionForm(), apply, done, lambda refusal: _edit_page(
+        asset, _details_form(asset, formdata=None), refusal.status))
 
 
 @bp.post("/<int:asset_id>/label")
 @roles(Role.ADMIN)
 def replace_label(asset_id: int):
-    asset = _asset(asset_id)
-    assets.replace_label(asset, current_user)
-    db.session.commit()
-    flash("A new label was issued. The old label now says it has been replaced: print and stick the new one.",
-          "success")
-    return redirect(url_for("public.asset", token=asset.qr_token), code=303)
+    asset = load_asset(asset_id)
+
+    def done(_):
+        flash("A new label was issued. The old label now says it has been replaced: print and stick the new one.",
+              "success")
+        return see_other(url_for("public.asset", token=asset.qr_token))
+
+    return perform(ActionForm(), lambda: assets.replace_label(asset, current_user), done,
+                   lambda refusal: _history_page(asset, refusal.status))
 
 
 @bp.post("/<int:asset_id>/cases")
 @roles(*OFFICE)
 def open_case(asset_id: int):
-    asset = _asset(asset_id)
+    asset = load_asset(asset_id)
     form = NewCaseForm()
-    if not form.validate_on_submit():
-        return staff_page(asset, case_form=form, status=422)
-    case = cases.open_for_asset(asset, Channel(form.channel.data), CaseType(form.case_type.data),
-                                Priority(form.priority.data), form.description.data, current_user)
-    db.session.commit()
-    flash(f"Case {case.number} opened for {asset.serial_number}.", "success")
-    return redirect(url_for("public.asset", token=asset.qr_token), code=303)
+
+    def apply():
+        return cases.open_for_asset(asset, Channel(form.channel.data), CaseType(form.case_type.data),
+                                    Priority(form.priority.data), form.description.data, current_user)
+
+    def done(case):
+        flash(f"Case {case.number} opened for {asset.serial_number}.", "success")
+        return see_other(url_for("public.asset", token=asset.qr_token))
+
+    return perform(form, apply, done, lambda refusal: _history_page(asset, refusal.status, form))
+
+
+def _history_page(asset: Asset, status: int, case_form: NewCaseForm | None = None):
+    return render_template("assets/history.html", **history_context(asset, case_form)), status
 
 
 @bp.get("/<int:asset_id>/qr.svg")
 @roles(*STAFF)
 def qr_svg(asset_id: int):
-    asset = _asset(asset_id)
+    asset = load_asset(asset_id)
     svg = render_template("assets/qr.svg", code=qr.code(qr.label_url(asset)),
                           label=f"QR code for {asset.serial_number}")
     return Response(svg, mimetype="image/svg+xml", headers={"Content-Security-Policy": "default-src 'none'; sandbox"})
@@ -175,7 +188,7 @@ def qr_svg(asset_id: int):
 @bp.get("/<int:asset_id>/qr.png")
 @roles(*STAFF)
 def qr_png(asset_id: int):
-    asset = _asset(asset_id)
+    asset = load_asset(asset_id)
     return Response(qr.png(qr.label_url(asset)), mimetype="image/png", headers={
         "Content-Disposition": content_disposition(f"label-{asset.serial_number}.png")})
 

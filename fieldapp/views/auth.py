@@ -4,9 +4,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
-from fieldapp.auth import STAFF, public, role_home, roles
+from fieldapp.auth import STAFF, public, role_home, roles, start_browser_session
 from fieldapp.extensions import db
 from fieldapp.forms.auth import LoginForm
 from fieldapp.clients import client_address
@@ -42,13 +42,6 @@ def login():
     db.session.commit()
     start_browser_session(result.user)
     return redirect(_safe_next(form.next.data) or url_for(role_home(result.user)), code=303)
-
-
-def start_browser_session(user) -> None:
-    """A fresh cookie session (no fixation) naming the server-side session just started."""
-    session.clear()
-    login_user(user)
-    session.permanent = True
 
 
 @bp.post("/logout")

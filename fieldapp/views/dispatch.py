@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from fieldapp.auth import OFFICE, roles
-from fieldapp.htmx import conditional, render
+from fieldapp.htmx import conditional, respond
 from fieldapp.services import schedule
 
 bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")
@@ -13,7 +13,7 @@ bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")
 @bp.get("/")
 @roles(*OFFICE)
 def board():
-    return conditional(render("dispatch/board.html", "dispatch/_board.html", **_board_context()))
+    return conditional(respond("dispatch/board.html", "dispatch/_board.html", _board_context()))
 
 
 def _board_context() -> dict:

@@ -14,8 +14,10 @@ from fieldapp.extensions import db
 from fieldapp.forms.account import UnlockForm
 from fieldapp.forms.ratings import ASPECT_LABELS, OnSiteRatingForm
 from fieldapp.models import RatingSource, Role
-from fieldapp.services import audit, idempotency, ratings, sessions
-from fieldapp.views.visits import load_visit
+from fieldapp.htmx import see_other
+from fieldapp.services import audit, ratings, sessions
+from fieldapp.views.loaders import load_visit
+from fieldapp.views.writes import perform
 
 UNLOCK_ATTEMPTS = 5  # then the session ends: the phone is not the technician's any more
 FAILURES_KEY = "handover_failures"
@@ -70,20 +72,14 @@ def _unlock_page(visit, form: UnlockForm, status: int):
 def submit(visit_id: int):
     visit = load_visit(visit_id)
     form = OnSiteRatingForm()
-    if not form.validate_on_submit():
-        return _render(visit, form, 422)
-    if idempotency.claim(form.client_id.data, "visit.rate", current_user):
-        if not ratings.can_rate_on_site(visit) and visit.rating is None:
-            db.session.rollback()
-            return _render(visit, form, 409, "The customer can rate once the technician has arrived.")
-        try:
-            ratings.submit(visit, form.scores(), form.comments.data, form.complaint.data, RatingSource.ON_SITE,
-                           form.signer_name.data.strip(), form.signature.data)
-        except ratings.RatingRefused as refused:
-            db.session.rollback()
-            return _render(load_visit(visit_id), form, refused.status, str(refused))
-        db.session.commit()
-    return redirect(url_for("handover.rating_form", visit_id=visit_id), code=303)
+
+    def apply():
+        ratings.submit(visit, form.scores(), form.comments.data, form.complaint.data, RatingSource.ON_SITE,
+                       form.signer_name.data.strip(), form.signature.data)
+
+    return perform(form, apply, lambda _: see_other(url_for("handover.rating_form", visit_id=visit_id)),
+                   lambda refusal: _render(load_visit(visit_id), form, refusal.status, refusal.elsewhere),
+                   "visit.rate")
 
 
 def _customer_name(visit) -> str:

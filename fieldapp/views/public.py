@@ -9,14 +9,16 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user
 
 from fieldapp.auth import public
-from fieldapp.extensions import db, limiter
-from fieldapp.forms.assets import NewCaseForm
+from fieldapp.extensions import limiter
 from fieldapp.forms.public import ServiceRequestForm
 from fieldapp.forms.ratings import ASPECT_LABELS, RatingForm
-from fieldapp.models import Asset, RatingSource, Role, Visit
+from fieldapp.htmx import see_other
+from fieldapp.models import Asset, RatingSource, Visit
 from fieldapp.orm import utcnow
-from fieldapp.params import is_url_token, page_arg
-from fieldapp.services import assets, cases, qr, ratings, schedule
+from fieldapp.params import is_url_token
+from fieldapp.services import assets, cases, ratings, schedule
+from fieldapp.views.product_context import history_context
+from fieldapp.views.writes import Refusal, perform
 
 bp = Blueprint("public", __name__, url_prefix="/a")
 
@@ -65,23 +67,8 @@ def _is_staff() -> bool:
 def asset(token: str):
     asset = _asset_or_404(token)
     if _is_staff():
-        return staff_page(asset)
+        return render_template("assets/history.html", **history_context(asset))
     return _public_page(asset, ServiceRequestForm(formdata=None))
-
-
-def staff_page(asset: Asset, case_form: NewCaseForm | None = None, status: int = 200):
-    page = page_arg()
-    history, total = assets.case_history(asset, page)
-    today = schedule.today()
-    return render_template(
-        "public/asset_staff.html", asset=asset, history=history, page=page,
-        pages=max(1, -(-total // assets.HISTORY_PAGE)), total=total, coverage=asset.coverage_on(today),
-        coverages=asset.coverages, today=today, label_url=qr.label_url(asset),
-        qr_code=qr.code(qr.label_url(asset)),
-        case_form=case_form or NewCaseForm(formdata=None),
-        office=current_user.role in (Role.DISPATCHER, Role.ADMIN), admin=current_user.role is Role.ADMIN,
-        show_customer=assets.shows_customer(current_user, asset),
-    ), status
 
 
 def rateable_visit(asset: Asset) -> Visit | None:
@@ -109,16 +96,18 @@ def _public_page(asset: Asset, form: ServiceRequestForm, status: int = 200):
 def request_service(token: str):
     asset = _asset_or_404(token)
     form = ServiceRequestForm()
-    if not form.validate_on_submit():
-        return _public_page(asset, form, 422)
-    if form.is_spam:  # look the same as success to the bot, store nothing
-        session["requested"] = "received"
-        return redirect(url_for("public.requested", token=token), code=303)
-    case = cases.request_from_qr(asset, form.name.data, form.phone.data, form.email.data, form.description.data,
-                                 form.preferred_time.data)
-    db.session.commit()
-    session["requested"] = case.number
-    return redirect(url_for("public.requested", token=token), code=303)
+
+    def apply():
+        if form.is_spam:  # look the same as success to the bot, store nothing
+            return None
+        return cases.request_from_qr(asset, form.name.data, form.phone.data, form.email.data,
+                                     form.description.data, form.preferred_time.data)
+
+    def done(case):
+        session["requested"] = case.number if case else "received"
+        return see_other(url_for("public.requested", token=token))
+
+    return perform(form, apply, done, lambda refusal: _public_page(asset, form, refusal.status), "public.request")
 
 
 @bp.get("/<token>/requested")
@@ -147,16 +136,18 @@ def rate(token: str):
             return _thanks(asset, already_rated=True, status=status)
         return render_template("public/rate.html", asset=asset, form=None, aspects=ASPECT_LABELS), status
     form = RatingForm()
-    if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
-        return render_template("public/rate.html", asset=asset, visit=visit, form=form, aspects=ASPECT_LABELS), status
-    try:
-        ratings.submit(visit, form.scores(), form.comments.data, form.complaint.data, RatingSource.QR)
-    except ratings.RatingRefused:
-        db.session.rollback()
-        return _thanks(asset, already_rated=True, status=409)
-    db.session.commit()
-    return _thanks(asset, already_rated=False)
+    if request.method == "GET":
+        return render_template("public/rate.html", asset=asset, visit=visit, form=form, aspects=ASPECT_LABELS)
+
+    def refused(refusal: Refusal):
+        if refusal.on_form:
+            return render_template("public/rate.html", asset=asset, visit=visit, form=form,
+                                   aspects=ASPECT_LABELS), refusal.status
+        return _thanks(asset, already_rated=True, status=refusal.status)  # rated a moment ago on site
+
+    return perform(form, lambda: ratings.submit(visit, form.scores(), form.comments.data, form.complaint.data,
+                                                RatingSource.QR),
+                   lambda _: _thanks(asset, already_rated=False), refused, "public.rate")
 
 
 def _thanks(asset: Asset, already_rated: bool, status: int = 200):

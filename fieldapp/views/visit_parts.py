@@ -1,19 +1,17 @@
 """Parts replaced on a visit: search as you type, add, change, remove."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
-from flask_login import current_user
+from flask import Blueprint, abort, render_template, url_for
 
 from fieldapp.auth import STAFF, roles
-from fieldapp.extensions import db
 from fieldapp.forms.visits import AddPartForm, EditPartForm, StepForm
-from fieldapp.htmx import render_with_oob, wants_fragment
+from fieldapp.htmx import respond, see_other, wants_fragment
 from fieldapp.models import Role
 from fieldapp.params import text_arg
-from fieldapp.services import idempotency, parts
-from fieldapp.services.visits import VisitError
+from fieldapp.services import parts
 from fieldapp.views.visit_context import costs_context, page_context, parts_context
-from fieldapp.views.visits import load_visit
+from fieldapp.views.loaders import load_visit
+from fieldapp.views.writes import Refusal, perform
 
 bp = Blueprint("visit_parts", __name__, url_prefix="/visits/<int:visit_id>/parts")
 
@@ -35,13 +33,18 @@ def search(visit_id: int):
 def _respond(visit_id: int, status: int = 200, error: str | None = None, **parts_overrides):
     """The parts section (and the cost lines out of band) for htmx; the page otherwise."""
     if not wants_fragment() and status < 400:
-        return redirect(url_for("visits.show", visit_id=visit_id, _anchor="parts"), code=303)
+        return see_other(url_for("visits.show", visit_id=visit_id, _anchor="parts"))
     visit = load_visit(visit_id)  # afresh: the write may have changed it
-    if not wants_fragment():
-        return render_template("visits/show.html", **page_context(visit, parts=parts_overrides,
-                                                                     parts_error=error)), status
-    context = {**costs_context(visit), **parts_context(visit, **parts_overrides), "parts_error": error}
-    return render_with_oob("visits/_parts.html", ["visits/_cost_lines.html"], status, **context)
+    context = {**page_context(visit, parts=parts_overrides), "parts_error": error} if not wants_fragment() else {
+        **costs_context(visit), **parts_context(visit, **parts_overrides), "parts_error": error}
+    return respond("visits/show.html", "visits/_parts.html", context, status, ["visits/_cost_lines.html"])
+
+
+def _refused(visit_id: int, form, **parts_overrides):
+    def refused(refusal: Refusal):
+        message = "Check the part: " + _first_error(form) if refusal.on_form else refusal.message
+        return _respond(visit_id, refusal.status, message, **parts_overrides)
+    return refused
 
 
 @bp.post("/")
@@ -49,20 +52,13 @@ def _respond(visit_id: int, status: int = 200, error: str | None = None, **parts
 def add(visit_id: int):
     visit = load_visit(visit_id)
     form = AddPartForm()
-    if not form.validate_on_submit():
-        return _respond(visit_id, 422, "Check the part: " + _first_error(form), add_form=form)
-    opened = None
-    if idempotency.claim(form.client_id.data, "visit.add_part", current_user):
-        try:
-            part = parts.active_part(form.part_id.data)
-            row = parts.add(visit, part, form.quantity.data, form.unit_cost.cents,
-                            form.faulty_serial.data, form.replacement_serial.data)
-        except VisitError as refused:
-            db.session.rollback()
-            return _respond(visit_id, refused.status, str(refused), add_form=form)
-        db.session.commit()
-        opened = row.id
-    return _respond(visit_id, open_row=opened)
+
+    def apply():
+        return parts.add(visit, parts.active_part(form.part_id.data), form.quantity.data, form.unit_cost.cents,
+                         form.faulty_serial.data, form.replacement_serial.data)
+
+    return perform(form, apply, lambda row: _respond(visit_id, open_row=row.id if row else None),
+                   _refused(visit_id, form, add_form=form), "visit.add_part")
 
 
 @bp.post("/<int:row_id>")
@@ -71,37 +67,27 @@ def update(visit_id: int, row_id: int):
     visit = load_visit(visit_id)
     row = parts.row_of(visit, row_id) or abort(404)
     form = EditPartForm()
-    if not form.validate_on_submit():
-        return _respond(visit_id, 422, "Check the part: " + _first_error(form), failed_row=(row_id, form))
-    if idempotency.claim(form.client_id.data, "visit.update_part", current_user):
-        try:
-            parts.update(visit, row, form.quantity.data, form.unit_cost.cents, form.faulty_serial.data,
-                         form.replacement_serial.data, form.covered.data)
-        except VisitError as refused:
-            db.session.rollback()
-            return _respond(visit_id, refused.status, str(refused))
-        db.session.commit()
-    return _respond(visit_id)
+
+    def apply():
+        parts.update(visit, row, form.quantity.data, form.unit_cost.cents, form.faulty_serial.data,
+                     form.replacement_serial.data, form.covered.data)
+
+    return perform(form, apply, lambda _: _respond(visit_id), _refused(visit_id, form, failed_row=(row_id, form)),
+                   "visit.update_part")
 
 
 @bp.post("/<int:row_id>/remove")
 @roles(Role.TECHNICIAN)
 def remove(visit_id: int, row_id: int):
     visit = load_visit(visit_id)
-    form = StepForm()
-    if not form.validate_on_submit():
-        return _respond(visit_id, 422, _first_error(form))
     row = parts.row_of(visit, row_id)
-    if row is None:  # already removed (a double tap): nothing left to do
-        return _respond(visit_id)
-    if idempotency.claim(form.client_id.data, "visit.remove_part", current_user):
-        try:
+    form = StepForm()
+
+    def apply():
+        if row is not None:  # None after a double tap: nothing left to do
             parts.remove(visit, row)
-        except VisitError as refused:
-            db.session.rollback()
-            return _respond(visit_id, refused.status, str(refused))
-        db.session.commit()
-    return _respond(visit_id)
+
+    return perform(form, apply, lambda _: _respond(visit_id), _refused(visit_id, form), "visit.remove_part")
 
 
 def _first_error(form) -> str:

@@ -2,30 +2,33 @@
 Served only to signed-in staff who may see the visit, never as anything but a JPEG."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, send_file, url_for
 from flask_login import current_user
 
 from fieldapp.auth import STAFF, roles
 from fieldapp.downloads import content_disposition
-from fieldapp.extensions import db
 from fieldapp.forms.visits import PhotoForm, StepForm
-from fieldapp.htmx import wants_fragment
+from fieldapp.htmx import respond, see_other, wants_fragment
 from fieldapp.models import Role
-from fieldapp.services import idempotency, photos
-from fieldapp.services.visits import VisitError
+from fieldapp.services import photos
 from fieldapp.views.visit_context import page_context, photos_context
-from fieldapp.views.visits import load_visit
+from fieldapp.views.loaders import load_visit
+from fieldapp.views.writes import Refusal, perform
 
 bp = Blueprint("visit_photos", __name__, url_prefix="/visits/<int:visit_id>/photos")
 
 
 def _respond(visit_id: int, status: int = 200, form: PhotoForm | None = None, error: str | None = None):
     if not wants_fragment() and status < 400:
-        return redirect(url_for("visits.show", visit_id=visit_id, _anchor="photos"), code=303)
+        return see_other(url_for("visits.show", visit_id=visit_id, _anchor="photos"))
     visit = load_visit(visit_id)  # afresh: the write may have changed it
-    if not wants_fragment():
-        return render_template("visits/show.html", **page_context(visit, photo_form=form, photo_error=error)), status
-    return render_template("visits/_photos.html", **photos_context(visit, form), photo_error=error), status
+    context = (page_context(visit, photo_form=form) if not wants_fragment() else photos_context(visit, form))
+    return respond("visits/show.html", "visits/_photos.html", {**context, "photo_error": error}, status)
+
+
+def _refused(visit_id: int, form: PhotoForm | None = None):
+    # A photo the service refused is announced (role=alert) as well as marked at the field.
+    return lambda refusal: _respond(visit_id, refusal.status, form, None if refusal.invalid_form else refusal.message)
 
 
 @bp.post("/")
@@ -33,16 +36,11 @@ def _respond(visit_id: int, status: int = 200, form: PhotoForm | None = None, er
 def add(visit_id: int):
     visit = load_visit(visit_id)
     form = PhotoForm()
-    if not form.validate_on_submit():
-        return _respond(visit_id, 422, form)
-    if idempotency.claim(form.client_id.data, "visit.add_photo", current_user):
-        try:
-            photos.save(visit, form.photo.data.read(photos.max_bytes() + 1), current_user)
-        except VisitError as refused:
-            db.session.rollback()
-            return _respond(visit_id, refused.status, form, str(refused))
-        db.session.commit()
-    return _respond(visit_id)
+
+    def apply():
+        photos.save(visit, form.photo.data.read(photos.max_bytes() + 1), current_user)
+
+    return perform(form, apply, lambda _: _respond(visit_id), _refused(visit_id, form), "visit.add_photo")
 
 
 @bp.get("/<int:photo_id>", defaults={"thumbnail": False})
@@ -65,15 +63,15 @@ def show(visit_id: int, photo_id: int, thumbnail: bool):
 @roles(Role.TECHNICIAN)
 def remove(visit_id: int, photo_id: int):
     visit = load_visit(visit_id)
-    form = StepForm()
-    if not form.validate_on_submit():
-        return _respond(visit_id, 422, error="This form is out of date; reload the page.")
     photo = next((p for p in visit.photos if p.id == photo_id), None)
-    if photo is not None and idempotency.claim(form.client_id.data, "visit.remove_photo", current_user):
-        try:
+    form = StepForm()
+
+    def apply():
+        if photo is not None:  # None after a double tap: already gone
             photos.remove(visit, photo)
-        except VisitError as refused:
-            db.session.rollback()
-            return _respond(visit_id, refused.status, error=str(refused))
-        db.session.commit()
-    return _respond(visit_id)
+
+    def refused(refusal: Refusal):
+        message = "This form is out of date; reload the page." if refusal.on_form else refusal.message
+        return _respond(visit_id, refusal.status, error=message)
+
+    return perform(form, apply, lambda _: _respond(visit_id), refused, "visit.remove_photo")

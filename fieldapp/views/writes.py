@@ -23,11 +23,21 @@ T = TypeVar("T")
 
 
 class Refusal:
-    """Why a write did not happen: the status, and the message when it is not on a field."""
+    """Why a write did not happen: the status, a summary message, and the messages per field
+    (already placed on the submitted form where it has such a field)."""
 
-    def __init__(self, status: int, message: str | None = None):
+    def __init__(self, status: int, message: str, errors: dict[str, str] | None = None, on_form: bool = False,
+                 invalid_form: bool = False):
         self.status = status
         self.message = message
+        self.errors = errors or {}
+        self.on_form = on_form  # the submitted form shows it at its fields already
+        self.invalid_form = invalid_form  # the form itself did not validate (the service never ran)
+
+    @property
+    def elsewhere(self) -> str | None:
+        """The message, when no field of the submitted form shows it."""
+        return None if self.on_form else self.message
 
 
 def perform(form: FlaskForm, apply: Callable[[], T], done: Callable[[T | None], Response],
@@ -35,22 +45,25 @@ def perform(form: FlaskForm, apply: Callable[[], T], done: Callable[[T | None], 
     """Run one write. `apply` calls the service; `done(result)` answers success (result is None
     when the write id was applied before); `refused(refusal)` re-renders with the form."""
     if not form.validate_on_submit():
-        return refused(Refusal(422, "Check the highlighted fields."))
+        return refused(Refusal(422, "Check the highlighted fields.", on_form=True, invalid_form=True))
     client_id = getattr(form, "client_id", None)
-    if client_id is not None and not idempotency.claim(client_id.data, action or "write", current_user):
+    user = current_user if current_user.is_authenticated else None
+    if client_id is not None and not idempotency.claim(client_id.data, action or "write", user):
         return done(None)
     try:
         result = apply()
     except DomainError as error:
         db.session.rollback()
-        return refused(Refusal(STATUS[error.kind], _place(form, error)))
+        return refused(Refusal(STATUS[error.kind], error.message, error.errors, _place(form, error)))
     db.session.commit()
     return done(result)
 
 
-def _place(form: FlaskForm, error: DomainError) -> str:
-    """Put the error's messages on the fields they name; the summary goes back to the caller."""
+def _place(form: FlaskForm, error: DomainError) -> bool:
+    """Put the error's messages on the submitted form's fields they name; True if any was."""
+    placed = False
     for name, message in error.errors.items():
         if name in form:
             form[name].errors = [*form[name].errors, message]
-    return error.message
+            placed = True
+    return placed
