@@ -11,7 +11,6 @@ from flask import Flask, current_app, url_for
 from flask_login import current_user
 
 from fieldapp.forms.fields import new_client_id
-from fieldapp.models import Role
 
 
 def local(dt: datetime | None) -> datetime | None:
@@ -41,6 +40,14 @@ def money(cents: int | None) -> str:
     return f"{current_app.config['CURRENCY_SYMBOL']}\u00a0{amount:,.2f}"
 
 
+def duration(minutes: int | None) -> str:
+    """Minutes as hours:minutes, e.g. 95 -> "1:35"."""
+    if minutes is None:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}:{rest:02d}"
+
+
 @lru_cache(maxsize=256)
 def _file_version(path: str, mtime_ns: int) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
@@ -54,10 +61,10 @@ def static_url(filename: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(time=fmt_time, datetime=fmt_datetime, date=fmt_date, money=money)
+    app.jinja_env.filters.update(time=fmt_time, datetime=fmt_datetime, date=fmt_date, money=money, duration=duration)
     from fieldapp.auth import can
 
-    app.jinja_env.globals.update(static_url=static_url, Role=Role, new_client_id=new_client_id, can=can)
+    app.jinja_env.globals.update(static_url=static_url, new_client_id=new_client_id, can=can)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

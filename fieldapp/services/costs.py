@@ -8,15 +8,19 @@ from datetime import date
 from flask import current_app
 
 from fieldapp.models import Coverage, CoverageKind, PaymentStatus, Visit
-from fieldapp.templating import money
 
 
 @dataclass
 class CostLine:
+    """One line of the bill, as numbers: the templates format it (_cost_lines.html)."""
+
+    kind: str  # "labour", "part" or "transport"
     label: str
-    detail: str
     amount_cents: int
     covered: bool
+    quantity: int = 1  # parts: how many; labour: minutes
+    unit_cents: int = 0  # parts: price each; labour: the hourly rate
+    sku: str | None = None
 
 
 @dataclass
@@ -60,15 +64,12 @@ def breakdown(visit: Visit) -> CostBreakdown:
     coverage = coverage_for(visit)
     result = CostBreakdown(coverage)
     minutes = visit.worked_minutes or 0
-    hours, rest = divmod(minutes, 60)
-    result.lines.append(CostLine(
-        "Labour", f"{hours}:{rest:02d} h × {money(visit.labour_rate_cents)}/h",
-        round(minutes * visit.labour_rate_cents / 60), bool(coverage and coverage.covers_labour)))
+    result.lines.append(CostLine("labour", "Labour", round(minutes * visit.labour_rate_cents / 60),
+                                 bool(coverage and coverage.covers_labour), minutes, visit.labour_rate_cents))
     for row in visit.parts:
-        result.lines.append(CostLine(
-            row.part.name, f"{row.quantity} × {money(row.unit_cost_cents)} ({row.part.sku})",
-            row.line_total_cents, row.covered))
-    result.lines.append(CostLine("Transport", "", visit.transport_cost_cents,
+        result.lines.append(CostLine("part", row.part.name, row.line_total_cents, row.covered, row.quantity,
+                                     row.unit_cost_cents, row.part.sku))
+    result.lines.append(CostLine("transport", "Transport", visit.transport_cost_cents,
                                  bool(coverage and coverage.covers_transport)))
     return result
 
@@ -76,8 +77,8 @@ def breakdown(visit: Visit) -> CostBreakdown:
 def store_totals(visit: Visit) -> None:
     """Keep the totals on the completed visit: what reports and exports read."""
     costs = breakdown(visit)
-    visit.labour_cents = costs.lines[0].amount_cents
-    visit.parts_cents = sum(line.amount_cents for line in costs.lines[1:-1])
+    visit.labour_cents = sum(line.amount_cents for line in costs.lines if line.kind == "labour")
+    visit.parts_cents = sum(line.amount_cents for line in costs.lines if line.kind == "part")
     visit.total_cents = costs.total_cents
     visit.covered_cents = costs.covered_cents
     visit.billable_cents = costs.billable_cents
