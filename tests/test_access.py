@@ -65,6 +65,21 @@ EXPECT = {
     ("assets.qr_svg", "GET"): {ANON: LOGIN, TECH: 200, DISP: 200, ADMIN: 200},
     ("assets.qr_png", "GET"): {ANON: LOGIN, TECH: 200, DISP: 200, ADMIN: 200},
     ("assets.labels", "GET"): {ANON: LOGIN, TECH: 403, DISP: 400, ADMIN: 400},  # 400: no products chosen
+    # The dispatcher's desk: a case and its visits are the office's.
+    ("cases.show", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("cases.assess", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("cases.remote_support", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("cases.change_status", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("cases.resolve", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("cases.close", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("cases.reopen", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("cases.clear_attention", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("cases.add_note", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("scheduling.book", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("scheduling.clashes", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("scheduling.reschedule", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("scheduling.reassign", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("scheduling.cancel", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("scan.index", "GET"): {ANON: LOGIN, TECH: 200, DISP: 200, ADMIN: 200},
     ("scan.lookup", "GET"): {ANON: LOGIN, TECH: 422, DISP: 422, ADMIN: 422},  # 422: no serial typed
     # What a product's label opens: public, for staff and customers alike.
@@ -116,11 +131,23 @@ class RouteSample:
             self.values["visit"] = self.make.visit(self.technician, self.make.case(asset=self._asset()))
         return self.values["visit"]
 
+    def _attention_item(self):
+        from fieldapp.extensions import db
+        from fieldapp.models import AttentionItem
+
+        with self.make.app.app_context():
+            item = AttentionItem(case_id=self._visit().case_id, reason="Rated 1/5")
+            db.session.add(item)
+            db.session.commit()
+            return item.id
+
     MAKERS = {
         "visit_id": lambda self: self._visit().id,
         "row_id": lambda self: self.make.visit_part(self._visit()).id,
         "photo_id": lambda self: self.make.photo(self._visit()).id,
         "asset_id": lambda self: self._asset().id,
+        "case_id": lambda self: self._visit().case_id,
+        "item_id": lambda self: self._attention_item(),
         "token": lambda self: self._asset().qr_token,
         "coverage_id": lambda self: self.make.coverage(self._asset()).id,
     }

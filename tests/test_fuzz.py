@@ -23,7 +23,7 @@ from flask_wtf.file import FileField, FileRequired
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 import fieldapp
@@ -31,6 +31,8 @@ from fieldapp.extensions import db
 from fieldapp.forms.account import PasswordChangeForm, PinForm, UnlockForm
 from fieldapp.forms.admin import UserCreateForm, UserPasswordForm, UserRoleForm
 from fieldapp.forms.assets import AssetForm, CoverageForm, NewCaseForm
+from fieldapp.forms.cases import AssessForm, CloseForm, NoteForm, RemoteSupportForm, ResolveForm, StatusForm
+from fieldapp.forms.scheduling import CancelVisitForm, ReassignForm, RescheduleForm, ScheduleForm
 from fieldapp.forms.auth import LoginForm
 from fieldapp.forms.fields import MAX_MONEY_CENTS, ClientIdField, IdField, IdSelectField, MoneyField
 from fieldapp.forms.public import ServiceRequestForm
@@ -118,6 +120,12 @@ def hostile(spec: Spec) -> st.SearchStrategy:
             st.sampled_from([*HUGE_NUMBERS, "1.5", "1 2"]),
             st.builds("{}{}{}".format, st.integers(0, 99), st.sampled_from(CONTROLS), st.integers(0, 99)),
             LETTERS, blank)
+    if spec.kind == "time":
+        return st.one_of(
+            st.sampled_from(["25:00", "12:60", "24:00", "1e999999", "noon", "12", "12.30", "-1:00", "１２:００",
+                             "12:00:00:00", "99999:00"]),
+            st.builds("{}{}".format, st.sampled_from(["08:00", "13:30"]), st.sampled_from(CONTROLS + SINGLE_LINE_ONLY)),
+            LETTERS, blank)
     if spec.kind == "date":
         return st.one_of(
             st.sampled_from(["2024-02-30", "2024-13-01", "0000-01-01", "99999-01-01", "2024/01/01", "31-12-2024",
@@ -166,6 +174,8 @@ def _spec(f) -> Spec:
     if isinstance(f, IntegerField):
         [bounds] = [v for v in validators if isinstance(v, NumberRange)]
         return Spec(kind="integer", low=bounds.min, high=bounds.max, **common)
+    if isinstance(f, TimeField):
+        return Spec(kind="time", **common)
     if isinstance(f, DateField):
         return Spec(kind="date", **common)
     if isinstance(f, (SelectField, RadioField)):
@@ -220,6 +230,7 @@ class Fuzz:
 
 
 VISIT = {"prepare": on_site}
+WHEN = {"day": "2030-03-15", "start": "13:00", "window_end": "15:00", "minutes": "60"}
 POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
     "auth.login": Fuzz(LoginForm, lambda s: {"email": s.technician.email, "password": PASSWORD, "next": ""},
                        lenient=("next",)),
@@ -246,6 +257,20 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
     "visit_parts.remove": Fuzz(StepForm, **VISIT),
     "visit_photos.add": Fuzz(PhotoForm, **VISIT),
     "visit_photos.remove": Fuzz(StepForm, **VISIT),
+    "cases.assess": Fuzz(AssessForm, {"priority": "normal", "decision": "visit_needed"}),
+    "cases.remote_support": Fuzz(RemoteSupportForm, {"channel": "phone", "outcome": "not_solved"}),
+    "cases.change_status": Fuzz(StatusForm, {"status": "waiting_customer"}),
+    "cases.resolve": Fuzz(ResolveForm),
+    "cases.close": Fuzz(CloseForm),
+    "cases.reopen": Fuzz(NoteForm),
+    "cases.clear_attention": Fuzz(NoteForm),
+    "cases.add_note": Fuzz(NoteForm),
+    "scheduling.book": Fuzz(ScheduleForm, lambda s: {**WHEN, "technician_id": str(s.technician.id),
+                                                     "service_type": "repair", "override_reason": ""}),
+    "scheduling.reschedule": Fuzz(RescheduleForm, {**WHEN, "override_reason": ""}),
+    "scheduling.reassign": Fuzz(ReassignForm, lambda s: {"technician_id": str(s.technician.id),
+                                                        "override_reason": ""}),
+    "scheduling.cancel": Fuzz(CancelVisitForm),
 }
 # Routes that read no typed value: only "never a 5xx" is asserted, whatever is sent.
 NO_TYPED_INPUT = {
@@ -284,7 +309,7 @@ def allowed_role(endpoint: str, method: str = "POST") -> str:
     return next(role for role in (ANON, TECH, DISP, ADMIN) if expected[role] not in (LOGIN, 403))
 
 
-GENERIC_VALID = {"text": "Ordinary text 1", "money": "12.50", "date": "2024-03-15", "flag": "y"}
+GENERIC_VALID = {"text": "Ordinary text 1", "money": "12.50", "date": "2024-03-15", "time": "13:00", "flag": "y"}
 VALID_BY_NAME = {"email": "new.person@example.com", "phone": "+31 6 1234 5678", "signature": "M1 1 L20 20",
                  "next": "", "website": ""}
 

@@ -77,8 +77,7 @@ def move(case: Case, to: S, kind: str = "status", note: str | None = None, user:
     if to is case.status:
         return record(case, kind, note, user, visit)
     if not can_move(case, to):
-        raise DomainError(f"A case that is {case.status.label.lower()} cannot become {to.label.lower()}.",
-                          field="status", kind="conflict")
+        raise DomainError(f"A case that is {case.status.label.lower()} cannot become {to.label.lower()}.")
     before = case.status
     case.status = to
     if to is S.RESOLVED:

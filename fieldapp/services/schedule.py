@@ -18,6 +18,11 @@ def today() -> date:
     return utcnow().astimezone(current_app.config["TZ"]).date()
 
 
+def local(moment: datetime) -> datetime:
+    """An instant in the company's time zone."""
+    return moment.astimezone(current_app.config["TZ"])
+
+
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """The UTC instants where `day` starts and ends in the company's time zone."""
     tz = current_app.config["TZ"]

@@ -1,0 +1,82 @@
+"""Forms of visit scheduling on the case page and the board."""
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from flask import current_app
+from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from fieldapp.forms import BaseForm, enum_choices
+from fieldapp.forms.fields import IdSelectField
+from fieldapp.models import ServiceType, User
+from fieldapp.services import schedule
+
+REASON = [DataRequired("Give the reason; it goes on the case's timeline."), Length(max=500)]
+
+
+def _at(day, moment: time | None) -> datetime | None:
+    if day is None or moment is None:
+        return None
+    return datetime.combine(day, moment, tzinfo=current_app.config["TZ"])
+
+
+class WhenFields(BaseForm):
+    day = DateField("Day", validators=[InputRequired("Enter the day, like 2026-11-24.")])
+    start = TimeField("Arrival window from", validators=[InputRequired("Enter the start time, like 13:00.")])
+    window_end = TimeField("until", validators=[InputRequired("Enter the end of the window, like 15:00.")])
+    minutes = IntegerField("Expected duration (minutes)", default=60, validators=[
+        InputRequired("Enter how long the work takes."), NumberRange(15, 720, "Between 15 and 720 minutes.")])
+    override_reason = StringField("Book over a clash because… (only when there is one)",
+                                  validators=[Optional(), Length(max=500)])
+
+    @property
+    def starts_at(self) -> datetime | None:
+        return _at(self.day.data, self.start.data)
+
+    @property
+    def window_ends_at(self) -> datetime | None:
+        return _at(self.day.data, self.window_end.data)
+
+
+def _technician_field() -> IdSelectField:
+    return IdSelectField("Technician", message="Choose a technician.")
+
+
+class ScheduleForm(WhenFields):
+    technician_id = _technician_field()
+    service_type = SelectField("Service type", choices=enum_choices(ServiceType), validators=[DataRequired()])
+    notes = TextAreaField("Notes for the technician", validators=[Optional(), Length(max=2000)])
+
+    def set_technicians(self, technicians: list[User]) -> None:
+        self.technician_id.choices = [SelectChoice(t.id, t.name) for t in technicians]
+
+
+class RescheduleForm(WhenFields):
+    reason = StringField("Reason", validators=REASON)
+
+
+class ReassignForm(BaseForm):
+    technician_id = _technician_field()
+    reason = StringField("Reason", validators=REASON)
+    override_reason = StringField("Book over a clash because… (only when there is one)",
+                                  validators=[Optional(), Length(max=500)])
+
+    def set_technicians(self, technicians: list[User]) -> None:
+        self.technician_id.choices = [SelectChoice(t.id, t.name) for t in technicians]
+
+
+class CancelVisitForm(BaseForm):
+    reason = StringField("Reason", validators=REASON)
+
+
+def schedule_form(technicians: list[User] | None = None, **kwargs) -> ScheduleForm:
+    form = ScheduleForm(**kwargs)
+    form.set_technicians(schedule.technicians() if technicians is None else technicians)
+    return form
+
+
+def reassign_form(technicians: list[User] | None = None, **kwargs) -> ReassignForm:
+    form = ReassignForm(**kwargs)
+    form.set_technicians(schedule.technicians() if technicians is None else technicians)
+    return form

@@ -1,0 +1,162 @@
+"""Customers for the office: find them (name, phone, email, postcode), spot likely duplicates,
+create and edit them. Searches page and count in SQL; nothing here loads every customer."""
+from __future__ import annotations
+
+import re
+from functools import reduce
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from fieldapp.domain import DomainError
+from fieldapp.extensions import db
+from fieldapp.models import Asset, Case, Customer, User
+from fieldapp.services import audit
+
+PAGE_SIZE = 25
+CASES_PAGE = 20
+# What people put between the digits of a phone number (PHONE_RE in forms/public.py), and the +.
+PHONE_SEPARATORS = " -./()+"
+# Two numbers ending in the same 9 digits are the same line (+31 6 1234 5678 and 06 1234 5678).
+PHONE_TAIL = 9
+_PHONE_QUERY = re.compile(r"\+?[0-9 ()./-]+")
+# A Dutch postcode (1234 AB), else a Belgian/German style number of 4 or 5 digits on its own.
+_POSTCODES = (re.compile(r"\b[1-9][0-9]{3} ?[A-Za-z]{2}\b"), re.compile(r"\b[0-9]{4,5}\b"))
+
+
+def _without(column, characters: str) -> ColumnElement:
+    """The column with these characters removed, in SQL (REPLACE works on SQLite and PostgreSQL)."""
+    return reduce(lambda expr, char: func.replace(expr, char, ""), characters, column)
+
+
+def phone_digits(phone: str | None) -> str:
+    return "".join(ch for ch in phone or "" if ch.isascii() and ch.isdigit())
+
+
+def _matches(query: str) -> ColumnElement | None:
+    """Where a customer matches what was typed: name, email, address (so the postcode, typed with
+    or without its space) and, for a number, the phone ignoring spaces, dashes and dots."""
+    query = query.strip().lower()
+    if not query:
+        return None
+    # autoescape: a typed % or _ is a character, not a wildcard
+    found = [func.lower(Customer.name).contains(query, autoescape=True),
+             func.lower(Customer.email).contains(query, autoescape=True),
+             func.lower(_without(Customer.address, " \n\r")).contains("".join(query.split()), autoescape=True)]
+    digits = phone_digits(query)
+    if _PHONE_QUERY.fullmatch(query) and digits:
+        stored = _without(Customer.phone, PHONE_SEPARATORS)
+        found.append(stored.contains(digits, autoescape=True))
+        if len(digits) >= 6 and digits.startswith("0") and not digits.startswith("00"):
+            # 06 1234 5678 typed, +31 6 1234 5678 stored: the trunk 0 is not dialled from abroad
+            found.append(stored.contains(digits[1:], autoescape=True))
+    return or_(*found)
+
+
+def _product_count():
+    return (select(func.count(Asset.id)).where(Asset.customer_id == Customer.id)
+            .correlate(Customer).scalar_subquery())
+
+
+def search(query: str, page: int) -> tuple[list[tuple[Customer, int]], int]:
+    """One page of customers matching `query` (all when empty) by name, with how many products
+    each has, and the number of matches: two queries whatever the page holds."""
+    condition = _matches(query)
+    counted = select(func.count(Customer.id))
+    listed = select(Customer, _product_count().label("products"))
+    if condition is not None:
+        counted, listed = counted.where(condition), listed.where(condition)
+    total = db.session.scalar(counted)
+    rows = db.session.execute(listed.order_by(Customer.name, Customer.id)
+                              .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    return [(customer, products) for customer, products in rows], total
+
+
+def pick(query: str, limit: int = 10) -> list[Customer]:
+    """Up to `limit` customers for a picker; nothing until something is typed."""
+    condition = _matches(query)
+    if condition is None:
+        return []
+    return list(db.session.scalars(select(Customer).where(condition).order_by(Customer.name, Customer.id)
+                                   .limit(limit)))
+
+
+def postcode(address: str | None) -> str | None:
+    """The postcode inside an address, to tell customers of the same name apart."""
+    for pattern in _POSTCODES:
+        match = pattern.search(address or "")
+        if match:
+            return match.group(0).upper()
+    return None
+
+
+def likely_duplicates(email: str | None, phone: str | None, exclude_id: int | None = None,
+                      limit: int = 10) -> list[Customer]:
+    """Customers with the same email (any case) or the same phone number (its digits)."""
+    found = []
+    email = (email or "").strip().lower()
+    if email:
+        found.append(func.lower(Customer.email) == email)
+    digits = phone_digits(phone)
+    stored = _without(Customer.phone, PHONE_SEPARATORS)
+    if len(digits) >= PHONE_TAIL:
+        found.append(stored.endswith(digits[-PHONE_TAIL:], autoescape=True))
+    elif len(digits) >= 6:
+        found.append(stored == digits)
+    if not found:
+        return []
+    statement = select(Customer).where(or_(*found))
+    if exclude_id is not None:
+        statement = statement.where(Customer.id != exclude_id)
+    return list(db.session.scalars(statement.order_by(Customer.name, Customer.id).limit(limit)))
+
+
+def get(customer_id: int) -> Customer | None:
+    return db.session.get(Customer, customer_id)
+
+
+def _clean(name: str, phone: str | None, email: str | None, address: str | None, notes: str | None) -> dict:
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("Enter the customer's name.", "name", "invalid")
+    return {"name": name, "phone": (phone or "").strip() or None, "email": (email or "").strip() or None,
+            "address": (address or "").strip() or None, "notes": (notes or "").strip() or None}
+
+
+def create(name: str, phone: str | None, email: str | None, address: str | None, notes: str | None, by: User,
+           allow_duplicate: bool = False) -> Customer:
+    """A new customer. Refused (a conflict) while one with the same email or phone exists,
+    unless the user confirmed it is someone else (`allow_duplicate`)."""
+    values = _clean(name, phone, email, address, notes)
+    if not allow_duplicate and likely_duplicates(values["email"], values["phone"], limit=1):
+        raise DomainError("This customer may already exist: check the customers listed, or tick "
+                          "“Create anyway” if this is someone else.", "confirm_duplicate", "conflict")
+    customer = Customer(**values)
+    db.session.add(customer)
+    db.session.flush()
+    audit.record("customer.created", customer, user=by)
+    return customer
+
+
+def update(customer: Customer, name: str, phone: str | None, email: str | None, address: str | None,
+           notes: str | None, by: User) -> None:
+    values = _clean(name, phone, email, address, notes)
+    changed = sorted(key for key, value in values.items() if getattr(customer, key) != value)
+    for key in changed:
+        setattr(customer, key, values[key])
+    audit.record("customer.updated", customer, {"fields": changed}, user=by)
+
+
+def products(customer: Customer) -> list[Asset]:
+    return list(db.session.scalars(select(Asset).where(Asset.customer_id == customer.id)
+                                   .options(joinedload(Asset.product_model))
+                                   .order_by(Asset.sales_date.desc(), Asset.id.desc())))
+
+
+def cases(customer: Customer, page: int) -> tuple[list[Case], int]:
+    """The customer's cases, newest first, a page at a time, with their products."""
+    total = db.session.scalar(select(func.count(Case.id)).where(Case.customer_id == customer.id))
+    found = db.session.scalars(select(Case).where(Case.customer_id == customer.id).options(joinedload(Case.asset))
+                               .order_by(Case.created_at.desc(), Case.id.desc())
+                               .offset((page - 1) * CASES_PAGE).limit(CASES_PAGE))
+    return list(found), total

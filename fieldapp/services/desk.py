@@ -1,0 +1,123 @@
+"""The dispatcher's work on a case (process steps 2-4 and closing): assessment, remote support,
+status changes, attention, closing and reopening. Statuses move only through services.lifecycle."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from fieldapp.domain import DomainError
+from fieldapp.extensions import db
+from fieldapp.models import (
+    Asset, AttentionItem, Case, CaseEvent, CaseStatus, Channel, Priority, RemoteSupportOutcome, RemoteSupportSession, User, Visit,
+)
+from fieldapp.orm import utcnow
+from fieldapp.services import audit, lifecycle
+
+# What an assessment may decide next.
+ASSESS_DECISIONS = (CaseStatus.ASSESSING, CaseStatus.REMOTE_SUPPORT, CaseStatus.VISIT_NEEDED,
+                    CaseStatus.WAITING_CUSTOMER, CaseStatus.WAITING_PARTS)
+REMOTE_NEXT = {
+    RemoteSupportOutcome.SOLVED: CaseStatus.RESOLVED,
+    RemoteSupportOutcome.NOT_SOLVED: CaseStatus.VISIT_NEEDED,
+    RemoteSupportOutcome.CUSTOMER_TO_TRY: CaseStatus.WAITING_CUSTOMER,
+}
+
+
+def case_page(case_id: int) -> Case | None:
+    """A case with everything its page shows, in a fixed number of queries."""
+    return db.session.scalar(
+        select(Case).where(Case.id == case_id).options(
+            joinedload(Case.customer), joinedload(Case.asset).joinedload(Asset.product_model),
+            joinedload(Case.asset).selectinload(Asset.coverages), joinedload(Case.created_by),
+            selectinload(Case.visits).joinedload(Visit.technician), selectinload(Case.visits).joinedload(Visit.rating),
+            selectinload(Case.follow_ups), selectinload(Case.complaints),
+            selectinload(Case.attention_items).joinedload(AttentionItem.cleared_by),
+            selectinload(Case.remote_sessions).joinedload(RemoteSupportSession.user),
+            selectinload(Case.events).joinedload(CaseEvent.user),
+        ))
+
+
+def _open_only(case: Case) -> None:
+    if not case.status.is_open:
+        raise DomainError(f"This case is {case.status.label.lower()}. Reopen it first.")
+
+
+def assess(case: Case, notes: str, category: str | None, priority: Priority, decision: CaseStatus, by: User) -> None:
+    """Record the initial assessment (step 2) and decide what comes next."""
+    _open_only(case)
+    if decision not in ASSESS_DECISIONS:
+        raise DomainError("Choose what happens next.", "decision", "invalid")
+    case.assessment_notes = notes.strip()
+    case.assessment_category = (category or "").strip() or None
+    if priority is not case.priority:
+        lifecycle.record(case, "priority", f"{case.priority.label} → {priority.label}", by)
+        case.priority = priority
+    lifecycle.move(case, decision, "assessed", case.assessment_notes, by)
+    audit.record("case.assessed", case, {"decision": decision.value}, user=by)
+
+
+def log_remote_support(case: Case, channel: Channel, steps: str, outcome: RemoteSupportOutcome, by: User) -> None:
+    """One attempt to solve it without a visit (step 3): solved resolves the case, not solved
+    puts it in the queue for a visit, otherwise it waits for the customer."""
+    _open_only(case)
+    if case.visits and any(not v.status.is_finished for v in case.visits) and outcome is RemoteSupportOutcome.SOLVED:
+        raise DomainError("A visit is still planned: cancel it first, or let it happen.", "outcome")
+    case.remote_sessions.append(RemoteSupportSession(channel=channel, steps=steps.strip(), outcome=outcome,
+                                                     at=utcnow(), user_id=by.id))
+    note = f"{channel.label}: {steps.strip()} — {outcome.label}"
+    target = REMOTE_NEXT[outcome]
+    if target is CaseStatus.RESOLVED:
+        case.resolution_summary = steps.strip()
+    lifecycle.move(case, target, "remote_support", note, by)
+    audit.record("case.remote_support", case, {"outcome": outcome.value}, user=by)
+
+
+def change_status(case: Case, to: CaseStatus, note: str | None, by: User) -> None:
+    if to in (CaseStatus.CLOSED, CaseStatus.REOPENED, CaseStatus.RESOLVED):
+        raise DomainError("Use the resolve, close or reopen forms for that.", "status", "invalid")
+    if to is CaseStatus.CANCELLED and any(not v.status.is_finished for v in case.visits):
+        raise DomainError("Cancel the planned visits first.", "status")
+    lifecycle.move(case, to, "cancelled" if to is CaseStatus.CANCELLED else "status", (note or "").strip() or None, by)
+
+
+def resolve(case: Case, summary: str, by: User) -> None:
+    if any(not v.status.is_finished for v in case.visits):
+        raise DomainError("A visit is still open: it must be done or cancelled first.", "summary")
+    case.resolution_summary = summary.strip()
+    lifecycle.move(case, CaseStatus.RESOLVED, "resolved", case.resolution_summary, by)
+
+
+def close(case: Case, summary: str, closed_on: date, waive_follow_ups: bool, by: User) -> None:
+    """Close a case whose visits are done and whose follow-ups are finished or waived."""
+    if any(not v.status.is_finished for v in case.visits):
+        raise DomainError("A visit is still open: it must be done or cancelled before closing.", "summary")
+    pending = [f for f in case.follow_ups if not f.is_done]
+    if pending and not waive_follow_ups:
+        raise DomainError(f"{len(pending)} follow-up(s) still open: finish them, or tick to waive them.",
+                          "waive_follow_ups")
+    if closed_on > utcnow().date() or closed_on < case.created_at.date():
+        raise DomainError("The closure date must be between the opening date and today.", "closed_on", "invalid")
+    if case.status is not CaseStatus.RESOLVED:
+        resolve(case, summary, by)
+    for follow_up in pending:
+        follow_up.done_at = utcnow()
+        follow_up.done_by_id = by.id
+        follow_up.outcome = "Waived when the case was closed."
+    case.resolution_summary = summary.strip()
+    case.closed_on = closed_on
+    lifecycle.move(case, CaseStatus.CLOSED, "closed", case.resolution_summary, by)
+    audit.record("case.closed", case, user=by)
+
+
+def reopen(case: Case, note: str, by: User) -> None:
+    lifecycle.move(case, CaseStatus.REOPENED, "reopened", note.strip(), by)
+    audit.record("case.reopened", case, user=by)
+
+
+def clear_attention(case: Case, item_id: int, note: str, by: User) -> None:
+    item = next((i for i in case.attention_items if i.id == item_id), None)
+    if item is None:
+        raise DomainError("That item is not on this case.", kind="not_found")
+    lifecycle.clear_attention(case, item, note.strip(), by)
