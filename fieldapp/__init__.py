@@ -35,13 +35,13 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     mimetypes.add_type("application/manifest+json", ".webmanifest")
 
     from fieldapp.views import (
-        account, admin, assets, auth as auth_views, cases, customers, dispatch, handover, main, public, scan,
+        account, admin, assets, auth as auth_views, cases, customers, dispatch, handover, intake, main, public, scan,
         scheduling, technician, visit_parts, visit_photos, visits,
     )
 
     for blueprint in (main.bp, auth_views.bp, account.bp, technician.bp, visits.bp, visit_parts.bp, visit_photos.bp,
-                      handover.bp, dispatch.bp, cases.bp, scheduling.bp, customers.bp, assets.bp, public.bp, scan.bp,
-                      admin.bp):
+                      handover.bp, dispatch.bp, intake.bp, cases.bp, scheduling.bp, customers.bp, assets.bp, public.bp,
+                      scan.bp, admin.bp):
         app.register_blueprint(blueprint)
 
     from fieldapp import cli

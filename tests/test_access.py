@@ -65,6 +65,14 @@ EXPECT = {
     ("assets.qr_svg", "GET"): {ANON: LOGIN, TECH: 200, DISP: 200, ADMIN: 200},
     ("assets.qr_png", "GET"): {ANON: LOGIN, TECH: 200, DISP: 200, ADMIN: 200},
     ("assets.labels", "GET"): {ANON: LOGIN, TECH: 403, DISP: 400, ADMIN: 400},  # 400: no products chosen
+    # Customers are the office's; the picker's search answers htmx, a plain visit goes to the search (303).
+    ("customers.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("customers.pick", "GET"): {ANON: LOGIN, TECH: 403, DISP: 303, ADMIN: 303},
+    ("customers.new", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("customers.new", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("customers.show", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("customers.edit", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("customers.edit", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     # The dispatcher's desk: a case and its visits are the office's.
     ("cases.show", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
     ("cases.assess", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
@@ -75,8 +83,11 @@ EXPECT = {
     ("cases.reopen", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("cases.clear_attention", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("cases.add_note", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("intake.new", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("intake.new", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("scheduling.book", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("scheduling.clashes", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("scheduling.quick_book", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("scheduling.reschedule", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("scheduling.reassign", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("scheduling.cancel", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
@@ -150,6 +161,7 @@ class RouteSample:
         "item_id": lambda self: self._attention_item(),
         "token": lambda self: self._asset().qr_token,
         "coverage_id": lambda self: self.make.coverage(self._asset()).id,
+        "customer_id": lambda self: self.make.customer().id,
     }
 
     def __contains__(self, key):

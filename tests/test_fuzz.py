@@ -31,8 +31,10 @@ from fieldapp.extensions import db
 from fieldapp.forms.account import PasswordChangeForm, PinForm, UnlockForm
 from fieldapp.forms.admin import UserCreateForm, UserPasswordForm, UserRoleForm
 from fieldapp.forms.assets import AssetForm, CoverageForm, NewCaseForm
+from fieldapp.forms.customers import CustomerForm, NewCustomerForm
+from fieldapp.forms.intake import IntakeForm
 from fieldapp.forms.cases import AssessForm, CloseForm, NoteForm, RemoteSupportForm, ResolveForm, StatusForm
-from fieldapp.forms.scheduling import CancelVisitForm, ReassignForm, RescheduleForm, ScheduleForm
+from fieldapp.forms.scheduling import CancelVisitForm, QuickBookForm, ReassignForm, RescheduleForm, ScheduleForm
 from fieldapp.forms.auth import LoginForm
 from fieldapp.forms.fields import MAX_MONEY_CENTS, ClientIdField, IdField, IdSelectField, MoneyField
 from fieldapp.forms.public import ServiceRequestForm
@@ -243,6 +245,8 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
     "assets.edit": Fuzz(AssetForm, lambda s: _asset_ids(s), skip=("warranty_ends_on",)),
     "assets.save_coverage": Fuzz(CoverageForm, {"starts_on": "2025-01-01", "ends_on": "2025-12-31"}),
     "assets.open_case": Fuzz(NewCaseForm),
+    "customers.new": Fuzz(NewCustomerForm),
+    "customers.edit": Fuzz(CustomerForm),
     "public.request_service": Fuzz(ServiceRequestForm, {"email": "", "website": "", "preferred_time": ""}),
     "public.rate": Fuzz(RatingForm, prepare=completed_visit),
     "handover.submit": Fuzz(OnSiteRatingForm, **VISIT),
@@ -271,6 +275,12 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
     "scheduling.reassign": Fuzz(ReassignForm, lambda s: {"technician_id": str(s.technician.id),
                                                         "override_reason": ""}),
     "scheduling.cancel": Fuzz(CancelVisitForm),
+    "intake.new": Fuzz(IntakeForm, lambda s: {"customer_id": str(_asset(s).customer_id), "asset_id": "",
+                                              "new_name": "", "new_email": "", "new_phone": "", "serial": "",
+                                              "contact_email": "", "contact_phone": ""},
+                       lenient=("asset_id",)),
+    "scheduling.quick_book": Fuzz(QuickBookForm, lambda s: {"technician_id": str(s.technician.id), "day": "2030-03-15",
+                                                            "start": "13:00"}),
 }
 # Routes that read no typed value: only "never a 5xx" is asserted, whatever is sent.
 NO_TYPED_INPUT = {
@@ -484,6 +494,12 @@ GET_FUZZ = [  # (endpoint, parameter, role)
     ("assets.index", "q", DISP), ("assets.index", "page", DISP), ("admin.audit_log", "page", ADMIN),
     ("public.asset", "page", DISP), ("visit_parts.search", "q", TECH), ("scan.lookup", "serial", TECH),
     ("assets.labels", "ids", DISP), ("technician.today", "day", TECH), ("auth.login", "next", ANON),
+    ("customers.index", "q", DISP), ("customers.index", "page", DISP), ("customers.pick", "q", DISP),
+    ("customers.show", "page", DISP), ("intake.new", "customer_id", DISP),
+    ("dispatch.board", "day", DISP), ("dispatch.board", "view", DISP), ("dispatch.board", "status", DISP),
+    ("dispatch.board", "priority", DISP), ("dispatch.board", "channel", DISP), ("dispatch.board", "page", DISP),
+    ("scheduling.clashes", "technician_id", DISP), ("scheduling.clashes", "day", DISP),
+    ("scheduling.clashes", "start", DISP), ("scheduling.clashes", "minutes", DISP),
 ]
 ANY_HOSTILE = st.one_of(with_control(), overlong(100), SPICE, LETTERS, st.sampled_from(HUGE_NUMBERS),
                         st.integers().map(str), st.dates().map(str),

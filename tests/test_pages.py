@@ -102,7 +102,7 @@ def test_dispatch_board_puts_cases_needing_attention_first(app, client, auth, ma
     assert "Needs attention: Rated 1/5" in html
     assert "Already closed" not in html
     assert "Tina Tech" in html and "09:00" in html
-    assert html.count('href="/a/') >= 2 and 'href="/visits/' in html  # cases open the product, visits open
+    assert html.count('href="/cases/') >= 3  # queue rows and lane visits open their case
 
 
 def test_dispatch_board_fragment_for_polling(client, auth):
@@ -202,7 +202,7 @@ def test_an_unexpected_error_is_a_500_page_and_saves_nothing(app, client, auth, 
     def explode():
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("fieldapp.services.schedule.open_cases", explode)
+    monkeypatch.setattr("fieldapp.services.board.queue", explode)
     app.logger.disabled = True
     response = client.get("/dispatch/")
     assert response.status_code == 500

@@ -66,6 +66,21 @@ class ReassignForm(BaseForm):
         self.technician_id.choices = [SelectChoice(t.id, t.name) for t in technicians]
 
 
+class QuickBookForm(BaseForm):
+    """Assign from the board's queue: who, which day, from when (a two-hour window, an hour's work)."""
+
+    technician_id = _technician_field()
+    day = DateField("Day", validators=[InputRequired("Enter the day.")])
+    start = TimeField("From", validators=[InputRequired("Enter the time, like 13:00.")])
+
+    def set_technicians(self, technicians: list[User]) -> None:
+        self.technician_id.choices = [SelectChoice(t.id, t.name) for t in technicians]
+
+    @property
+    def starts_at(self) -> datetime | None:
+        return _at(self.day.data, self.start.data)
+
+
 class CancelVisitForm(BaseForm):
     reason = StringField("Reason", validators=REASON)
 

@@ -59,11 +59,10 @@ def queue_counts() -> dict[CaseStatus, int]:
     return {status: count for status, count in rows}
 
 
-def lanes(first: date, days: int, technician: User | None = None) -> dict[User, list[Visit]]:
-    """Each active technician's visits from `first` for `days` days (cancelled ones left out)."""
+def lanes(first: date, days: int, technicians: list[User]) -> dict[User, list[Visit]]:
+    """Each technician's visits from `first` for `days` days (cancelled ones left out)."""
     start, _ = schedule.day_bounds(first)
     _, end = schedule.day_bounds(first + timedelta(days=days - 1))
-    technicians = [technician] if technician else schedule.technicians()
     visits = db.session.scalars(
         select(Visit).where(Visit.scheduled_start >= start, Visit.scheduled_start < end,
                             Visit.status != VisitStatus.CANCELLED,

@@ -1,19 +1,25 @@
-"""Opening cases: from a customer's QR request, or by a dispatcher for a known product."""
+"""Opening cases: a customer's request from a product's label or the web form, a request the
+dispatcher takes by phone, email, chat or at the desk, or a case opened from a product page."""
 from __future__ import annotations
 
 from flask import current_app
+from sqlalchemy import select
 
+from fieldapp.domain import DomainError
 from fieldapp.extensions import db
-from fieldapp.models import Asset, Case, CaseStatus, CaseType, Channel, Priority, User
+from fieldapp.models import (
+    OPEN_CASE_STATUSES, Asset, Case, CaseStatus, CaseType, Channel, Customer, Priority, User,
+)
 from fieldapp.orm import utcnow
 from fieldapp.services import audit, lifecycle
 from fieldapp.services.numbering import next_case_number
 
 
-def _new_case(asset: Asset, **fields) -> Case:
+def _new_case(asset: Asset | None, customer: Customer | None = None, **fields) -> Case:
     now = utcnow()
     case = Case(number=next_case_number(now.astimezone(current_app.config["TZ"]).year), asset=asset,
-                customer=asset.customer, status=CaseStatus.NEW, created_at=now, **fields)
+                customer=customer or (asset.customer if asset else None), status=CaseStatus.NEW, created_at=now,
+                **fields)
     db.session.add(case)
     db.session.flush()
     return case
@@ -39,4 +45,42 @@ def open_for_asset(asset: Asset, channel: Channel, case_type: CaseType, priority
                      contact_phone=customer.phone, contact_email=customer.email)
     lifecycle.opened(case, by)
     audit.record("case.opened", case, {"asset": asset.id}, user=by)
+    return case
+
+
+class DuplicateCase(DomainError):
+    """The product already has an open case: shown before a second one is opened."""
+
+    def __init__(self, open_cases: list[Case]):
+        numbers = ", ".join(c.number for c in open_cases)
+        super().__init__(f"This product already has an open case ({numbers}). Add to it, or tick "
+                         "“Open a new case anyway”.", "confirm_duplicate")
+        self.open_cases = open_cases
+
+
+def open_cases_for(asset: Asset) -> list[Case]:
+    return list(db.session.scalars(select(Case).where(Case.asset_id == asset.id, Case.status.in_(OPEN_CASE_STATUSES))
+                                   .order_by(Case.created_at)))
+
+
+def take_request(customer: Customer, asset: Asset | None, channel: Channel, case_type: CaseType,
+                 priority: Priority, description: str, contact: dict, by: User | None,
+                 allow_duplicate: bool = False, note: str | None = None) -> Case:
+    """A request for assistance (process step 1) into the queue. `contact`: the requester as they
+    gave themselves (name, phone, email, preferred_time); the customer's details fill the gaps."""
+    if asset is not None and asset.customer_id != customer.id:
+        raise DomainError("That product belongs to another customer.", "serial", "invalid")
+    if asset is not None and not allow_duplicate:
+        existing = open_cases_for(asset)
+        if existing:
+            raise DuplicateCase(existing)
+    clean = {key: (value or "").strip() or None for key, value in contact.items()}
+    case = _new_case(asset, customer, channel=channel, case_type=case_type, priority=priority,
+                     description=description.strip(), created_by=by,
+                     contact_name=clean.get("name") or customer.name,
+                     contact_phone=clean.get("phone") or customer.phone,
+                     contact_email=(clean.get("email") or customer.email or "").lower() or None,
+                     preferred_time=clean.get("preferred_time"))
+    lifecycle.opened(case, by, note)
+    audit.record("case.opened", case, {"channel": channel.value}, user=by)
     return case

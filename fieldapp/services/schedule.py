@@ -4,13 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from fieldapp.extensions import db
-from fieldapp.models import (
-    OPEN_CASE_STATUSES, Asset, Case, Priority, Role, User, Visit, VisitStatus,
-)
+from fieldapp.models import Asset, Case, Role, User, Visit, VisitStatus
 from fieldapp.orm import utcnow
 
 
@@ -55,40 +53,7 @@ def technician_day(technician: User, day: date) -> list[Visit]:
     ).unique())
 
 
-def visits_on(day: date) -> list[Visit]:
-    start, end = day_bounds(day)
-    return list(db.session.scalars(
-        select(Visit)
-        .where(Visit.scheduled_start >= start, Visit.scheduled_start < end)
-        .options(*_visit_loading())
-        .order_by(Visit.scheduled_start)
-    ).unique())
-
-
-PRIORITY_ORDER = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
-
-
-def open_cases(limit: int = 200) -> list[Case]:
-    cases = list(db.session.scalars(
-        select(Case)
-        .where(Case.status.in_(OPEN_CASE_STATUSES))
-        .options(joinedload(Case.asset).joinedload(Asset.product_model), joinedload(Case.customer))
-        .order_by(Case.created_at)
-        .limit(limit)
-    ).unique())
-    # Attention first, then priority, then oldest first.
-    cases.sort(key=lambda c: (not c.needs_attention, PRIORITY_ORDER[c.priority], c.created_at))
-    return cases
-
-
 def technicians() -> list[User]:
     return list(db.session.scalars(
         select(User).where(User.role == Role.TECHNICIAN, User.active.is_(True)).order_by(User.name)
     ))
-
-
-def case_counts() -> dict[str, int]:
-    rows = db.session.execute(
-        select(Case.status, func.count(Case.id)).where(Case.status.in_(OPEN_CASE_STATUSES)).group_by(Case.status)
-    ).all()
-    return {status.value: count for status, count in rows}

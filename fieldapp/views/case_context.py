@@ -14,12 +14,16 @@ SERVICE_FOR_CASE = {CaseType.INSTALLATION: ServiceType.INSTALLATION, CaseType.MA
                     CaseType.QUESTION: ServiceType.TROUBLESHOOTING}
 
 
+def default_service(case: Case) -> ServiceType:
+    return SERVICE_FOR_CASE.get(case.case_type, ServiceType.REPAIR)
+
+
 def new_schedule_form(case: Case, technicians: list[User]):
     """A booking form filled with a sensible slot: the next full hour, a two-hour window."""
     start = schedule.local(utcnow() + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
     return schedule_form(technicians, formdata=None, day=start.date(), start=start.time(),
                          window_end=(start + timedelta(hours=2)).time(), minutes=60,
-                         service_type=SERVICE_FOR_CASE.get(case.case_type, ServiceType.REPAIR).value)
+                         service_type=default_service(case).value)
 
 
 def visit_forms(visit: Visit, technicians: list[User]) -> dict:

@@ -1,13 +1,21 @@
-"""The dispatcher's board: the open-case queue and the day's visits per technician."""
+"""The dispatcher's board: the queue of cases waiting for the office (filtered, sorted and paged
+in SQL) and the technicians' lanes for a day or a week. It polls with an ETag, as Today does."""
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, request
 
 from fieldapp.auth import OFFICE, roles
+from fieldapp.forms.scheduling import QuickBookForm
 from fieldapp.htmx import conditional, respond
-from fieldapp.services import schedule
+from fieldapp.models import CaseStatus, Channel, Priority
+from fieldapp.params import page_arg
+from fieldapp.services import board as board_service, schedule
 
 bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")
+
+DAY_RANGE = 90  # how far the day switch goes either way
 
 
 @bp.get("/")
@@ -16,13 +24,45 @@ def board():
     return conditional(respond("dispatch/board.html", "dispatch/_board.html", _board_context()))
 
 
+def _enum_arg(name: str, enum_cls):
+    raw = request.args.get(name, "")
+    if not raw:
+        return None
+    try:
+        return enum_cls(raw)
+    except ValueError:
+        abort(400, f"Unknown {name.replace('_', ' ')}: choose one from the list.")
+
+
+def _day_arg() -> date:
+    raw = request.args.get("day", "")
+    today = schedule.today()
+    if not raw:
+        return today
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        abort(400, "The day must be a date like 2026-11-24.")
+    if abs((day - today).days) > DAY_RANGE:
+        abort(400, f"Pick a day within {DAY_RANGE} days of today.")
+    return day
+
+
 def _board_context() -> dict:
-    day = schedule.today()
-    visits = schedule.visits_on(day)
-    by_technician = {tech: [v for v in visits if v.technician_id == tech.id] for tech in schedule.technicians()}
+    day = _day_arg()
+    week = request.args.get("view") == "week"
+    first = day - timedelta(days=day.weekday()) if week else day
+    days = 7 if week else 1
+    filters = board_service.QueueFilters(_enum_arg("status", CaseStatus), _enum_arg("priority", Priority),
+                                         _enum_arg("channel", Channel))
+    technicians = schedule.technicians()
+    quick = QuickBookForm(formdata=None, day=day, start=None)
+    quick.set_technicians(technicians)
+    lanes = board_service.lanes(first, days, technicians)
     return {
-        "day": day,
-        "cases": schedule.open_cases(),
-        "counts": schedule.case_counts(),
-        "by_technician": by_technician,
+        "day": day, "week": week, "days": [first + timedelta(days=n) for n in range(days)],
+        "today": schedule.today(), "step": timedelta(days=days),
+        "queue": board_service.queue(filters, page_arg()), "filters": filters,
+        "counts": board_service.queue_counts(), "lanes": lanes, "quick_form": quick,
+        "statuses": board_service.QUEUE_STATUSES, "priorities": list(Priority), "channels": list(Channel),
     }

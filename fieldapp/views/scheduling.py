@@ -3,20 +3,24 @@ technician's diary are shown before saving (a live check as the form is filled i
 when saving, where a reason books over them."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user
 
 from fieldapp.auth import OFFICE, roles
 from fieldapp.extensions import db
-from fieldapp.forms.scheduling import CancelVisitForm, ReassignForm, RescheduleForm, ScheduleForm
+from fieldapp.forms.scheduling import CancelVisitForm, QuickBookForm, ReassignForm, RescheduleForm, ScheduleForm
 from fieldapp.htmx import see_other
 from fieldapp.models import Role, ServiceType, User
 from fieldapp.services import schedule, scheduling
-from fieldapp.views.case_context import case_context
+from fieldapp.views.case_context import case_context, default_service
 from fieldapp.views.loaders import load_case
 from fieldapp.views.writes import Refusal, perform
 
 bp = Blueprint("scheduling", __name__, url_prefix="/cases/<int:case_id>/visits")
+
+QUICK_WINDOW = timedelta(hours=2)
 
 
 def technician_or_none(user_id: int | None) -> User | None:
@@ -66,6 +70,42 @@ def book(case_id: int):
         case, technician_or_none(form.technician_id.data), form.starts_at, form.window_ends_at,
         ServiceType(form.service_type.data), form.minutes.data, form.notes.data, current_user,
         form.override_reason.data), "Visit booked. The technician sees it on Today.")
+
+
+@bp.post("/quick")
+@roles(*OFFICE)
+def quick_book(case_id: int):
+    """Assign from the board's queue: a two-hour window and an hour's work from the chosen time.
+    Refused (a clash, say), the case page opens with the full booking form filled in."""
+    case = load_case(case_id)
+    form = QuickBookForm()
+    form.set_technicians(schedule.technicians())
+    caught = {}
+
+    def apply():
+        start = form.starts_at
+        try:
+            return scheduling.schedule_visit(case, technician_or_none(form.technician_id.data), start,
+                                             start + QUICK_WINDOW, default_service(case), 60, None, current_user)
+        except scheduling.ScheduleConflict as clash:
+            caught["error"] = clash
+            raise
+
+    def done(visit):
+        flash(f"{case.number} booked for {visit.technician.name}." if visit else "Already booked.", "success")
+        return see_other(url_for("dispatch.board", day=form.day.data.isoformat()))
+
+    def refused(refusal: Refusal):
+        start = form.starts_at
+        full = ScheduleForm(formdata=None, technician_id=form.technician_id.data, day=form.day.data,
+                            start=form.start.data, window_end=(start + QUICK_WINDOW).time() if start else None,
+                            minutes=60, service_type=default_service(case).value)
+        full.set_technicians(schedule.technicians())
+        for name in ("technician_id", "day", "start"):  # each problem where it is on the full form
+            full[name].errors = list(form[name].errors)
+        return _refused_page(case_id, "schedule_form", full, refusal, caught.get("error"))
+
+    return perform(form, apply, done, refused)
 
 
 @bp.get("/clashes")

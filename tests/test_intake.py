@@ -1,0 +1,87 @@
+"""Taking a request at the desk: find or create the customer, find the product, see an open
+case on it first; bad input keeps what was typed."""
+import pytest
+from sqlalchemy import func, select
+
+from fieldapp.extensions import db
+from fieldapp.models import Case, CaseStatus, Channel, Customer, Role
+
+
+@pytest.fixture
+def desk(auth):
+    return auth.as_role(Role.DISPATCHER)
+
+
+def _cases(app):
+    with app.app_context():
+        return db.session.scalars(select(Case).order_by(Case.id)).all()
+
+
+REQUEST = {"channel": "phone", "case_type": "repair", "priority": "high", "description": "Makes a grinding noise",
+           "preferred_time": "Afternoons"}
+
+
+def test_a_phone_request_for_a_known_customers_product(app, client, make, desk):
+    asset = make.asset(serial_number="WM-1001")
+    page = client.get(f"/intake/new?customer_id={asset.customer_id}").get_data(as_text=True)
+    assert "WM-1001" in page  # the customer's products to pick from
+
+    response = client.post("/intake/new", data={**REQUEST, "customer_id": asset.customer_id,
+                                                "asset_id": asset.id})
+
+    assert response.status_code == 303
+    [case] = _cases(app)
+    assert response.headers["Location"] == f"/cases/{case.id}"
+    assert (case.asset_id, case.channel, case.status, case.preferred_time) == (
+        asset.id, Channel.PHONE, CaseStatus.NEW, "Afternoons")
+
+
+def test_a_new_customer_and_a_product_found_by_serial(app, client, make, desk):
+    asset = make.asset(serial_number="WM-2002")
+    response = client.post("/intake/new", data={**REQUEST, "new_name": "Nieuwe Klant", "new_phone": "+31 6 9999 0000",
+                                                "serial": "wm-2002"})
+    # The serial is the existing customer's product: a new customer cannot claim it.
+    assert response.status_code == 422 and "belongs to another customer" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Customer.id)).where(Customer.name == "Nieuwe Klant")) == 0
+
+    ok = client.post("/intake/new", data={**REQUEST, "new_name": "Nieuwe Klant", "new_phone": "+31 6 9999 0000"})
+    assert ok.status_code == 303
+    with app.app_context():
+        case = db.session.scalar(select(Case))
+        assert case.customer.name == "Nieuwe Klant" and case.asset_id is None
+
+
+def test_an_open_case_on_the_product_is_shown_before_a_second(app, client, make, desk):
+    asset = make.asset()
+    existing = make.case(asset=asset, status=CaseStatus.ASSESSING)
+    data = {**REQUEST, "customer_id": asset.customer_id, "asset_id": asset.id}
+
+    first = client.post("/intake/new", data=data)
+    html = first.get_data(as_text=True)
+    assert first.status_code == 409 and existing.number in html and "Open a new case anyway" in html
+    assert "Makes a grinding noise" in html  # nothing typed is lost
+    assert len(_cases(app)) == 1
+
+    assert client.post("/intake/new", data={**data, "confirm_duplicate": "y"}).status_code == 303
+    assert len(_cases(app)) == 2
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"description": ""}, "Describe the request."),
+    ({"customer_id": ""}, "Find the customer, or fill in a new customer below."),
+    ({"serial": "NOPE-1"}, "No product has serial number NOPE-1"),
+    ({"contact_phone": "call me"}, "Enter a phone number"),
+])
+def test_bad_requests_say_why_and_keep_the_text(app, client, make, desk, data, message):
+    customer = make.customer()
+    response = client.post("/intake/new", data={**REQUEST, "customer_id": customer.id, **data})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert _cases(app) == []
+
+
+def test_technicians_cannot_take_requests(client, auth):
+    auth.as_role(Role.TECHNICIAN)
+    assert client.get("/intake/new").status_code == 403
