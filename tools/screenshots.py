@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 
 from fieldapp import create_app
 from fieldapp.extensions import db
-from fieldapp.models import User, VisitStatus
+from fieldapp.models import Case, User, VisitStatus
 from fieldapp.services import demo, schedule
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -38,6 +38,7 @@ def main() -> int:
         db.session.commit()
         visit_id = visit.id
         token = visit.case.asset.qr_token
+        case_id = db.session.scalar(select(Case.id).where(Case.needs_attention.is_(True)).order_by(Case.id))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
@@ -45,10 +46,10 @@ def main() -> int:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            for name, email, path, full in screens(visit_id, token):
+            for name, email, path, full in screens(visit_id, token, case_id):
                 # Pixel 7 layout at 1x pixels: the same screen, a tenth of the file size. The
-                # label sheet is an office (A4) page: a desktop window.
-                device = {"viewport": {"width": 900, "height": 1300}} if name == "labels" else p.devices["Pixel 7"]
+                # office's pages (label sheet, board, case) are desk pages: a desktop window.
+                device = {"viewport": DESK.get(name)} if name in DESK else p.devices["Pixel 7"]
                 context = browser.new_context(**{**device, "device_scale_factor": 1})
                 page = context.new_page()
                 if email:
@@ -68,11 +69,17 @@ def main() -> int:
     return 0
 
 
-def screens(visit_id: int, token: str):
+DESK = {"labels": {"width": 900, "height": 1300}, "board": {"width": 1280, "height": 1000},
+        "case": {"width": 1280, "height": 1000}}
+
+
+def screens(visit_id: int, token: str, case_id: int):
     yield "today", "tech@demo.test", "/today", False
     yield "visit", "tech@demo.test", f"/visits/{visit_id}", True
     yield "rating", "tech@demo.test", f"/visits/{visit_id}/handover/", False
     yield "dispatch", "dispatcher@demo.test", "/dispatch/", False
+    yield "board", "dispatcher@demo.test", "/dispatch/", False
+    yield "case", "dispatcher@demo.test", f"/cases/{case_id}", False
     yield "customer", None, f"/a/{token}", True
     yield "asset-history", "dispatcher@demo.test", f"/a/{token}", False
     yield "labels", "dispatcher@demo.test", "/assets/labels?" + "&".join(f"ids={i}" for i in range(1, 25)), False

@@ -48,7 +48,7 @@ def test_wrong_password_shows_a_message_and_keeps_the_email(page, server):
 
 def test_dispatcher_and_admin_land_on_their_homes(page, server):
     sign_in(page, server, "dispatcher@demo.test")
-    expect(page.get_by_role("heading", name="Open cases")).to_be_visible()
+    expect(page.get_by_role("heading", name="Waiting for the office")).to_be_visible()
     expect(page.locator(".row--attention").first).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("You are signed out.")).to_be_visible()
