@@ -1,5 +1,6 @@
 """The case page and the dispatcher's actions on it: assess, remote support, status moves,
 attention, resolve, close and reopen; each refused move says why and changes nothing."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -165,3 +166,28 @@ def test_the_case_page_query_count_does_not_grow_with_its_history(app, client, m
     with count_queries() as many:
         client.get(f"/cases/{case.id}")
     assert many.count == few.count <= 16
+
+
+def test_the_board_query_count_does_not_grow_with_the_queue_or_the_lanes(app, client, make, dispatcher,
+                                                                       count_queries):
+    make.case(status=CaseStatus.NEW)
+    client.get("/dispatch/")
+    with count_queries() as few:
+        client.get("/dispatch/")
+    for n in range(6):
+        make.case(status=CaseStatus.NEW, priority=Priority.HIGH)
+        make.visit(start=None)
+    with count_queries() as many:
+        client.get("/dispatch/?view=week")
+    assert many.count == few.count <= 8
+
+
+def test_a_new_urgent_case_tops_the_queue_however_many_are_waiting(app, client, make, dispatcher):
+    for _ in range(30):
+        make.case(status=CaseStatus.NEW, priority=Priority.NORMAL)
+    urgent = make.case(status=CaseStatus.NEW, priority=Priority.URGENT, description="Smoke from the unit")
+    html = client.get("/dispatch/").get_data(as_text=True)
+    queue = html[html.index('id="queue-title"'):html.index('id="day-title"')]
+    first_row = re.search(r'href="/cases/(\d+)"', queue).group(1)
+    assert first_row == str(urgent.id)
+    assert "Next" in queue  # 31 waiting: a second page

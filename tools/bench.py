@@ -16,10 +16,10 @@ from sqlalchemy import event, select
 
 from fieldapp import create_app
 from fieldapp.extensions import db
-from fieldapp.models import Asset, User
+from fieldapp.models import Asset, Case, User
 from fieldapp.services import demo, schedule
 
-ROUNDS = 200
+ROUNDS = 100
 
 
 def main() -> int:
@@ -33,6 +33,8 @@ def main() -> int:
         tech = db.session.scalar(select(User).where(User.email == "tech@demo.test"))
         visit_id = schedule.technician_day(tech, schedule.today())[0].id
         token = db.session.scalar(select(Asset.qr_token).order_by(Asset.id))
+        case_id = db.session.scalar(select(Case.id).where(Case.needs_attention.is_(True)).order_by(Case.id))
+        customer_id = db.session.scalar(select(Asset.customer_id).order_by(Asset.id))
         engine = db.engine
     queries = [0]
     event.listen(engine, "before_cursor_execute", lambda *args: queries.__setitem__(0, queries[0] + 1))
@@ -43,6 +45,11 @@ def main() -> int:
         ("tech@demo.test", "Visit page", f"/visits/{visit_id}", {}),
         ("tech@demo.test", "Part search fragment", f"/visits/{visit_id}/parts/search?q=fan", {"HX-Request": "true"}),
         ("dispatcher@demo.test", "Dispatch board", "/dispatch/", {}),
+        ("dispatcher@demo.test", "Dispatch board (week)", "/dispatch/?view=week", {}),
+        ("dispatcher@demo.test", "Case page", f"/cases/{case_id}", {}),
+        ("dispatcher@demo.test", "New request", "/intake/new", {}),
+        ("dispatcher@demo.test", "Customer search", "/customers/?q=jan", {}),
+        ("dispatcher@demo.test", "Customer page", f"/customers/{customer_id}", {}),
         ("dispatcher@demo.test", "Product history (staff)", f"/a/{token}", {}),
         (None, "Product page (customer)", f"/a/{token}", {}),
     ]
