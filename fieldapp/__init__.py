@@ -36,12 +36,12 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
     from fieldapp.views import (
         account, admin, assets, auth as auth_views, cases, customers, dispatch, handover, intake, main, public, scan,
-        scheduling, technician, visit_parts, visit_photos, visits,
+        scheduling, technician, visit_parts, visit_photos, visits, web,
     )
 
     for blueprint in (main.bp, auth_views.bp, account.bp, technician.bp, visits.bp, visit_parts.bp, visit_photos.bp,
                       handover.bp, dispatch.bp, intake.bp, cases.bp, scheduling.bp, customers.bp, assets.bp, public.bp,
-                      scan.bp, admin.bp):
+                      scan.bp, admin.bp, web.bp):
         app.register_blueprint(blueprint)
 
     from fieldapp import cli

@@ -97,6 +97,10 @@ EXPECT = {
     ("public.asset", "GET"): {ANON: 200, TECH: 200, DISP: 200, ADMIN: 200},
     ("public.request_service", "POST"): {ANON: 422, TECH: 422, DISP: 422, ADMIN: 422},
     ("public.requested", "GET"): {ANON: 303, TECH: 303, DISP: 303, ADMIN: 303},  # nothing requested yet
+    # The public request form without a label.
+    ("web.request_service", "GET"): {ANON: 200, TECH: 200, DISP: 200, ADMIN: 200},
+    ("web.request_service", "POST"): {ANON: 422, TECH: 422, DISP: 422, ADMIN: 422},
+    ("web.received", "GET"): {ANON: 303, TECH: 303, DISP: 303, ADMIN: 303},  # nothing requested yet
     ("public.rate", "GET"): {ANON: 200, TECH: 200, DISP: 200, ADMIN: 200},
     ("public.rate", "POST"): {ANON: 409, TECH: 409, DISP: 409, ADMIN: 409},  # no recent visit to rate
 }

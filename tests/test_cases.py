@@ -191,3 +191,12 @@ def test_a_new_urgent_case_tops_the_queue_however_many_are_waiting(app, client, 
     first_row = re.search(r'href="/cases/(\d+)"', queue).group(1)
     assert first_row == str(urgent.id)
     assert "Next" in queue  # 31 waiting: a second page
+
+
+def test_the_board_shows_one_technicians_week(app, client, make, dispatcher):
+    tina, tom = make.user(Role.TECHNICIAN, name="Tina Tech"), make.user(Role.TECHNICIAN, name="Tom Tech")
+    make.visit(tina), make.visit(tom)
+    html = client.get(f"/dispatch/?view=week&technician={tina.id}").get_data(as_text=True)
+    lanes = html[html.index('id="day-title"'):]
+    assert "Tina Tech" in lanes and "Tom Tech" not in lanes and "Week of" in lanes
+    assert client.get("/dispatch/?technician=99999").status_code == 400

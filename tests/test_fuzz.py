@@ -37,7 +37,7 @@ from fieldapp.forms.cases import AssessForm, CloseForm, NoteForm, RemoteSupportF
 from fieldapp.forms.scheduling import CancelVisitForm, QuickBookForm, ReassignForm, RescheduleForm, ScheduleForm
 from fieldapp.forms.auth import LoginForm
 from fieldapp.forms.fields import MAX_MONEY_CENTS, ClientIdField, IdField, IdSelectField, MoneyField
-from fieldapp.forms.public import ServiceRequestForm
+from fieldapp.forms.public import ServiceRequestForm, WebRequestForm
 from fieldapp.forms.ratings import OnSiteRatingForm, RatingForm
 from fieldapp.forms.visits import FIELD_FORMS, AddPartForm, CompleteForm, EditPartForm, NotCompletedForm, PhotoForm, \
     StepForm
@@ -249,6 +249,8 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
     "customers.edit": Fuzz(CustomerForm),
     "public.request_service": Fuzz(ServiceRequestForm, {"email": "", "website": "", "preferred_time": ""}),
     "public.rate": Fuzz(RatingForm, prepare=completed_visit),
+    "web.request_service": Fuzz(WebRequestForm, {"email": "", "website": "", "preferred_time": "", "serial": "",
+                                                 "postcode": ""}),
     "handover.submit": Fuzz(OnSiteRatingForm, **VISIT),
     "handover.unlock": Fuzz(UnlockForm, {"secret": PASSWORD}, prepare=handed_over),
     "visits.start_travel": Fuzz(StepForm, **VISIT),
@@ -498,6 +500,7 @@ GET_FUZZ = [  # (endpoint, parameter, role)
     ("customers.show", "page", DISP), ("intake.new", "customer_id", DISP),
     ("dispatch.board", "day", DISP), ("dispatch.board", "view", DISP), ("dispatch.board", "status", DISP),
     ("dispatch.board", "priority", DISP), ("dispatch.board", "channel", DISP), ("dispatch.board", "page", DISP),
+    ("dispatch.board", "technician", DISP),
     ("scheduling.clashes", "technician_id", DISP), ("scheduling.clashes", "day", DISP),
     ("scheduling.clashes", "start", DISP), ("scheduling.clashes", "minutes", DISP),
 ]

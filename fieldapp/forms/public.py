@@ -37,3 +37,10 @@ class ServiceRequestForm(BaseForm):
     @property
     def is_spam(self) -> bool:
         return bool((self.website.data or "").strip())
+
+
+class WebRequestForm(ServiceRequestForm):
+    """The same request without a QR label: the serial (if at hand) and the postcode find the product."""
+
+    serial = StringField("Serial number (on the product's label; optional)", validators=[Optional(), Length(max=80)])
+    postcode = StringField("Postcode (optional)", validators=[Optional(), Length(max=12)])

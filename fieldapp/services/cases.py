@@ -11,7 +11,7 @@ from fieldapp.models import (
     OPEN_CASE_STATUSES, Asset, Case, CaseStatus, CaseType, Channel, Customer, Priority, User,
 )
 from fieldapp.orm import utcnow
-from fieldapp.services import audit, lifecycle
+from fieldapp.services import assets, audit, lifecycle
 from fieldapp.services.numbering import next_case_number
 
 
@@ -35,6 +35,35 @@ def request_from_qr(asset: Asset, name: str, phone: str | None, email: str | Non
     lifecycle.opened(case, None, "Requested from the product's QR label")
     audit.record("case.requested_by_qr", case, {"asset": asset.id})
     return case
+
+
+def request_from_web(serial: str | None, name: str, phone: str | None, email: str | None, postcode: str | None,
+                     description: str, preferred_time: str | None) -> Case:
+    """A request from the public web form. The product is found by its serial (and, when the
+    customer gave one, the postcode must match theirs too); otherwise the case waits in the queue
+    with the requester's details for the dispatcher to match by phone."""
+    serial = (serial or "").strip()
+    asset = assets.by_serial(serial) if serial else None
+    if asset is not None and postcode and not _same_postcode(postcode, asset):
+        asset = None
+    note = "Requested from the web form"
+    if serial and asset is None:
+        note += f"; serial given: {serial} (not matched)"
+    if postcode:
+        note += f"; postcode {postcode.strip()}"
+    case = _new_case(asset, channel=Channel.WEB, case_type=CaseType.REPAIR, priority=Priority.NORMAL,
+                     contact_name=name.strip(), contact_phone=(phone or "").strip() or None,
+                     contact_email=(email or "").strip().lower() or None, description=description.strip(),
+                     preferred_time=(preferred_time or "").strip() or None)
+    lifecycle.opened(case, None, note)
+    audit.record("case.requested_by_web", case, {"matched": asset is not None})
+    return case
+
+
+def _same_postcode(postcode: str, asset: Asset) -> bool:
+    wanted = "".join(postcode.split()).lower()
+    address = "".join((asset.address or "").split()).lower()
+    return bool(wanted) and wanted in address
 
 
 def open_for_asset(asset: Asset, channel: Channel, case_type: CaseType, priority: Priority, description: str,

@@ -10,7 +10,7 @@ from fieldapp.auth import OFFICE, roles
 from fieldapp.forms.scheduling import QuickBookForm
 from fieldapp.htmx import conditional, respond
 from fieldapp.models import CaseStatus, Channel, Priority
-from fieldapp.params import page_arg
+from fieldapp.params import page_arg, parse_id
 from fieldapp.services import board as board_service, schedule
 
 bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")
@@ -58,11 +58,25 @@ def _board_context() -> dict:
     technicians = schedule.technicians()
     quick = QuickBookForm(formdata=None, day=day, start=None)
     quick.set_technicians(technicians)
-    lanes = board_service.lanes(first, days, technicians)
+    shown = _technician_arg(technicians)
+    lanes = board_service.lanes(first, days, [shown] if shown else technicians)
     return {
         "day": day, "week": week, "days": [first + timedelta(days=n) for n in range(days)],
         "today": schedule.today(), "step": timedelta(days=days),
         "queue": board_service.queue(filters, page_arg()), "filters": filters,
         "counts": board_service.queue_counts(), "lanes": lanes, "quick_form": quick,
         "statuses": board_service.QUEUE_STATUSES, "priorities": list(Priority), "channels": list(Channel),
+        "technicians": technicians, "shown": shown,
     }
+
+
+def _technician_arg(technicians):
+    """?technician=<id>: one technician's lane only."""
+    raw = request.args.get("technician", "")
+    if not raw:
+        return None
+    wanted = parse_id(raw)
+    found = next((t for t in technicians if t.id == wanted), None)
+    if found is None:
+        abort(400, "Unknown technician: choose one from the list.")
+    return found

@@ -1,0 +1,55 @@
+"""The public request form for customers without a QR label at hand (process step 1, web).
+Like the label's form it shows nothing private: whether a serial matched is never said."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, session, url_for
+from flask_login import current_user
+
+from fieldapp.auth import public
+from fieldapp.extensions import limiter
+from fieldapp.forms.public import WebRequestForm
+from fieldapp.htmx import see_other
+from fieldapp.services import cases
+from fieldapp.views.writes import perform
+
+bp = Blueprint("web", __name__, url_prefix="/request")
+
+PAGE_LIMIT = "60 per minute"
+FORM_LIMIT = "5 per minute; 30 per hour"
+
+
+def _staff() -> bool:
+    return current_user.is_authenticated
+
+
+@bp.route("/", methods=["GET", "POST"])
+@public
+@limiter.limit(PAGE_LIMIT, methods=["GET"], exempt_when=_staff)
+@limiter.limit(FORM_LIMIT, methods=["POST"], exempt_when=_staff)
+def request_service():
+    form = WebRequestForm()
+    if not form.is_submitted():
+        return render_template("web/request.html", form=form)
+
+    def apply():
+        if form.is_spam:  # look the same as success to the bot, store nothing
+            return None
+        return cases.request_from_web(form.serial.data, form.name.data, form.phone.data, form.email.data,
+                                      form.postcode.data, form.description.data, form.preferred_time.data)
+
+    def done(case):
+        session["web_requested"] = case.number if case else "received"
+        return see_other(url_for("web.received"))
+
+    return perform(form, apply, done,
+                   lambda refusal: (render_template("web/request.html", form=form), refusal.status), "web.request")
+
+
+@bp.get("/received")
+@public
+@limiter.limit(PAGE_LIMIT, exempt_when=_staff)
+def received():
+    reference = session.get("web_requested")
+    if not reference:
+        return redirect(url_for("web.request_service"), code=303)
+    return render_template("web/received.html", reference=reference)
