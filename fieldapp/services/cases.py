@@ -94,11 +94,18 @@ def open_cases_for(asset: Asset) -> list[Case]:
 
 def take_request(customer: Customer, asset: Asset | None, channel: Channel, case_type: CaseType,
                  priority: Priority, description: str, contact: dict, by: User | None,
-                 allow_duplicate: bool = False, note: str | None = None) -> Case:
+                 allow_duplicate: bool = False, new_customer: bool = False) -> Case:
     """A request for assistance (process step 1) into the queue. `contact`: the requester as they
-    gave themselves (name, phone, email, preferred_time); the customer's details fill the gaps."""
+    gave themselves (name, phone, email, preferred_time); the customer's details fill the gaps.
+
+    A customer just created at the desk may call about a product registered to someone else (it
+    changed hands with a house, say): the case is theirs, and the dispatcher is asked to check who
+    owns it now. An existing customer picking another's product is refused: a mix-up."""
+    previous_owner = None
     if asset is not None and asset.customer_id != customer.id:
-        raise DomainError("That product belongs to another customer.", "serial", "invalid")
+        if not new_customer:
+            raise DomainError("That product belongs to another customer.", "serial", "invalid")
+        previous_owner = asset.customer
     if asset is not None and not allow_duplicate:
         existing = open_cases_for(asset)
         if existing:
@@ -110,6 +117,8 @@ def take_request(customer: Customer, asset: Asset | None, channel: Channel, case
                      contact_phone=clean.get("phone") or customer.phone,
                      contact_email=(clean.get("email") or customer.email or "").lower() or None,
                      preferred_time=clean.get("preferred_time"))
-    lifecycle.opened(case, by, note)
+    lifecycle.opened(case, by)
+    if previous_owner is not None:
+        lifecycle.raise_attention(case, f"Product registered to {previous_owner.name}: check who owns it now", by)
     audit.record("case.opened", case, {"channel": channel.value}, user=by)
     return case

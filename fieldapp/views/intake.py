@@ -44,7 +44,8 @@ def new():
         try:
             return cases.take_request(customer, asset, Channel(form.channel.data), CaseType(form.case_type.data),
                                       Priority(form.priority.data), form.description.data, form.contact,
-                                      current_user, form.confirm_duplicate.data)
+                                      current_user, form.confirm_duplicate.data,
+                                      new_customer=not form.customer_id.data)
         except cases.DuplicateCase as duplicate:
             caught["open_cases"] = duplicate.open_cases
             raise

@@ -45,14 +45,17 @@ def test_the_dispatchers_desk_from_request_to_closure(page, browser, server, liv
     # 1. The request, by phone.
     sign_in(page, server, "dispatcher@demo.test")
     page.get_by_role("link", name="New request").click()
-    page.get_by_label("Find the customer").fill(owner_phone.replace(" ", ""))  # as the caller reads it out
-    page.get_by_role("radio", name=owner).check()
+    # A new customer (the unit came with their house): no match, so they are typed in.
+    page.get_by_text("Not found: a new customer").click()
+    page.get_by_label("Name", exact=True).fill("Noor van Dijk")
+    page.get_by_label("Phone", exact=True).fill("+31 6 4242 4242")
     page.get_by_label("Or the serial number").fill(serial)
     page.get_by_label("Came in by").select_option("phone")
     page.get_by_label("What is wrong").fill("Washing machine stops mid-cycle")
     page.get_by_role("button", name="Open the case").click()
     expect(page.get_by_text("Assess it below")).to_be_visible()
     case_url = page.url
+    expect(page.locator("#attention")).to_contain_text(f"Product registered to {owner}")
 
     # 2. Assessment, 3. remote support that fails.
     page.get_by_role("textbox", name="Assessment").fill("Error E21 on the display: drain problem likely")
@@ -125,3 +128,15 @@ def test_the_dispatchers_desk_from_request_to_closure(page, browser, server, liv
         expect(timeline).to_contain_text(step)
     assert csp_violations == []
     phone.close()
+
+
+def test_the_customer_picker_finds_a_caller_by_phone(page, server, live_app):
+    serial, owner, owner_phone = _free_product(live_app)
+    sign_in(page, server, "dispatcher@demo.test")
+    page.goto(server.url + "/intake/new")
+    page.get_by_label("Find the customer").fill(owner_phone.replace(" ", "")[-8:])  # as read out, no spaces
+    page.get_by_role("radio", name=owner).check()
+    page.get_by_label("What is wrong").fill("Check the product list")
+    page.get_by_role("button", name="Open the case").click()  # no product: a question is fine
+    expect(page.get_by_text("Assess it below")).to_be_visible()
+    expect(page.locator("h1")).to_have_text(owner)
