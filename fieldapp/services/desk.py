@@ -13,7 +13,7 @@ from fieldapp.models import (
     Asset, AttentionItem, Case, CaseEvent, CaseStatus, Channel, Priority, RemoteSupportOutcome, RemoteSupportSession, User, Visit,
 )
 from fieldapp.orm import utcnow
-from fieldapp.services import audit, lifecycle
+from fieldapp.services import audit, lifecycle, schedule
 
 # What an assessment may decide next.
 ASSESS_DECISIONS = (CaseStatus.ASSESSING, CaseStatus.REMOTE_SUPPORT, CaseStatus.VISIT_NEEDED,
@@ -97,7 +97,8 @@ def close(case: Case, summary: str, closed_on: date, waive_follow_ups: bool, by:
     if pending and not waive_follow_ups:
         raise DomainError(f"{len(pending)} follow-up(s) still open: finish them, or tick to waive them.",
                           "waive_follow_ups")
-    if closed_on > utcnow().date() or closed_on < case.created_at.date():
+    # Dates as the company counts them (its time zone), like every date shown.
+    if closed_on > schedule.today() or closed_on < schedule.local(case.created_at).date():
         raise DomainError("The closure date must be between the opening date and today.", "closed_on", "invalid")
     if case.status is not CaseStatus.RESOLVED:
         resolve(case, summary, by)
