@@ -4,12 +4,9 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
 
 from fieldapp.extensions import db
-from fieldapp.models import (
-    Case, CaseEvent, CaseStatus, FollowUp, FollowUpKind, Priority, RemoteSupportSession, Role, VisitStatus,
-)
+from fieldapp.models import Case, CaseStatus, FollowUp, FollowUpKind, Priority, Role, VisitStatus
 from fieldapp.services import schedule
 
 

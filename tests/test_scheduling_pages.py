@@ -6,7 +6,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from fieldapp.extensions import db
 from fieldapp.models import CaseStatus, Role, Visit, VisitStatus

@@ -4,7 +4,7 @@ whether they did."""
 from sqlalchemy import select
 
 from fieldapp.extensions import db
-from fieldapp.models import Case, CaseEvent, CaseStatus, Channel
+from fieldapp.models import Case, CaseStatus, Channel
 
 DATA = {"name": "Sam Klant", "phone": "+31 6 1234 0000", "email": "", "description": "The pump hums but no water",
         "preferred_time": "", "website": ""}

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from fieldapp.extensions import db
-from fieldapp.models import Asset, Case, CaseStatus, Outcome, User, Visit
+from fieldapp.models import Asset, Case, CaseStatus, Outcome, Visit
 from fieldapp.services import schedule, visits
 from tests.browser.conftest import sign_in
 
