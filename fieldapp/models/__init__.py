@@ -1,13 +1,16 @@
 """All models, imported here so metadata, migrations and the app see every table."""
-from fieldapp.models.assets import Asset, Coverage, CoverageKind, RetiredLabel, new_qr_token
+from fieldapp.models.assets import Asset, Coverage, CoverageKind, RenewalOutcome, RetiredLabel, new_qr_token
 from fieldapp.models.audit import AppliedWrite, AuditEvent
 from fieldapp.models.cases import (
     OPEN_CASE_STATUSES, AttentionItem, Case, CaseEvent, CaseStatus, CaseType, Channel, Complaint, ComplaintSource,
-    FollowUp, FollowUpKind, NumberSequence, Priority, RemoteSupportOutcome, RemoteSupportSession,
+    FollowUp, FollowUpKind, FollowUpSource, NumberSequence, Priority, RemoteSupportOutcome, RemoteSupportSession,
 )
-from fieldapp.models.catalog import Part, ProductModel, ProductResource, ResourceKind
+from fieldapp.models.catalog import CoveragePlan, FaqEntry, Part, ProductModel, ProductResource, ResourceKind
+from fieldapp.models.mail import MailStatus, OutboundMail
 from fieldapp.models.people import Customer, FailedLogin, Role, User, UserSession
 from fieldapp.models.ratings import ASPECTS, Rating, RatingSource
+from fieldapp.models.returns import ReturnCondition, ReturnDecision, ReturnRequest, ReturnStatus
+from fieldapp.models.settings import CompanySettings, ServiceTarget
 from fieldapp.models.visits import (
     FollowUpRecommendation, NotCompletedReason, Outcome, PaymentStatus, ServiceType, Visit,
     VisitPart, VisitPhoto, VisitStatus,
@@ -21,4 +24,6 @@ __all__ = [
     "NumberSequence", "Outcome", "Part", "PaymentStatus", "Priority", "ProductModel",
     "ProductResource", "Rating", "RatingSource", "ResourceKind", "RetiredLabel", "Role", "ServiceType", "User", "UserSession",
     "Visit", "VisitPart", "VisitPhoto", "VisitStatus", "new_qr_token",
+    "CompanySettings", "CoveragePlan", "FaqEntry", "FollowUpSource", "MailStatus", "OutboundMail", "RenewalOutcome",
+    "ReturnCondition", "ReturnDecision", "ReturnRequest", "ReturnStatus", "ServiceTarget",
 ]

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.extensions import db
 from fieldapp.orm import LabelledEnum, enum_column, utcnow
-from fieldapp.models.catalog import ProductModel
+from fieldapp.models.catalog import CoveragePlan, ProductModel
 
 if TYPE_CHECKING:
-    from fieldapp.models.people import Customer
+    from fieldapp.models.people import Customer, User
 
 QR_TOKEN_BYTES = 18  # 144 bits from secrets; 24 URL-safe characters
 
@@ -62,24 +62,49 @@ class CoverageKind(LabelledEnum):
     SERVICE_CONTRACT = "service_contract", "Service contract"
 
 
+class RenewalOutcome(LabelledEnum):
+    RENEWED = "renewed", "Renewed"
+    DECLINED = "declined", "Declined"
+    NO_ANSWER = "no_answer", "No answer, call again"
+
+
 class Coverage(db.Model):
     """A warranty or service contract on an asset: what it covers and from when to when."""
 
     __tablename__ = "coverages"
-    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="ends_after_start"),)
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+        CheckConstraint("price_cents IS NULL OR price_cents >= 0", name="price_not_negative"),
+        CheckConstraint("maintenance_visits_per_year >= 0", name="maintenance_visits_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"), index=True)
     kind: Mapped[CoverageKind] = enum_column(CoverageKind)
     reference: Mapped[str | None] = mapped_column(String(60))
     starts_on: Mapped[date]
-    ends_on: Mapped[date]
+    ends_on: Mapped[date] = mapped_column(index=True)
     covers_parts: Mapped[bool] = mapped_column(default=True)
     covers_labour: Mapped[bool] = mapped_column(default=True)
     covers_transport: Mapped[bool] = mapped_column(default=False)
     terms: Mapped[str | None] = mapped_column(Text)
+    # A sale of a coverage plan: which plan, for how much, when and by whom.
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("coverage_plans.id", ondelete="SET NULL"))
+    price_cents: Mapped[int | None]
+    sold_at: Mapped[datetime | None]
+    sold_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Preventive maintenance visits included each year, and the service targets it promises.
+    maintenance_visits_per_year: Mapped[int] = mapped_column(default=0)
+    response_hours: Mapped[int | None]
+    resolution_hours: Mapped[int | None]
+    # The renewal call before it ends.
+    renewal_outcome: Mapped[RenewalOutcome | None] = enum_column(RenewalOutcome, nullable=True)
+    renewal_contacted_at: Mapped[datetime | None]
+    renewal_note: Mapped[str | None] = mapped_column(Text)
 
     asset: Mapped[Asset] = relationship(back_populates="coverages")
+    plan: Mapped[CoveragePlan | None] = relationship()
+    sold_by: Mapped[User | None] = relationship()
 
     def is_active_on(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.extensions import db
@@ -13,6 +13,7 @@ from fieldapp.orm import LabelledEnum, enum_column, utcnow
 if TYPE_CHECKING:
     from fieldapp.models.assets import Asset
     from fieldapp.models.people import Customer, User
+    from fieldapp.models.returns import ReturnRequest
     from fieldapp.models.visits import Visit
 
 
@@ -66,6 +67,8 @@ OPEN_CASE_STATUSES = [s for s in CaseStatus if s.is_open]
 
 class Case(db.Model):
     __tablename__ = "cases"
+    # The maintenance planner proposes one case per product and due date, however often it runs.
+    __table_args__ = (UniqueConstraint("asset_id", "maintenance_due_on", name="uq_cases_maintenance_due"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)  # C-2026-00042
@@ -92,6 +95,10 @@ class Case(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     resolved_at: Mapped[datetime | None]
     closed_on: Mapped[date | None]  # the report's closure date
+    # Set on cases the maintenance planner proposes: the due date they are for.
+    maintenance_due_on: Mapped[date | None]
+    # The first thing the office did about the case (service targets; kept by services.lifecycle).
+    first_response_at: Mapped[datetime | None]
 
     asset: Mapped[Asset | None] = relationship()
     customer: Mapped[Customer | None] = relationship()
@@ -111,6 +118,9 @@ class Case(db.Model):
     )
     remote_sessions: Mapped[list[RemoteSupportSession]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="RemoteSupportSession.id"
+    )
+    return_requests: Mapped[list[ReturnRequest]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="ReturnRequest.id"
     )
 
     @property
@@ -190,9 +200,15 @@ class RemoteSupportSession(db.Model):
 
 class FollowUpKind(LabelledEnum):
     CALL = "call", "Call"
-    VISIT = "visit", "Visit"
+    VISIT = "visit", "Return visit"
     EMAIL = "email", "Email"
     SURVEY = "survey", "Satisfaction survey"
+
+
+class FollowUpSource(LabelledEnum):
+    RECOMMENDATION = "recommendation", "Technician's recommendation"
+    DISPATCHER = "dispatcher", "Dispatcher"
+    SATISFACTION = "satisfaction", "Satisfaction call after a visit"
 
 
 class FollowUp(db.Model):
@@ -203,15 +219,21 @@ class FollowUp(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     kind: Mapped[FollowUpKind] = enum_column(FollowUpKind)
+    source: Mapped[FollowUpSource] = enum_column(FollowUpSource, default=FollowUpSource.DISPATCHER)
+    # The visit it follows (a recommendation, a satisfaction call): one automatic call per visit.
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id", ondelete="SET NULL"), index=True)
     due_on: Mapped[date] = mapped_column(index=True)
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    done_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None] = mapped_column(index=True)
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     outcome: Mapped[str | None] = mapped_column(Text)
 
     case: Mapped[Case] = relationship(back_populates="follow_ups")
+    visit: Mapped[Visit | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    done_by: Mapped[User | None] = relationship(foreign_keys=[done_by_id])
 
     @property
     def is_done(self) -> bool:
@@ -225,6 +247,8 @@ class ComplaintSource(LabelledEnum):
     EMAIL = "email", "Email"
     CHAT = "chat", "Chat"
     WEB = "web", "Web"
+    QR_PAGE = "qr_page", "QR page"
+    IN_PERSON = "in_person", "In person"
 
 
 class Complaint(db.Model):
@@ -237,11 +261,26 @@ class Complaint(db.Model):
     source: Mapped[ComplaintSource] = enum_column(ComplaintSource)
     description: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
-    resolution: Mapped[str | None] = mapped_column(Text)
-    resolved_at: Mapped[datetime | None]
+    # The visit complained about, when there is one (a rating's complaint).
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id", ondelete="SET NULL"))
+    # Who in the office handles it.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The case's attention item raised with it; cleared when the complaint is resolved.
+    attention_item_id: Mapped[int | None] = mapped_column(ForeignKey("attention_items.id", ondelete="SET NULL"))
+    resolution: Mapped[str | None] = mapped_column(Text)  # what was done
+    customer_response: Mapped[str | None] = mapped_column(Text)  # what the customer said to it
+    resolved_at: Mapped[datetime | None] = mapped_column(index=True)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     case: Mapped[Case] = relationship(back_populates="complaints")
+    visit: Mapped[Visit | None] = relationship()
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+    attention_item: Mapped[AttentionItem | None] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
 
 
 class NumberSequence(db.Model):

@@ -27,13 +27,23 @@ class ProductModel(db.Model):
     warranty_months: Mapped[int] = mapped_column(default=12)
     warranty_terms: Mapped[str | None] = mapped_column(Text)
     maintenance_interval_months: Mapped[int | None]
+    # Days after the sale date a customer may return the product; 0: this model is not returnable.
     return_window_days: Mapped[int] = mapped_column(default=30)
+    # Conditions of the return policy beyond the window (packaging, condition), shown publicly.
+    return_conditions: Mapped[str | None] = mapped_column(Text)
     # One tip per line; the technician's one-tap advice and the customer's QR page use them.
     care_tips: Mapped[str | None] = mapped_column(Text)
 
     resources: Mapped[list[ProductResource]] = relationship(
         back_populates="product_model", cascade="all, delete-orphan", order_by="ProductResource.id"
     )
+    faq_entries: Mapped[list[FaqEntry]] = relationship(
+        back_populates="product_model", cascade="all, delete-orphan", order_by="FaqEntry.position, FaqEntry.id"
+    )
+
+    @property
+    def returns_allowed(self) -> bool:
+        return self.return_window_days > 0
 
     @property
     def care_tip_list(self) -> list[str]:
@@ -65,6 +75,53 @@ class ProductResource(db.Model):
     url: Mapped[str] = mapped_column(String(500))
 
     product_model: Mapped[ProductModel] = relationship(back_populates="resources")
+
+
+class FaqEntry(db.Model):
+    """A question customers ask about a product model, answered on its public QR page."""
+
+    __tablename__ = "faq_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_model_id: Mapped[int] = mapped_column(ForeignKey("product_models.id", ondelete="CASCADE"), index=True)
+    question: Mapped[str] = mapped_column(String(300))
+    answer: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+
+    product_model: Mapped[ProductModel] = relationship(back_populates="faq_entries")
+
+
+class CoveragePlan(db.Model):
+    """An extended warranty or service contract the company sells: the template a sale copies."""
+
+    __tablename__ = "coverage_plans"
+    __table_args__ = (
+        CheckConstraint("months > 0", name="months_positive"),
+        CheckConstraint("price_cents >= 0", name="price_not_negative"),
+        CheckConstraint("maintenance_visits_per_year >= 0", name="maintenance_visits_not_negative"),
+        CheckConstraint("response_hours IS NULL OR response_hours > 0", name="response_hours_positive"),
+        CheckConstraint("resolution_hours IS NULL OR resolution_hours > 0", name="resolution_hours_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    # "extended_warranty" or "service_contract" (assets.CoverageKind values).
+    kind: Mapped[str] = mapped_column(String(24))
+    months: Mapped[int]
+    price_cents: Mapped[int]
+    covers_parts: Mapped[bool] = mapped_column(default=True)
+    covers_labour: Mapped[bool] = mapped_column(default=True)
+    covers_transport: Mapped[bool] = mapped_column(default=False)
+    # Preventive maintenance visits included each year (0: none).
+    maintenance_visits_per_year: Mapped[int] = mapped_column(default=0)
+    # Service targets the contract promises; empty: the company's targets per priority.
+    response_hours: Mapped[int | None]
+    resolution_hours: Mapped[int | None]
+    terms: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def __repr__(self) -> str:
+        return f"<CoveragePlan {self.name}>"
 
 
 class Part(db.Model):

@@ -227,7 +227,7 @@ def _new_case(rng: random.Random, asset: Asset, dispatcher: User, status: CaseSt
         contact_name=asset.customer.name, contact_phone=asset.customer.phone, **fields,
     )
     db.session.add(case)
-    lifecycle.record(case, "opened", None, dispatcher, to_status=CaseStatus.NEW, at=created)
+    lifecycle.opened(case, dispatcher, at=created)
     return case
 
 

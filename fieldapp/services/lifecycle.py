@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from fieldapp.domain import DomainError
-from fieldapp.models import AttentionItem, Case, CaseEvent, CaseStatus as S, User, Visit
+from fieldapp.models import AttentionItem, Case, CaseEvent, CaseStatus as S, Channel, User, Visit
 from fieldapp.orm import utcnow
 
 # From each status, the statuses a case may move to.
@@ -68,6 +68,8 @@ def record(case: Case, kind: str, note: str | None = None, user: User | None = N
     event = CaseEvent(kind=kind, note=note, user=user, visit=visit, from_status=from_status,
                       to_status=to_status, at=at or utcnow())
     case.events.append(event)
+    if user is not None and kind != "opened" and case.first_response_at is None:
+        case.first_response_at = event.at
     return event
 
 
@@ -97,8 +99,15 @@ def follow_visit(case: Case, to: S, kind: str, note: str | None = None, user: Us
     return record(case, kind, note, user, visit)
 
 
-def opened(case: Case, user: User | None, note: str | None = None) -> CaseEvent:
-    return record(case, "opened", note, user, to_status=case.status)
+# A request taken live (on the phone, at the desk, in a chat) is answered as it is taken.
+LIVE_CHANNELS = frozenset({Channel.PHONE, Channel.WALK_IN, Channel.CHAT})
+
+
+def opened(case: Case, user: User | None, note: str | None = None, at: datetime | None = None) -> CaseEvent:
+    event = record(case, "opened", note, user, to_status=case.status, at=at)
+    if user is not None and case.channel in LIVE_CHANNELS:
+        case.first_response_at = event.at
+    return event
 
 
 def raise_attention(case: Case, reason: str, user: User | None = None, visit: Visit | None = None) -> AttentionItem:

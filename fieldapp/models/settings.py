@@ -1,0 +1,47 @@
+"""Company settings the office changes without a restart: service targets and after-visit habits."""
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fieldapp.extensions import db
+from fieldapp.models.cases import Priority
+from fieldapp.orm import enum_column
+
+
+class CompanySettings(db.Model):
+    """One row (id 1); services.settings.current() creates it with the defaults."""
+
+    __tablename__ = "company_settings"
+    __table_args__ = (
+        CheckConstraint("satisfaction_call_days IS NULL OR satisfaction_call_days BETWEEN 1 AND 365",
+                        name="satisfaction_call_days_range"),
+        CheckConstraint("maintenance_horizon_weeks BETWEEN 1 AND 52", name="maintenance_horizon_range"),
+        CheckConstraint("renewal_notice_days BETWEEN 1 AND 365", name="renewal_notice_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # A satisfaction call this many days after each completed visit; empty: none.
+    satisfaction_call_days: Mapped[int | None]
+    # How far ahead the maintenance planner proposes visits.
+    maintenance_horizon_weeks: Mapped[int] = mapped_column(default=8)
+    # How long before coverage ends it is listed for a renewal call.
+    renewal_notice_days: Mapped[int] = mapped_column(default=30)
+    # Email the After-Sale Services Report to the customer when a case is closed.
+    email_report_on_close: Mapped[bool] = mapped_column(default=False)
+
+
+class ServiceTarget(db.Model):
+    """Response and resolution targets for one priority (elapsed hours, paused while waiting
+    for the customer)."""
+
+    __tablename__ = "service_targets"
+    __table_args__ = (
+        CheckConstraint("response_hours > 0", name="response_hours_positive"),
+        CheckConstraint("resolution_hours >= response_hours", name="resolution_after_response"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    priority: Mapped[Priority] = enum_column(Priority, unique=True)
+    response_hours: Mapped[int]
+    resolution_hours: Mapped[int]

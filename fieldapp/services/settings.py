@@ -1,0 +1,55 @@
+"""The company's settings and service targets, with defaults until the office changes them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fieldapp.extensions import db
+from fieldapp.models import CompanySettings, Priority, ServiceTarget
+
+SETTINGS_ID = 1
+
+# Elapsed hours (paused while waiting for the customer): first response, then resolution.
+DEFAULT_TARGETS = {
+    Priority.URGENT: (2, 24),
+    Priority.HIGH: (4, 48),
+    Priority.NORMAL: (8, 120),
+    Priority.LOW: (24, 240),
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    response_hours: int
+    resolution_hours: int
+
+
+def current() -> CompanySettings:
+    """The settings row, or an unsaved one holding the defaults (a read never writes)."""
+    row = db.session.get(CompanySettings, SETTINGS_ID)
+    if row is None:
+        row = CompanySettings(id=SETTINGS_ID, satisfaction_call_days=None, maintenance_horizon_weeks=8,
+                              renewal_notice_days=30, email_report_on_close=False)
+    return row
+
+
+def editable() -> CompanySettings:
+    """The settings row to change, added to the session when it did not exist yet."""
+    row = current()
+    if row not in db.session:
+        db.session.add(row)
+    return row
+
+
+def targets() -> dict[Priority, Target]:
+    """The company's targets for every priority, defaults where none is saved."""
+    saved = {t.priority: Target(t.response_hours, t.resolution_hours) for t in db.session.scalars(db.select(ServiceTarget))}
+    return {p: saved.get(p) or Target(*DEFAULT_TARGETS[p]) for p in Priority}
+
+
+def set_target(priority: Priority, response_hours: int, resolution_hours: int) -> None:
+    row = db.session.scalar(db.select(ServiceTarget).where(ServiceTarget.priority == priority))
+    if row is None:
+        row = ServiceTarget(priority=priority)
+        db.session.add(row)
+    row.response_hours = response_hours
+    row.resolution_hours = resolution_hours
