@@ -23,7 +23,7 @@ def show(case_id: int):
     return render_template("cases/show.html", **case_context(load_case(case_id)))
 
 
-def _act(case_id: int, form, apply, message: str, form_key: str, anchor: str = "actions", form_value=None):
+def act_on_case(case_id: int, form, apply, message: str, form_key: str, anchor: str = "actions", form_value=None):
     """One action on the case: on success back to the page with `message`; refused, the page
     again with the submitted form (errors and typed text) in place of `form_key`."""
     case = load_case(case_id)
@@ -44,7 +44,7 @@ def _act(case_id: int, form, apply, message: str, form_key: str, anchor: str = "
 @roles(*OFFICE)
 def assess(case_id: int):
     form = AssessForm()
-    return _act(case_id, form, lambda case: desk.assess(
+    return act_on_case(case_id, form, lambda case: desk.assess(
         case, form.assessment_notes.data, form.category.data, Priority(form.priority.data),
         CaseStatus(form.decision.data), current_user), "Assessment saved.", "assess_form")
 
@@ -53,7 +53,7 @@ def assess(case_id: int):
 @roles(*OFFICE)
 def remote_support(case_id: int):
     form = RemoteSupportForm()
-    return _act(case_id, form, lambda case: desk.log_remote_support(
+    return act_on_case(case_id, form, lambda case: desk.log_remote_support(
         case, Channel(form.channel.data), form.steps.data, RemoteSupportOutcome(form.outcome.data), current_user),
         "Remote support logged.", "remote_form")
 
@@ -62,7 +62,7 @@ def remote_support(case_id: int):
 @roles(*OFFICE)
 def change_status(case_id: int):
     form = StatusForm()
-    return _act(case_id, form, lambda case: desk.change_status(
+    return act_on_case(case_id, form, lambda case: desk.change_status(
         case, CaseStatus(form.status.data), form.note.data, current_user), "Status changed.", "status_form")
 
 
@@ -70,7 +70,7 @@ def change_status(case_id: int):
 @roles(*OFFICE)
 def resolve(case_id: int):
     form = ResolveForm()
-    return _act(case_id, form, lambda case: desk.resolve(case, form.summary.data, current_user),
+    return act_on_case(case_id, form, lambda case: desk.resolve(case, form.summary.data, current_user),
                 "Case resolved.", "resolve_form")
 
 
@@ -78,7 +78,7 @@ def resolve(case_id: int):
 @roles(*OFFICE)
 def close(case_id: int):
     form = CloseForm()
-    return _act(case_id, form, lambda case: desk.close(
+    return act_on_case(case_id, form, lambda case: desk.close(
         case, form.summary.data, form.closed_on.data, form.waive_follow_ups.data, current_user),
         "Case closed.", "close_form")
 
@@ -87,7 +87,7 @@ def close(case_id: int):
 @roles(*OFFICE)
 def reopen(case_id: int):
     form = NoteForm()
-    return _act(case_id, form, lambda case: desk.reopen(case, form.note.data, current_user),
+    return act_on_case(case_id, form, lambda case: desk.reopen(case, form.note.data, current_user),
                 "Case reopened.", "reopen_form")
 
 
@@ -95,7 +95,7 @@ def reopen(case_id: int):
 @roles(*OFFICE)
 def clear_attention(case_id: int, item_id: int):
     form = NoteForm()
-    return _act(case_id, form, lambda case: desk.clear_attention(case, item_id, form.note.data, current_user),
+    return act_on_case(case_id, form, lambda case: desk.clear_attention(case, item_id, form.note.data, current_user),
                 "Attention item cleared.", "clear_forms", anchor="attention", form_value={item_id: form})
 
 
@@ -103,7 +103,7 @@ def clear_attention(case_id: int, item_id: int):
 @roles(*OFFICE)
 def add_note(case_id: int):
     form = NoteForm()
-    return _act(case_id, form, lambda case: lifecycle.record(case, "note", form.note.data.strip(), current_user),
+    return act_on_case(case_id, form, lambda case: lifecycle.record(case, "note", form.note.data.strip(), current_user),
                 "Note added to the timeline.", "note_form", anchor="timeline")
 
 
