@@ -34,15 +34,31 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     errors.init_app(app)
     mimetypes.add_type("application/manifest+json", ".webmanifest")
 
-    from fieldapp.views import (
-        account, admin, assets, auth as auth_views, cases, customers, dispatch, handover, intake, main, public, scan,
-        scheduling, technician, visit_parts, visit_photos, visits, web,
-    )
+    from importlib import import_module
 
-    for blueprint in (main.bp, auth_views.bp, account.bp, technician.bp, visits.bp, visit_parts.bp, visit_photos.bp,
-                      handover.bp, dispatch.bp, intake.bp, cases.bp, scheduling.bp, customers.bp, assets.bp, public.bp,
-                      scan.bp, admin.bp, web.bp):
-        app.register_blueprint(blueprint)
+    # One feature blueprint per module in fieldapp.views, registered in this order.
+    for name in (
+        "main",
+        "auth",
+        "account",
+        "technician",
+        "visits",
+        "visit_parts",
+        "visit_photos",
+        "handover",
+        "dispatch",
+        "intake",
+        "cases",
+        "scheduling",
+        "customers",
+        "assets",
+        "public",
+        "scan",
+        "admin",
+        "web",
+        "settings",
+    ):
+        app.register_blueprint(import_module(f"fieldapp.views.{name}").bp)
 
     from fieldapp import cli
 

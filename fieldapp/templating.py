@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -48,6 +48,20 @@ def duration(minutes: int | None) -> str:
     return f"{hours}:{rest:02d}"
 
 
+def span(value: timedelta | None) -> str:
+    """A length of time for people: "35 min", "4 h 10 min", "2 d 3 h"."""
+    if value is None:
+        return ""
+    minutes = max(int(value.total_seconds() // 60), 0)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{minutes} min"
+
+
 @lru_cache(maxsize=256)
 def _file_version(path: str, mtime_ns: int) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
@@ -61,7 +75,8 @@ def static_url(filename: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(time=fmt_time, datetime=fmt_datetime, date=fmt_date, money=money, duration=duration)
+    app.jinja_env.filters.update(time=fmt_time, datetime=fmt_datetime, date=fmt_date, money=money, duration=duration,
+                               span=span)
     from fieldapp.auth import can
 
     app.jinja_env.globals.update(static_url=static_url, new_client_id=new_client_id, can=can)

@@ -27,6 +27,8 @@ EXPECT = {
     ("admin.set_role", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
     ("admin.reset_password", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
     ("admin.end_sessions", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
+    ("settings.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 200},
+    ("settings.save", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
     # One's own account: every staff member.
     ("account.index", "GET"): {ANON: LOGIN, TECH: 200, DISP: 200, ADMIN: 200},
     ("account.change_password", "POST"): {ANON: LOGIN, TECH: 422, DISP: 422, ADMIN: 422},

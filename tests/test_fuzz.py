@@ -34,6 +34,7 @@ from fieldapp.forms.assets import AssetForm, CoverageForm, NewCaseForm
 from fieldapp.forms.customers import CustomerForm, NewCustomerForm
 from fieldapp.forms.intake import IntakeForm
 from fieldapp.forms.cases import AssessForm, CloseForm, NoteForm, RemoteSupportForm, ResolveForm, StatusForm
+from fieldapp.forms.settings import SettingsForm
 from fieldapp.forms.scheduling import CancelVisitForm, QuickBookForm, ReassignForm, RescheduleForm, ScheduleForm
 from fieldapp.forms.auth import LoginForm
 from fieldapp.forms.fields import MAX_MONEY_CENTS, ClientIdField, IdField, IdSelectField, MoneyField
@@ -241,6 +242,7 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
     "admin.create_user": Fuzz(UserCreateForm, {"role": "dispatcher"}),
     "admin.set_role": Fuzz(UserRoleForm, {"role": "dispatcher"}),
     "admin.reset_password": Fuzz(UserPasswordForm),
+    "settings.save": Fuzz(SettingsForm, {"satisfaction_call_days": ""}),
     "assets.new": Fuzz(AssetForm, lambda s: _asset_ids(s)),
     "assets.edit": Fuzz(AssetForm, lambda s: _asset_ids(s), skip=("warranty_ends_on",)),
     "assets.save_coverage": Fuzz(CoverageForm, {"starts_on": "2025-01-01", "ends_on": "2025-12-31"}),

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import case as sql_case, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from fieldapp.extensions import db
 from fieldapp.models import OPEN_CASE_STATUSES, Asset, Case, CaseStatus, Channel, Priority, User, Visit, VisitStatus
-from fieldapp.services import schedule
+from fieldapp.orm import utcnow
+from fieldapp.services import schedule, settings, sla
 
 QUEUE_PAGE = 25
 # Open cases that wait for the office (a planned or running visit takes a case off the queue).
@@ -46,11 +47,19 @@ def queue(filters: QueueFilters, page: int = 1) -> QueuePage:
     if filters.channel:
         statement = statement.where(Case.channel == filters.channel)
     rows = db.session.scalars(
-        statement.options(joinedload(Case.asset).joinedload(Asset.product_model), joinedload(Case.customer))
+        statement.options(joinedload(Case.asset).joinedload(Asset.product_model), joinedload(Case.customer),
+                          # the service-target clocks read the timeline and any contract in force
+                          selectinload(Case.events), joinedload(Case.asset).selectinload(Asset.coverages))
         .order_by(Case.needs_attention.desc(), PRIORITY_RANK, Case.created_at, Case.id)
         .offset((page - 1) * QUEUE_PAGE).limit(QUEUE_PAGE + 1)
     ).unique().all()
     return QueuePage(list(rows[:QUEUE_PAGE]), page, len(rows) > QUEUE_PAGE, filters)
+
+
+def queue_clocks(cases: list[Case]) -> dict[int, sla.CaseClocks | None]:
+    """Each queued case's service-target clocks, against one read of the targets."""
+    now, by_priority = utcnow(), settings.targets()
+    return {case.id: sla.clocks(case, now, by_priority) for case in cases}
 
 
 def queue_counts() -> dict[CaseStatus, int]:
