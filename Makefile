@@ -8,7 +8,7 @@ FLASK  := $(BIN)/flask --app fieldapp
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test bench install clean browser screenshots
+.PHONY: run test bench install clean browser screenshots pdf-deps
 
 # Stamps re-run pip only when pyproject.toml changes.
 $(VENV)/.runtime: pyproject.toml
@@ -23,7 +23,7 @@ $(VENV)/.test: $(VENV)/.runtime
 
 install: $(VENV)/.runtime
 
-run: $(VENV)/.runtime
+run: $(VENV)/.runtime pdf-deps
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	FIELDAPP_SERVED_AT=http://$(HOST):$(PORT) $(FLASK) run --host $(HOST) --port $(PORT)
@@ -35,6 +35,15 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
+# WeasyPrint lays out the report PDFs with Pango, HarfBuzz and fonts from Debian.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core
+pdf-deps:
+	@{ ldconfig -p | grep -q libpangoft2-1.0.so.0 && ldconfig -p | grep -q libharfbuzz-subset.so.0 \
+	   && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; } || { \
+	  echo "Installing Pango and fonts for the report PDFs"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(PDF_LIBS) >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq $(PDF_LIBS) >/dev/null; fi; }
+
 # axe-core checks accessibility (WCAG 2 AA) in the browser tests; from the npm registry.
 AXE := .cache/node/node_modules/axe-core/axe.min.js
 $(AXE):
@@ -43,7 +52,7 @@ $(AXE):
 # Two workers: this machine has 2 cores (PostgreSQL runs give each worker its own schema).
 PYTEST_ARGS ?= -n 2
 
-test: $(VENV)/.test browser $(AXE)
+test: $(VENV)/.test browser pdf-deps $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.runtime

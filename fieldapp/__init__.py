@@ -57,6 +57,16 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         "admin",
         "web",
         "settings",
+        "reports",
+        "catalog",
+        "returns",
+        "followups",
+        "complaints",
+        "mail",
+        "questions",
+        "maintenance",
+        "coverage",
+        "exports",
     ):
         app.register_blueprint(import_module(f"fieldapp.views.{name}").bp)
 

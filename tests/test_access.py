@@ -29,6 +29,10 @@ EXPECT = {
     ("admin.end_sessions", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
     ("settings.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 200},
     ("settings.save", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
+    # The After-Sale Services Report of a case: the office's.
+    ("reports.show", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("reports.pdf", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("reports.email", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     # One's own account: every staff member.
     ("account.index", "GET"): {ANON: LOGIN, TECH: 200, DISP: 200, ADMIN: 200},
     ("account.change_password", "POST"): {ANON: LOGIN, TECH: 422, DISP: 422, ADMIN: 422},
@@ -75,6 +79,26 @@ EXPECT = {
     ("customers.show", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
     ("customers.edit", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
     ("customers.edit", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    # The catalog (models, their education material, parts) is the office's; the sample model has no products.
+    ("catalog.models", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("catalog.new_model", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("catalog.new_model", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("catalog.model", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("catalog.model", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("catalog.remove_model", "POST"): {ANON: LOGIN, TECH: 403, DISP: 303, ADMIN: 303},
+    ("catalog.add_resource", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("catalog.edit_resource", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("catalog.remove_resource", "POST"): {ANON: LOGIN, TECH: 403, DISP: 303, ADMIN: 303},
+    ("catalog.add_faq", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("catalog.edit_faq", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("catalog.remove_faq", "POST"): {ANON: LOGIN, TECH: 403, DISP: 303, ADMIN: 303},
+    ("catalog.parts", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("catalog.new_part", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("catalog.new_part", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("catalog.part", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("catalog.part", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("catalog.deactivate_part", "POST"): {ANON: LOGIN, TECH: 403, DISP: 303, ADMIN: 303},
+    ("catalog.reactivate_part", "POST"): {ANON: LOGIN, TECH: 403, DISP: 303, ADMIN: 303},
     # The dispatcher's desk: a case and its visits are the office's.
     ("cases.show", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
     ("cases.assess", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
@@ -105,6 +129,39 @@ EXPECT = {
     ("web.received", "GET"): {ANON: 303, TECH: 303, DISP: 303, ADMIN: 303},  # nothing requested yet
     ("public.rate", "GET"): {ANON: 200, TECH: 200, DISP: 200, ADMIN: 200},
     ("public.rate", "POST"): {ANON: 409, TECH: 409, DISP: 409, ADMIN: 409},  # no recent visit to rate
+    # A question from the label, and its thanks page (303: nothing asked yet).
+    ("public.ask", "POST"): {ANON: 422, TECH: 422, DISP: 422, ADMIN: 422},
+    ("public.asked", "GET"): {ANON: 303, TECH: 303, DISP: 303, ADMIN: 303},
+    # Outgoing mail: the outbox and the answer from the case page are the office's.
+    ("mail.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("mail.retry", "POST"): {ANON: LOGIN, TECH: 403, DISP: 303, ADMIN: 303},
+    ("questions.answer", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    # CSV exports (this month's visits by default) are the office's.
+    ("exports.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("exports.download", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    # Follow-ups and complaints are the office's; a complaint from the label is anyone's (303: none sent yet).
+    ("followups.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("followups.done", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("followups.add", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("complaints.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("complaints.assign", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("complaints.resolve", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("complaints.log", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("public.complain", "POST"): {ANON: 422, TECH: 422, DISP: 422, ADMIN: 422},
+    ("public.complaint_received", "GET"): {ANON: 303, TECH: 303, DISP: 303, ADMIN: 303},
+    # Preventive maintenance and coverage sales: the office's; only an admin manages the plans.
+    ("maintenance.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("maintenance.plan", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("coverage.plans", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("coverage.new_plan", "GET"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 200},
+    ("coverage.new_plan", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
+    ("coverage.edit_plan", "GET"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 200},
+    ("coverage.edit_plan", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
+    ("coverage.deactivate_plan", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
+    ("coverage.activate_plan", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
+    ("coverage.sell", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("coverage.renewals", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("coverage.record_call", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
 }
 PUBLIC_BUILTINS = {"static"}
 
@@ -148,6 +205,12 @@ class RouteSample:
             self.values["visit"] = self.make.visit(self.technician, self.make.case(asset=self._asset()))
         return self.values["visit"]
 
+    def _product_model(self):
+        """A model no product is registered with (so it may be removed)."""
+        if "product_model" not in self.values:
+            self.values["product_model"] = self.make.product_model()
+        return self.values["product_model"]
+
     def _attention_item(self):
         from fieldapp.extensions import db
         from fieldapp.models import AttentionItem
@@ -168,6 +231,15 @@ class RouteSample:
         "token": lambda self: self._asset().qr_token,
         "coverage_id": lambda self: self.make.coverage(self._asset()).id,
         "customer_id": lambda self: self.make.customer().id,
+        "plan_id": lambda self: self.make.coverage_plan().id,
+        "model_id": lambda self: self._product_model().id,
+        "resource_id": lambda self: self.make.product_resource(self._product_model()).id,
+        "entry_id": lambda self: self.make.faq_entry(self._product_model()).id,
+        "part_id": lambda self: self.make.part().id,
+        "mail_id": lambda self: self.make.outbound_mail().id,
+        "kind": lambda self: "visits",  # exports.download
+        "follow_up_id": lambda self: self.make.follow_up(self.make.case(asset=self._asset())).id,
+        "complaint_id": lambda self: self.make.complaint(self.make.case(asset=self._asset())).id,
     }
 
     def __contains__(self, key):

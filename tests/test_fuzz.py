@@ -32,13 +32,20 @@ from fieldapp.forms.account import PasswordChangeForm, PinForm, UnlockForm
 from fieldapp.forms.admin import UserCreateForm, UserPasswordForm, UserRoleForm
 from fieldapp.forms.assets import AssetForm, CoverageForm, NewCaseForm
 from fieldapp.forms.customers import CustomerForm, NewCustomerForm
+from fieldapp.forms.catalog import (
+    FaqForm, NewFaqForm, NewPartForm, NewProductModelForm, NewResourceForm, PartForm, ProductModelForm, ResourceForm,
+)
 from fieldapp.forms.intake import IntakeForm
 from fieldapp.forms.cases import AssessForm, CloseForm, NoteForm, RemoteSupportForm, ResolveForm, StatusForm
+from fieldapp.forms.reports import EmailReportForm
 from fieldapp.forms.settings import SettingsForm
 from fieldapp.forms.scheduling import CancelVisitForm, QuickBookForm, ReassignForm, RescheduleForm, ScheduleForm
 from fieldapp.forms.auth import LoginForm
 from fieldapp.forms.fields import MAX_MONEY_CENTS, ClientIdField, IdField, IdSelectField, MoneyField
 from fieldapp.forms.public import ServiceRequestForm, WebRequestForm
+from fieldapp.forms.complaints import AssignForm, ComplaintForm, QrComplaintForm, ResolveComplaintForm
+from fieldapp.forms.followups import FollowUpDoneForm, FollowUpForm
+from fieldapp.forms.questions import AnswerForm, QuestionForm
 from fieldapp.forms.ratings import OnSiteRatingForm, RatingForm
 from fieldapp.forms.visits import FIELD_FORMS, AddPartForm, CompleteForm, EditPartForm, NotCompletedForm, PhotoForm, \
     StepForm
@@ -243,14 +250,24 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
     "admin.set_role": Fuzz(UserRoleForm, {"role": "dispatcher"}),
     "admin.reset_password": Fuzz(UserPasswordForm),
     "settings.save": Fuzz(SettingsForm, {"satisfaction_call_days": ""}),
+    "reports.email": Fuzz(EmailReportForm, {"note": ""}),
     "assets.new": Fuzz(AssetForm, lambda s: _asset_ids(s)),
     "assets.edit": Fuzz(AssetForm, lambda s: _asset_ids(s), skip=("warranty_ends_on",)),
     "assets.save_coverage": Fuzz(CoverageForm, {"starts_on": "2025-01-01", "ends_on": "2025-12-31"}),
     "assets.open_case": Fuzz(NewCaseForm),
     "customers.new": Fuzz(NewCustomerForm),
     "customers.edit": Fuzz(CustomerForm),
+    "catalog.new_model": Fuzz(NewProductModelForm),
+    "catalog.model": Fuzz(ProductModelForm),
+    "catalog.add_resource": Fuzz(NewResourceForm, {"url": "https://example.com/manual.pdf"}),
+    "catalog.edit_resource": Fuzz(ResourceForm, {"url": "https://example.com/manual.pdf"}),
+    "catalog.add_faq": Fuzz(NewFaqForm),
+    "catalog.edit_faq": Fuzz(FaqForm),
+    "catalog.new_part": Fuzz(NewPartForm, {"sku": "NEW-SKU-1"}),
+    "catalog.part": Fuzz(PartForm, {"sku": "NEW-SKU-1"}),
     "public.request_service": Fuzz(ServiceRequestForm, {"email": "", "website": "", "preferred_time": ""}),
     "public.rate": Fuzz(RatingForm, prepare=completed_visit),
+    "public.ask": Fuzz(QuestionForm, {"asker_email": "new.person@example.com", "homepage": ""}),
     "web.request_service": Fuzz(WebRequestForm, {"email": "", "website": "", "preferred_time": "", "serial": "",
                                                  "postcode": ""}),
     "handover.submit": Fuzz(OnSiteRatingForm, **VISIT),
@@ -273,6 +290,7 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
     "cases.reopen": Fuzz(NoteForm),
     "cases.clear_attention": Fuzz(NoteForm),
     "cases.add_note": Fuzz(NoteForm),
+    "questions.answer": Fuzz(AnswerForm, {"to": "new.person@example.com"}),
     "scheduling.book": Fuzz(ScheduleForm, lambda s: {**WHEN, "technician_id": str(s.technician.id),
                                                      "service_type": "repair", "override_reason": ""}),
     "scheduling.reschedule": Fuzz(RescheduleForm, {**WHEN, "override_reason": ""}),
@@ -285,6 +303,12 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
                        lenient=("asset_id",)),
     "scheduling.quick_book": Fuzz(QuickBookForm, lambda s: {"technician_id": str(s.technician.id), "day": "2030-03-15",
                                                             "start": "13:00"}),
+    "followups.add": Fuzz(FollowUpForm, lambda s: {"kind": "call", "due_on": (_now() + timedelta(days=5)).date().isoformat()}),
+    "followups.done": Fuzz(FollowUpDoneForm, {"next_step": "none", "back": "queue"}),
+    "complaints.log": Fuzz(ComplaintForm),
+    "complaints.assign": Fuzz(AssignForm, lambda s: {"owner_id": str(s.make.user(Role.DISPATCHER).id), "back": "queue"}),
+    "complaints.resolve": Fuzz(ResolveComplaintForm, {"back": "queue"}),
+    "public.complain": Fuzz(QrComplaintForm, {"email": "", "website": ""}),
 }
 # Routes that read no typed value: only "never a 5xx" is asserted, whatever is sent.
 NO_TYPED_INPUT = {
@@ -295,6 +319,12 @@ NO_TYPED_INPUT = {
     "admin.set_active": "a check box: any value is a valid boolean",
     "assets.remove_coverage": "a button",
     "assets.replace_label": "a button",
+    "mail.retry": "a button (ActionForm)",
+    "catalog.remove_model": "a button (ActionForm)",
+    "catalog.remove_resource": "a button (ActionForm)",
+    "catalog.remove_faq": "a button (ActionForm)",
+    "catalog.deactivate_part": "a button (ActionForm)",
+    "catalog.reactivate_part": "a button (ActionForm)",
 }
 
 
@@ -500,11 +530,19 @@ GET_FUZZ = [  # (endpoint, parameter, role)
     ("assets.labels", "ids", DISP), ("technician.today", "day", TECH), ("auth.login", "next", ANON),
     ("customers.index", "q", DISP), ("customers.index", "page", DISP), ("customers.pick", "q", DISP),
     ("customers.show", "page", DISP), ("intake.new", "customer_id", DISP),
+    ("catalog.models", "q", DISP), ("catalog.models", "page", DISP), ("catalog.parts", "q", DISP),
+    ("catalog.parts", "status", DISP), ("catalog.parts", "page", DISP),
     ("dispatch.board", "day", DISP), ("dispatch.board", "view", DISP), ("dispatch.board", "status", DISP),
     ("dispatch.board", "priority", DISP), ("dispatch.board", "channel", DISP), ("dispatch.board", "page", DISP),
     ("dispatch.board", "technician", DISP),
     ("scheduling.clashes", "technician_id", DISP), ("scheduling.clashes", "day", DISP),
     ("scheduling.clashes", "start", DISP), ("scheduling.clashes", "minutes", DISP),
+    ("mail.index", "status", DISP), ("mail.index", "page", DISP),
+    ("exports.download", "from", DISP), ("exports.download", "to", DISP),
+    ("exports.download", "technician_id", DISP), ("exports.download", "model_id", DISP),
+    ("exports.download", "customer_id", DISP), ("exports.download", "excel", DISP),
+    ("followups.index", "bucket", DISP), ("followups.index", "kind", DISP), ("followups.index", "page", DISP),
+    ("complaints.index", "state", DISP), ("complaints.index", "owner", DISP), ("complaints.index", "page", DISP),
 ]
 ANY_HOSTILE = st.one_of(with_control(), overlong(100), SPICE, LETTERS, st.sampled_from(HUGE_NUMBERS),
                         st.integers().map(str), st.dates().map(str),

@@ -14,6 +14,7 @@ from fieldapp.models.catalog import Part
 
 if TYPE_CHECKING:
     from fieldapp.models.cases import Case
+    from fieldapp.models.faults import FaultCode
     from fieldapp.models.people import User
     from fieldapp.models.ratings import Rating
 
@@ -77,6 +78,7 @@ class Visit(db.Model):
         CheckConstraint("scheduled_end > scheduled_start", name="window_ends_after_start"),
         CheckConstraint("labour_minutes IS NULL OR labour_minutes >= 0", name="labour_not_negative"),
         CheckConstraint("transport_cost_cents >= 0", name="transport_not_negative"),
+        CheckConstraint("other_cost_cents >= 0", name="other_cost_not_negative"),
         CheckConstraint("labour_rate_cents >= 0", name="labour_rate_not_negative"),
         CheckConstraint("follow_up_days IS NULL OR follow_up_days > 0", name="follow_up_days_positive"),
         CheckConstraint("expected_minutes > 0", name="expected_minutes_positive"),
@@ -104,6 +106,10 @@ class Visit(db.Model):
     not_completed_note: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[Outcome | None] = enum_column(Outcome, nullable=True)
     actions_taken: Mapped[str | None] = mapped_column(Text)
+    # Picked with one tap next to the free text (models.faults); counted per model by the dashboard.
+    symptom_code_id: Mapped[int | None] = mapped_column(ForeignKey("fault_codes.id"), index=True)
+    cause_code_id: Mapped[int | None] = mapped_column(ForeignKey("fault_codes.id"), index=True)
+    remedy_code_id: Mapped[int | None] = mapped_column(ForeignKey("fault_codes.id"), index=True)
     preventative_advice: Mapped[str | None] = mapped_column(Text)
     follow_up: Mapped[FollowUpRecommendation] = enum_column(
         FollowUpRecommendation, default=FollowUpRecommendation.NONE
@@ -114,6 +120,9 @@ class Visit(db.Model):
     # Per hour, fixed when the visit is planned, so a later price change leaves old reports alone.
     labour_rate_cents: Mapped[int] = mapped_column(default=_configured_labour_rate, server_default="6500")
     transport_cost_cents: Mapped[int] = mapped_column(default=0)
+    # Anything else charged (a disposal fee, a call-out surcharge): always billable, with what it is.
+    other_cost_cents: Mapped[int] = mapped_column(default=0, server_default="0")
+    other_cost_note: Mapped[str | None] = mapped_column(String(200))
     payment_status: Mapped[PaymentStatus | None] = enum_column(PaymentStatus, nullable=True)
     # The cost totals as they stood at completion (services.costs.store_totals), in cents, so
     # reports and exports read them without recomputing coverage.
@@ -130,6 +139,9 @@ class Visit(db.Model):
         back_populates="visit", cascade="all, delete-orphan", order_by="VisitPart.id"
     )
     rating: Mapped[Rating | None] = relationship(back_populates="visit")
+    symptom_code: Mapped[FaultCode | None] = relationship(foreign_keys=[symptom_code_id])
+    cause_code: Mapped[FaultCode | None] = relationship(foreign_keys=[cause_code_id])
+    remedy_code: Mapped[FaultCode | None] = relationship(foreign_keys=[remedy_code_id])
     photos: Mapped[list[VisitPhoto]] = relationship(
         back_populates="visit", cascade="all, delete-orphan", order_by="VisitPhoto.id"
     )

@@ -71,6 +71,8 @@ def breakdown(visit: Visit) -> CostBreakdown:
                                      row.unit_cost_cents, row.part.sku))
     result.lines.append(CostLine("transport", "Transport", visit.transport_cost_cents,
                                  bool(coverage and coverage.covers_transport)))
+    if visit.other_cost_cents or visit.other_cost_note:
+        result.lines.append(CostLine("other", visit.other_cost_note or "Other costs", visit.other_cost_cents, False))
     return result
 
 

@@ -10,10 +10,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import (
-    Asset, AttentionItem, Case, CaseEvent, CaseStatus, Channel, Priority, RemoteSupportOutcome, RemoteSupportSession, User, Visit,
+    Asset, AttentionItem, Case, CaseEvent, CaseStatus, Channel, Complaint, FollowUp, Priority, RemoteSupportOutcome,
+    RemoteSupportSession, User, Visit,
 )
 from fieldapp.orm import utcnow
-from fieldapp.services import audit, lifecycle, schedule
+from fieldapp.services import audit, lifecycle, mail, schedule, settings
 
 # What an assessment may decide next.
 ASSESS_DECISIONS = (CaseStatus.ASSESSING, CaseStatus.REMOTE_SUPPORT, CaseStatus.VISIT_NEEDED,
@@ -32,7 +33,8 @@ def case_page(case_id: int) -> Case | None:
             joinedload(Case.customer), joinedload(Case.asset).joinedload(Asset.product_model),
             joinedload(Case.asset).selectinload(Asset.coverages), joinedload(Case.created_by),
             selectinload(Case.visits).joinedload(Visit.technician), selectinload(Case.visits).joinedload(Visit.rating),
-            selectinload(Case.follow_ups), selectinload(Case.complaints),
+            selectinload(Case.follow_ups).joinedload(FollowUp.done_by),
+            selectinload(Case.complaints).options(joinedload(Complaint.owner), joinedload(Complaint.resolved_by)),
             selectinload(Case.attention_items).joinedload(AttentionItem.cleared_by),
             selectinload(Case.remote_sessions).joinedload(RemoteSupportSession.user),
             selectinload(Case.events).joinedload(CaseEvent.user),
@@ -110,6 +112,18 @@ def close(case: Case, summary: str, closed_on: date, waive_follow_ups: bool, by:
     case.closed_on = closed_on
     lifecycle.move(case, CaseStatus.CLOSED, "closed", case.resolution_summary, by)
     audit.record("case.closed", case, user=by)
+    if settings.current().email_report_on_close:
+        _email_report_on_close(case, by)
+
+
+def _email_report_on_close(case: Case, by: User) -> None:
+    from fieldapp.services import report_documents  # the PDF stack loads only when a report is sent
+
+    to = report_documents.recipient(case)
+    if to is None or not mail.valid_address(to):
+        lifecycle.record(case, "note", "The report was not emailed: the customer has no usable email address.", by)
+        return
+    report_documents.email(case, to, None, by, why="case closed")
 
 
 def reopen(case: Case, note: str, by: User) -> None:

@@ -1,0 +1,302 @@
+"""The After-Sale Services Report of one case: one read model that the page, the PDF and the email
+all render, in the order and under the headings of the report document (seeds: the after-sale
+services report). Every section is present; an empty one says so."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from fieldapp.extensions import db
+from fieldapp.models import ASPECTS, Asset, Case, Coverage, Rating, User, Visit, VisitPart, VisitStatus
+from fieldapp.services import costs, schedule
+
+ASPECT_LABELS = {
+    "overall": "Overall", "timeliness": "Timeliness", "professionalism": "Professionalism",
+    "quality": "Quality of work", "product_performance": "Product performance",
+}
+
+
+@dataclass
+class PartLine:
+    name: str
+    sku: str
+    quantity: int
+    unit_cents: int
+    total_cents: int
+    covered: bool
+
+
+@dataclass
+class CoverageInfo:
+    kind: str
+    reference: str | None
+    starts_on: date
+    ends_on: date
+    covers: list[str]
+    terms: str | None
+    maintenance_visits_per_year: int
+
+    @classmethod
+    def of(cls, coverage: Coverage | None) -> CoverageInfo | None:
+        if coverage is None:
+            return None
+        return cls(coverage.kind.label, coverage.reference, coverage.starts_on, coverage.ends_on,
+                   coverage.covered_items, coverage.terms, coverage.maintenance_visits_per_year)
+
+    @property
+    def summary(self) -> str:
+        covers = ", ".join(self.covers) if self.covers else "nothing"
+        return f"{self.kind}{' ' + self.reference if self.reference else ''}: {covers} until {self.ends_on.isoformat()}"
+
+
+@dataclass
+class Costs:
+    labour_cents: int = 0
+    parts_cents: int = 0
+    transport_cents: int = 0
+    other_cents: int = 0
+    covered_cents: int = 0
+    billable_cents: int = 0
+
+    @property
+    def total_cents(self) -> int:
+        return self.labour_cents + self.parts_cents + self.transport_cents + self.other_cents
+
+    def add(self, other: Costs) -> None:
+        for name in ("labour_cents", "parts_cents", "transport_cents", "other_cents", "covered_cents",
+                     "billable_cents"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class VisitSection:
+    id: int
+    service_type: str
+    status: str
+    day: date
+    technician_name: str
+    technician_role: str
+    technician_phone: str | None
+    technician_email: str
+    outcome: str | None
+    actions: str | None
+    preventative_advice: str | None
+    next_steps: str | None
+    follow_up: str | None
+    parts: list[PartLine]
+    coverage: CoverageInfo | None
+    costs: Costs
+    other_cost_note: str | None
+    payment_status: str | None
+    rating: dict[str, int] | None
+    rating_source: str | None
+    comments: str | None
+    complaint: str | None
+    signer_name: str | None
+    signature_path: str | None
+
+
+@dataclass
+class ComplaintLine:
+    received_at: datetime
+    source: str
+    description: str
+    resolution: str | None
+    customer_response: str | None
+    resolved_at: datetime | None
+
+
+@dataclass
+class FollowUpLine:
+    kind: str
+    due_on: date
+    notes: str | None
+    done_at: datetime | None
+    outcome: str | None
+
+
+@dataclass
+class CaseReport:
+    company: str
+    number: str
+    case_type: str
+    status: str
+    opened_at: datetime
+    # 1. Customer details
+    customer_name: str
+    address: str | None
+    phone: str | None
+    email: str | None
+    product: str | None
+    model_number: str | None
+    serial: str | None
+    specifications: str | None
+    sales_date: date | None
+    contracts: list[CoverageInfo]
+    description: str
+    # 2-3, 5-6 per visit
+    visits: list[VisitSection]
+    # 3. Customer feedback (complaints across the case)
+    complaints: list[ComplaintLine]
+    # 4. Warranty / service contract
+    coverage_now: CoverageInfo | None
+    next_maintenance: date | None
+    # 5. Costs incurred (all visits)
+    costs: Costs
+    payment_status: str
+    # 6. Actions and recommendations
+    follow_ups: list[FollowUpLine]
+    # 7. Conclusion
+    summary: str | None
+    next_steps: list[str]
+    closure_date: date | None
+    generated_at: datetime = field(default_factory=lambda: datetime.now(current_app.config["TZ"]))
+
+    @property
+    def reported_visits(self) -> list[VisitSection]:
+        return [v for v in self.visits if v.status != VisitStatus.CANCELLED.label]
+
+    @property
+    def latest_rating(self) -> VisitSection | None:
+        rated = [v for v in self.visits if v.rating]
+        return rated[-1] if rated else None
+
+    def example_table(self) -> list[tuple[str, str]]:
+        """The summary table of the report document's example, column by column."""
+        visits = self.reported_visits
+        last = visits[-1] if visits else None
+        rated = self.latest_rating
+        parts = [f"{p.name} × {p.quantity}" for v in visits for p in v.parts]
+        complaints = [c.description for c in self.complaints]
+        return [
+            ("Customer Name", self.customer_name),
+            ("Product Purchased", f"{self.product} (Model {self.model_number})" if self.product else "No product"),
+            ("Sales Date", self.sales_date.isoformat() if self.sales_date else "Not known"),
+            ("Service Provided", ", ".join(dict.fromkeys(v.service_type for v in visits)) or "No visit"),
+            ("Service Date", ", ".join(v.day.isoformat() for v in visits) or "No visit"),
+            ("Service Provider", ", ".join(dict.fromkeys(f"{v.technician_name}, {v.technician_role}" for v in visits))
+             or "No visit"),
+            ("Service Outcome", (last.outcome or last.status) if last else (self.summary or "No visit")),
+            ("Parts Replaced", ", ".join(parts) or "None"),
+            ("Customer Rating", f"{rated.rating['overall']}/5 stars" if rated else "Not rated"),
+            ("Customer Feedback", (rated.comments or "No comments") if rated else "No feedback"),
+            ("Complaints/Issues", "; ".join(complaints) or "None"),
+            ("Warranty Coverage", self.coverage_now.summary if self.coverage_now else "No warranty or contract"),
+            ("Cost Incurred", self.cost_summary),
+            ("Next Steps", "; ".join(self.next_steps) or "None"),
+            ("Closure Date", self.closure_date.isoformat() if self.closure_date else "Open"),
+        ]
+
+    @property
+    def cost_summary(self) -> str:
+        from fieldapp.templating import money
+
+        if self.costs.total_cents == 0:
+            return "Free"
+        if self.costs.billable_cents == 0:
+            return f"{money(self.costs.total_cents)}, covered"
+        return f"{money(self.costs.billable_cents)} billable of {money(self.costs.total_cents)}"
+
+
+def load_case(case_id: int) -> Case | None:
+    """The case with everything the report reads, in a fixed number of queries."""
+    return db.session.scalar(
+        select(Case).where(Case.id == case_id).options(
+            selectinload(Case.asset).selectinload(Asset.coverages),
+            selectinload(Case.asset).selectinload(Asset.product_model),
+            selectinload(Case.customer),
+            selectinload(Case.visits).selectinload(Visit.parts).selectinload(VisitPart.part),
+            selectinload(Case.visits).selectinload(Visit.technician),
+            selectinload(Case.visits).selectinload(Visit.rating),
+            selectinload(Case.complaints), selectinload(Case.follow_ups),
+        ))
+
+
+def _visit_costs(visit: Visit) -> Costs:
+    result = Costs()
+    for line in costs.breakdown(visit).lines:
+        attribute = {"labour": "labour_cents", "part": "parts_cents", "transport": "transport_cents",
+                     "other": "other_cents"}[line.kind]
+        setattr(result, attribute, getattr(result, attribute) + line.amount_cents)
+        if line.covered:
+            result.covered_cents += line.amount_cents
+        else:
+            result.billable_cents += line.amount_cents
+    return result
+
+
+def _visit(visit: Visit) -> VisitSection:
+    rating: Rating | None = visit.rating
+    technician: User = visit.technician
+    follow_up = None
+    if visit.follow_up.value != "none":
+        follow_up = visit.follow_up.label.replace("N days", f"{visit.follow_up_days or '?'} days")
+    return VisitSection(
+        id=visit.id, service_type=visit.service_type.label, status=visit.status.label, day=costs.visit_day(visit),
+        technician_name=technician.name, technician_role=f"{technician.role.label}",
+        technician_phone=technician.phone, technician_email=technician.email,
+        outcome=visit.outcome.label if visit.outcome else None, actions=visit.actions_taken,
+        preventative_advice=visit.preventative_advice, next_steps=visit.next_steps, follow_up=follow_up,
+        parts=[PartLine(p.part.name, p.part.sku, p.quantity, p.unit_cost_cents, p.line_total_cents, p.covered)
+               for p in visit.parts],
+        coverage=CoverageInfo.of(costs.coverage_for(visit)), costs=_visit_costs(visit),
+        other_cost_note=visit.other_cost_note,
+        payment_status=visit.payment_status.label if visit.payment_status else None,
+        rating={aspect: getattr(rating, aspect) for aspect in ASPECTS} if rating else None,
+        rating_source=rating.source.label if rating else None,
+        comments=rating.comments if rating else None, complaint=rating.complaint if rating else None,
+        signer_name=rating.signer_name if rating else None, signature_path=rating.signature_svg if rating else None,
+    )
+
+
+def _payment_status(visits: list[VisitSection], total: Costs) -> str:
+    statuses = list(dict.fromkeys(v.payment_status for v in visits if v.payment_status))
+    if statuses:
+        return ", ".join(statuses)
+    return "Nothing charged" if total.total_cents == 0 else "Not settled yet"
+
+
+def build(case: Case) -> CaseReport:
+    from fieldapp.services import maintenance  # the planner's rule for the next maintenance date
+
+    today = schedule.today()
+    asset, customer = case.asset, case.customer
+    visits = [_visit(v) for v in sorted(case.visits, key=lambda v: v.scheduled_start)
+              if v.status is not VisitStatus.CANCELLED]
+    total = Costs()
+    for visit in visits:
+        total.add(visit.costs)
+    follow_ups = [FollowUpLine(f.kind.label, f.due_on, f.notes, f.done_at, f.outcome) for f in case.follow_ups]
+    next_maintenance = maintenance.due_on(asset, today) if asset else None
+    next_steps = [step for v in visits for step in ([v.next_steps] if v.next_steps else [])]
+    next_steps += [f"{f.kind} due {f.due_on.isoformat()}" + (f": {f.notes}" if f.notes else "")
+                   for f in follow_ups if f.done_at is None]
+    if next_maintenance:
+        next_steps.append(f"Next maintenance due {next_maintenance.isoformat()}")
+    model = asset.product_model if asset else None
+    return CaseReport(
+        company=current_app.config["COMPANY_NAME"], number=case.number, case_type=case.case_type.label,
+        status=case.status.label, opened_at=case.created_at,
+        customer_name=customer.name if customer else (case.contact_name or "Unknown requester"),
+        address=(asset.address if asset else None) or (customer.address if customer else None),
+        phone=customer.phone if customer else case.contact_phone,
+        email=customer.email if customer else case.contact_email,
+        product=model.name if model else None, model_number=model.model_number if model else None,
+        serial=asset.serial_number if asset else None, specifications=model.specifications if model else None,
+        sales_date=asset.sales_date if asset else None,
+        contracts=[CoverageInfo.of(c) for c in (asset.coverages if asset else [])],
+        description=case.description, visits=visits,
+        complaints=[ComplaintLine(c.received_at, c.source.label, c.description, c.resolution, c.customer_response,
+                                  c.resolved_at) for c in case.complaints],
+        coverage_now=CoverageInfo.of(asset.coverage_on(today)) if asset else None,
+        next_maintenance=next_maintenance, costs=total, payment_status=_payment_status(visits, total),
+        follow_ups=follow_ups, summary=case.resolution_summary, next_steps=next_steps,
+        closure_date=case.closed_on or (schedule.local(case.resolved_at).date() if case.resolved_at else None),
+    )
+
+
+ASPECT_ORDER = [(aspect, ASPECT_LABELS[aspect]) for aspect in ASPECTS]
