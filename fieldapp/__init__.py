@@ -67,6 +67,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         "maintenance",
         "coverage",
         "exports",
+        "faults",
+        "dashboard",
     ):
         app.register_blueprint(import_module(f"fieldapp.views.{name}").bp)
 

@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask --app fieldapp seed-demo`, `create-user`."""
+"""Command-line tasks: `flask --app fieldapp seed-demo`, `create-user`, `plan-maintenance`."""
 from __future__ import annotations
 
 import click
@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import Role
-from fieldapp.services import accounts, demo, idempotency
+from fieldapp.services import accounts, demo, idempotency, mail, maintenance, schedule, settings
 
 
 @click.command("seed-demo")
@@ -54,7 +54,33 @@ def prune_writes(days: int) -> None:
     click.echo(f"Forgot {removed} write id(s) older than {days} days.")
 
 
+@click.command("plan-maintenance")
+@click.option("--weeks", type=click.IntRange(1, maintenance.MAX_HORIZON_WEEKS), default=None,
+              help="How far ahead to plan; default: the company setting (8 weeks unless changed).")
+@with_appcontext
+def plan_maintenance(weeks: int | None) -> None:
+    """Put a maintenance case in the queue for each product falling due; run daily from cron
+    (idempotent: one case per product and due date, however often it runs)."""
+    weeks = weeks or settings.current().maintenance_horizon_weeks
+    result = maintenance.plan(weeks, schedule.today())
+    db.session.commit()
+    click.echo(f"Created {result.created} maintenance case(s) due within {weeks} weeks; "
+               f"{result.already_planned} already planned.")
+
+
+@click.command("send-mail")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000),
+              help="Send at most this many mails in this run.")
+@with_appcontext
+def send_mail(limit: int) -> None:
+    """Send the email that is due (new, or waiting to be retried); run every few minutes from cron."""
+    done = mail.deliver_due(limit=limit)
+    click.echo(f"Sent {done['sent']}, will retry {done['retrying']}, gave up on {done['failed']}.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
     app.cli.add_command(prune_writes)
+    app.cli.add_command(plan_maintenance)
+    app.cli.add_command(send_mail)

@@ -23,6 +23,15 @@ ENV_KEYS = {
     "CURRENCY_SYMBOL": "CURRENCY_SYMBOL",
     "UPLOAD_FOLDER": "UPLOAD_FOLDER",
     "TRUSTED_PROXY_HOPS": "TRUSTED_PROXY_HOPS",
+    # Outgoing mail (services/mail.py).
+    "MAIL_BACKEND": "MAIL_BACKEND",
+    "MAIL_SERVER": "MAIL_SERVER",
+    "MAIL_PORT": "MAIL_PORT",
+    "MAIL_USERNAME": "MAIL_USERNAME",
+    "MAIL_PASSWORD": "MAIL_PASSWORD",
+    "MAIL_USE_TLS": "MAIL_USE_TLS",
+    "MAIL_USE_SSL": "MAIL_USE_SSL",
+    "MAIL_FROM": "MAIL_FROM",
 }
 
 SECRET_KEY_FILE = "secret_key"
@@ -63,6 +72,19 @@ def defaults(instance_path: str) -> dict:
         "TRUSTED_PROXY_HOPS": 0,  # proxies in front that set X-Forwarded-For/-Proto (see clients.py)
         "RATELIMIT_HEADERS_ENABLED": True,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Outgoing mail. MAIL_BACKEND "smtp" sends through MAIL_SERVER; "console" prints each mail
+        # instead, and is the default while no MAIL_SERVER is set (so `make run` sends nothing).
+        # MAIL_USE_TLS: STARTTLS on MAIL_PORT (often 587); MAIL_USE_SSL: TLS from the start (465).
+        "MAIL_BACKEND": None,
+        "MAIL_SERVER": None,
+        "MAIL_PORT": None,  # 25, or 465 with MAIL_USE_SSL
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_FROM": None,  # e.g. "Service desk <service@example.com>"; default: COMPANY_NAME <no-reply@host>
+        "MAIL_TIMEOUT": 10,  # seconds per connection
+        "MAIL_MAX_ATTEMPTS": 6,  # tries before a mail is marked failed (retried after 1, 5, 15, 60, 240 min)
     }
 
 
@@ -81,6 +103,9 @@ def load(app: Flask, test_config: dict | None) -> None:
         app.config["TRUSTED_PROXY_HOPS"] = int(app.config["TRUSTED_PROXY_HOPS"])
     except (TypeError, ValueError) as exc:
         raise RuntimeError("TRUSTED_PROXY_HOPS must be a whole number") from exc
+    app.config["MAIL_BACKEND"] = app.config["MAIL_BACKEND"] or ("smtp" if app.config["MAIL_SERVER"] else "console")
+    if app.config["MAIL_BACKEND"] not in ("smtp", "console"):
+        raise RuntimeError("MAIL_BACKEND must be smtp or console")
     if app.config["PUBLIC_BASE_URL"].startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True

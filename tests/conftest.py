@@ -21,6 +21,7 @@ from fieldapp.models import (
     AttentionItem, Asset, Case, CaseStatus, Channel, Coverage, CoverageKind, Customer, Part, ProductModel, Role,
     ServiceType, User, Visit, VisitPart, VisitPhoto,
 )
+from fieldapp.models import FaqEntry, ProductResource, ResourceKind
 
 PG_URL = os.environ.get("FIELDAPP_TEST_DATABASE_URL")
 # Under pytest-xdist each worker gets its own PostgreSQL schema, so workers never share tables.
@@ -181,6 +182,20 @@ class Factory:
         kw.setdefault("care_tips", "Clean the filter monthly.\nKeep the vents free.")
         return self._save(ProductModel(**kw))
 
+    def product_resource(self, product_model: ProductModel, **kw) -> ProductResource:
+        n = next(self.seq)
+        kw.setdefault("kind", ResourceKind.MANUAL)
+        kw.setdefault("title", f"Manual {n}")
+        kw.setdefault("url", f"https://support.example.com/manual-{n}.pdf")
+        return self._save(ProductResource(product_model_id=product_model.id, **kw))
+
+    def faq_entry(self, product_model: ProductModel, **kw) -> FaqEntry:
+        n = next(self.seq)
+        kw.setdefault("question", f"Question {n}?")
+        kw.setdefault("answer", f"Answer {n}.")
+        kw.setdefault("position", n)
+        return self._save(FaqEntry(product_model_id=product_model.id, **kw))
+
     def asset(self, customer: Customer | None = None, product_model: ProductModel | None = None,
               warranty: bool = True, **kw) -> Asset:
         n = next(self.seq)
@@ -232,6 +247,16 @@ class Factory:
         return self._save(Part(**kw))
 
 
+    def fault_code(self, **kw):
+        """A fault code (for every category unless `category` is given), a symptom by default."""
+        from fieldapp.models import FaultCode, FaultKind
+
+        n = next(self.seq)
+        kw.setdefault("kind", FaultKind.SYMPTOM)
+        kw.setdefault("code", f"F-{n}")
+        kw.setdefault("label", f"Fault {n}")
+        return self._save(FaultCode(**kw))
+
     def visit_part(self, visit: Visit, part: Part | None = None, **kw) -> VisitPart:
         part = part or self.part()
         kw.setdefault("quantity", 1)
@@ -248,6 +273,65 @@ class Factory:
             db.session.refresh(photo)
             db.session.expunge(photo)
         return photo
+
+    def return_request(self, case: Case, **kw):
+        """A return on `case` (for its product), requested today and eligible unless told otherwise."""
+        from fieldapp.models import ReturnCondition, ReturnRequest
+
+        kw.setdefault("reason", "Does not fit in the kitchen.")
+        kw.setdefault("condition", ReturnCondition.AS_NEW)
+        kw.setdefault("requested_on", self.today())
+        kw.setdefault("eligible", True)
+        kw.setdefault("eligibility_reason", "Within the 30-day return period")
+        return self._save(ReturnRequest(case_id=case.id, asset_id=case.asset_id, **kw))
+
+    def coverage_plan(self, **kw):
+        """A coverage plan on sale: a one-year service contract with one maintenance visit."""
+        from fieldapp.models import CoveragePlan
+
+        n = next(self.seq)
+        kw.setdefault("name", f"Care contract {n}")
+        kw.setdefault("kind", "service_contract")
+        kw.setdefault("months", 12)
+        kw.setdefault("price_cents", 14900)
+        kw.setdefault("maintenance_visits_per_year", 1)
+        return self._save(CoveragePlan(**kw))
+
+    def outbound_mail(self, **kw):
+        """A mail waiting to be sent (console backend in tests: "sent" by printing it)."""
+        from fieldapp.models import OutboundMail
+
+        n = next(self.seq)
+        kw.setdefault("kind", "answer")
+        kw.setdefault("to_address", f"reader{n}@example.com")
+        kw.setdefault("subject", f"Mail {n}")
+        kw.setdefault("body", "Hello.\n")
+        return self._save(OutboundMail(**kw))
+
+
+    def follow_up(self, case: Case | None = None, **kw):
+        """A follow-up call on `case`, due today (the company's) unless told otherwise."""
+        from fieldapp.models import FollowUp, FollowUpKind
+
+        case = case or self.case()
+        kw.setdefault("kind", FollowUpKind.CALL)
+        kw.setdefault("due_on", self.today())
+        return self._save(FollowUp(case_id=case.id, **kw))
+
+    def complaint(self, case: Case | None = None, attention: bool = True, **kw):
+        """An open complaint on `case`, by phone; with its attention item raised unless told otherwise."""
+        from fieldapp.models import Complaint, ComplaintSource
+
+        case = case or self.case()
+        kw.setdefault("source", ComplaintSource.PHONE)
+        kw.setdefault("description", "The technician was rude.")
+        complaint = Complaint(case_id=case.id, **kw)
+        if attention:
+            complaint.attention_item = AttentionItem(case_id=case.id, reason="Complaint (phone)")
+            with self.app.app_context():
+                db.session.get(Case, case.id).needs_attention = True
+                db.session.commit()
+        return self._save(complaint)
 
 
 def jpeg_bytes(size=(64, 48), color=(200, 30, 30), fmt="JPEG") -> bytes:

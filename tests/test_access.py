@@ -162,6 +162,23 @@ EXPECT = {
     ("coverage.sell", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("coverage.renewals", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
     ("coverage.record_call", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    # Returns are the office's; the customer asks for one from the product's label.
+    ("returns.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("returns.start", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("returns.approve", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("returns.refuse", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("returns.receive", "POST"): {ANON: LOGIN, TECH: 403, DISP: 409, ADMIN: 409},  # not approved yet
+    ("returns.complete", "POST"): {ANON: LOGIN, TECH: 403, DISP: 409, ADMIN: 409},  # not approved yet
+    ("public.request_return", "POST"): {ANON: 422, TECH: 422, DISP: 422, ADMIN: 422},
+    # Fault codes are the admin's taxonomy; the Reports dashboard and its drill-down are the office's.
+    ("faults.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 200},
+    ("faults.create", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
+    ("faults.edit", "GET"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 200},
+    ("faults.edit", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
+    ("faults.deactivate", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
+    ("faults.reactivate", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
+    ("dashboard.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("dashboard.cases", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
 }
 PUBLIC_BUILTINS = {"static"}
 
@@ -240,6 +257,8 @@ class RouteSample:
         "kind": lambda self: "visits",  # exports.download
         "follow_up_id": lambda self: self.make.follow_up(self.make.case(asset=self._asset())).id,
         "complaint_id": lambda self: self.make.complaint(self.make.case(asset=self._asset())).id,
+        "return_id": lambda self: self.make.return_request(self.make.case(asset=self._asset())).id,
+        "code_id": lambda self: self.make.fault_code().id,
     }
 
     def __contains__(self, key):

@@ -44,12 +44,19 @@ from fieldapp.forms.auth import LoginForm
 from fieldapp.forms.fields import MAX_MONEY_CENTS, ClientIdField, IdField, IdSelectField, MoneyField
 from fieldapp.forms.public import ServiceRequestForm, WebRequestForm
 from fieldapp.forms.complaints import AssignForm, ComplaintForm, QrComplaintForm, ResolveComplaintForm
+from fieldapp.forms.coverage import PlanForm, RenewalCallForm, SellPlanForm
+from fieldapp.forms.maintenance import PlanMaintenanceForm
 from fieldapp.forms.followups import FollowUpDoneForm, FollowUpForm
 from fieldapp.forms.questions import AnswerForm, QuestionForm
 from fieldapp.forms.ratings import OnSiteRatingForm, RatingForm
+from fieldapp.forms.returns import (
+    ApproveReturnForm, CompleteReturnForm, PublicReturnForm, ReceiveReturnForm, RefuseReturnForm, StartReturnForm,
+)
+from fieldapp.forms.faults import FaultCodeForm, NewFaultCodeForm
+from fieldapp.forms.visits import FaultCodesForm
 from fieldapp.forms.visits import FIELD_FORMS, AddPartForm, CompleteForm, EditPartForm, NotCompletedForm, PhotoForm, \
     StepForm
-from fieldapp.models import Role, VisitStatus
+from fieldapp.models import FaultKind, Role, VisitStatus
 from fieldapp.params import MAX_ID
 from tests.conftest import PASSWORD, Auth, Factory, jpeg_bytes
 from tests.test_access import ADMIN, ANON, DISP, EXPECT, LOGIN, ROUTES, TECH, route_sample, route_url
@@ -229,6 +236,11 @@ def completed_visit(sample, client):
                       arrived_at=_now() - timedelta(hours=1), completed_at=_now())
 
 
+def returnable(sample, client):
+    """The label's product was sold today: its page takes a return request."""
+    sample.values["asset"] = sample.make.asset(sales_date=sample.make.today())
+
+
 @dataclass(frozen=True)
 class Fuzz:
     form: type  # the form the view reads
@@ -303,13 +315,32 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
                        lenient=("asset_id",)),
     "scheduling.quick_book": Fuzz(QuickBookForm, lambda s: {"technician_id": str(s.technician.id), "day": "2030-03-15",
                                                             "start": "13:00"}),
-    "followups.add": Fuzz(FollowUpForm, lambda s: {"kind": "call", "due_on": (_now() + timedelta(days=5)).date().isoformat()}),
+    "followups.add": Fuzz(FollowUpForm, lambda s: {"kind": "call",
+                                                   "due_on": (_now() + timedelta(days=5)).date().isoformat()}),
     "followups.done": Fuzz(FollowUpDoneForm, {"next_step": "none", "back": "queue"}),
     "complaints.log": Fuzz(ComplaintForm),
-    "complaints.assign": Fuzz(AssignForm, lambda s: {"owner_id": str(s.make.user(Role.DISPATCHER).id), "back": "queue"}),
+    "complaints.assign": Fuzz(AssignForm, lambda s: {"owner_id": str(s.make.user(Role.DISPATCHER).id),
+                                                     "back": "queue"}),
     "complaints.resolve": Fuzz(ResolveComplaintForm, {"back": "queue"}),
     "public.complain": Fuzz(QrComplaintForm, {"email": "", "website": ""}),
+    "maintenance.plan": Fuzz(PlanMaintenanceForm),
+    "coverage.new_plan": Fuzz(PlanForm, {"kind": "service_contract"}),
+    "coverage.edit_plan": Fuzz(PlanForm, {"kind": "service_contract"}),
+    "coverage.sell": Fuzz(SellPlanForm, lambda s: {"plan_id": str(s.make.coverage_plan().id), "starts_on": "2030-03-15"}),
+    "coverage.record_call": Fuzz(RenewalCallForm, {"outcome": "declined"}),
+    "returns.start": Fuzz(StartReturnForm),
+    "returns.approve": Fuzz(ApproveReturnForm),
+    "returns.refuse": Fuzz(RefuseReturnForm),
+    "returns.receive": Fuzz(ReceiveReturnForm),
+    "returns.complete": Fuzz(CompleteReturnForm),
+    "public.request_return": Fuzz(PublicReturnForm, {"email": "", "website": ""}, prepare=returnable),
+    "faults.create": Fuzz(NewFaultCodeForm, {"code": "NEW-CODE"}),
+    "faults.edit": Fuzz(FaultCodeForm, {"code": "NEW-CODE"}),
 }
+# The fault-code chips need codes that exist: a valid pick of each kind, for every category.
+POST_FUZZ["visits.save_field"]["fault_codes"] = Fuzz(
+    FaultCodesForm, lambda s: {f"{kind.value}_code_id": str(s.make.fault_code(kind=kind).id) for kind in FaultKind},
+    url_args=(("name", "fault_codes"),), **VISIT)
 # Routes that read no typed value: only "never a 5xx" is asserted, whatever is sent.
 NO_TYPED_INPUT = {
     "auth.logout": "a button",
@@ -325,6 +356,10 @@ NO_TYPED_INPUT = {
     "catalog.remove_faq": "a button (ActionForm)",
     "catalog.deactivate_part": "a button (ActionForm)",
     "catalog.reactivate_part": "a button (ActionForm)",
+    "coverage.deactivate_plan": "a button (ActionForm)",
+    "coverage.activate_plan": "a button (ActionForm)",
+    "faults.deactivate": "a button (ActionForm)",
+    "faults.reactivate": "a button (ActionForm)",
 }
 
 
@@ -543,6 +578,12 @@ GET_FUZZ = [  # (endpoint, parameter, role)
     ("exports.download", "customer_id", DISP), ("exports.download", "excel", DISP),
     ("followups.index", "bucket", DISP), ("followups.index", "kind", DISP), ("followups.index", "page", DISP),
     ("complaints.index", "state", DISP), ("complaints.index", "owner", DISP), ("complaints.index", "page", DISP),
+    ("maintenance.index", "weeks", DISP), ("maintenance.index", "page", DISP),
+    ("maintenance.index", "cases_page", DISP), ("coverage.renewals", "page", DISP),
+    ("returns.index", "status", DISP), ("returns.index", "page", DISP),
+    ("dashboard.index", "preset", DISP), ("dashboard.index", "from", DISP), ("dashboard.index", "to", DISP),
+    ("dashboard.cases", "from", DISP), ("dashboard.cases", "to", DISP), ("dashboard.cases", "model_id", DISP),
+    ("dashboard.cases", "technician_id", DISP), ("dashboard.cases", "code_id", DISP), ("dashboard.cases", "page", DISP),
 ]
 ANY_HOSTILE = st.one_of(with_control(), overlong(100), SPICE, LETTERS, st.sampled_from(HUGE_NUMBERS),
                         st.integers().map(str), st.dates().map(str),

@@ -5,6 +5,7 @@ import re
 
 from wtforms.validators import StopValidation, ValidationError
 
+from fieldapp.links import is_http_url
 from fieldapp.params import CONTROL_MESSAGE, has_control_characters
 
 # Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is the mail
@@ -32,3 +33,15 @@ class NoControlCharacters:
         for value in getattr(field, "raw_data", None) or ():
             if isinstance(value, str) and has_control_characters(value, self.multiline):
                 raise StopValidation(CONTROL_MESSAGE)
+
+
+class HttpUrl:
+    """A link people click on: see links.is_http_url."""
+
+    def __init__(self, message: str = "Enter a full web address starting with https:// (or http://), "
+                                      "like https://example.com/manual.pdf."):
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        if field.data and not is_http_url(field.data):
+            raise ValidationError(self.message)

@@ -6,10 +6,12 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from fieldapp.forms import BaseForm, enum_choices
+from fieldapp.forms.faults import CodeChoiceField
 from fieldapp.forms.fields import ClientIdField, IdField, MoneyField
 from fieldapp.models import (
     FollowUpRecommendation, NotCompletedReason, Outcome, PaymentStatus, ServiceType, Visit,
 )
+from fieldapp.services import faults
 
 TEXT_MAX = 4000
 
@@ -41,6 +43,9 @@ class VisitFieldForm(WriteForm):
     name: str
     title: str
     editable_when_finished = False
+
+    def prepare(self, visit: Visit) -> None:
+        """Set what the form offers on this visit (its choices), before it loads or validates."""
 
     def load(self, visit: Visit) -> None:
         raise NotImplementedError
@@ -148,8 +153,28 @@ class PaymentForm(EnumFieldForm):
     payment_status = _enum_select("Payment status", PaymentStatus, "Choose the payment status.", "Not settled yet")
 
 
+class FaultCodesForm(VisitFieldForm):
+    """Symptom, cause and remedy, each picked with one tap from the codes for the product's category."""
+    name, title = "fault_codes", "Fault codes"
+    symptom_code_id = CodeChoiceField("Symptom")
+    cause_code_id = CodeChoiceField("Cause")
+    remedy_code_id = CodeChoiceField("Remedy")
+
+    def prepare(self, visit):
+        offer = faults.offered(visit)
+        for kind, field in faults.KIND_FIELDS.items():
+            self[field].offer(offer[kind])
+
+    def load(self, visit):
+        for field in faults.KIND_FIELDS.values():
+            self[field].data = getattr(visit, field)
+
+    def apply(self, visit):
+        faults.set_codes(visit, {kind: self[field].data for kind, field in faults.KIND_FIELDS.items()})
+
+
 FIELD_FORMS: dict[str, type[VisitFieldForm]] = {
-    form.name: form for form in (ServiceTypeForm, OutcomeForm, ActionsForm, AdviceForm, FollowUpForm,
+    form.name: form for form in (ServiceTypeForm, OutcomeForm, FaultCodesForm, ActionsForm, AdviceForm, FollowUpForm,
                                  NextStepsForm, TransportForm, PaymentForm)
 }
 

@@ -6,6 +6,7 @@ from fieldapp.models.cases import (
     FollowUp, FollowUpKind, FollowUpSource, NumberSequence, Priority, RemoteSupportOutcome, RemoteSupportSession,
 )
 from fieldapp.models.catalog import CoveragePlan, FaqEntry, Part, ProductModel, ProductResource, ResourceKind
+from fieldapp.models.faults import FaultCode, FaultKind
 from fieldapp.models.mail import MailStatus, OutboundMail
 from fieldapp.models.people import Customer, FailedLogin, Role, User, UserSession
 from fieldapp.models.ratings import ASPECTS, Rating, RatingSource
@@ -26,4 +27,5 @@ __all__ = [
     "Visit", "VisitPart", "VisitPhoto", "VisitStatus", "new_qr_token",
     "CompanySettings", "CoveragePlan", "FaqEntry", "FollowUpSource", "MailStatus", "OutboundMail", "RenewalOutcome",
     "ReturnCondition", "ReturnDecision", "ReturnRequest", "ReturnStatus", "ServiceTarget",
+    "FaultCode", "FaultKind",
 ]

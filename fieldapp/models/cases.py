@@ -93,12 +93,12 @@ class Case(db.Model):
     needs_attention: Mapped[bool] = mapped_column(default=False, index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    resolved_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None] = mapped_column(index=True)
     closed_on: Mapped[date | None]  # the report's closure date
     # Set on cases the maintenance planner proposes: the due date they are for.
     maintenance_due_on: Mapped[date | None]
     # The first thing the office did about the case (service targets; kept by services.lifecycle).
-    first_response_at: Mapped[datetime | None]
+    first_response_at: Mapped[datetime | None] = mapped_column(index=True)
 
     asset: Mapped[Asset | None] = relationship()
     customer: Mapped[Customer | None] = relationship()
@@ -260,7 +260,7 @@ class Complaint(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     source: Mapped[ComplaintSource] = enum_column(ComplaintSource)
     description: Mapped[str] = mapped_column(Text)
-    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     # The visit complained about, when there is one (a rating's complaint).
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id", ondelete="SET NULL"))
     # Who in the office handles it.

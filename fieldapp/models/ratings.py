@@ -41,7 +41,7 @@ class Rating(db.Model):
     signer_name: Mapped[str | None] = mapped_column(String(160))
     # The drawn signature as SVG path data (compact, vector, no image decoding needed).
     signature_svg: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # exports and reports filter on it
 
     visit: Mapped[Visit] = relationship(back_populates="rating")
 

@@ -101,7 +101,7 @@ class Visit(db.Model):
     status: Mapped[VisitStatus] = enum_column(VisitStatus, default=VisitStatus.SCHEDULED)
     travel_started_at: Mapped[datetime | None]
     arrived_at: Mapped[datetime | None]
-    completed_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None] = mapped_column(index=True)  # reports read periods of it
     not_completed_reason: Mapped[NotCompletedReason | None] = enum_column(NotCompletedReason, nullable=True)
     not_completed_note: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[Outcome | None] = enum_column(Outcome, nullable=True)

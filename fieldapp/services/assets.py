@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import (
-    Asset, Case, Coverage, CoverageKind, Customer, ProductModel, RetiredLabel, Role, ServiceType, User, Visit,
+    Asset, Case, Coverage, CoverageKind, Customer, ProductModel, RetiredLabel, Role, User, Visit,
     VisitPart, VisitStatus, new_qr_token,
 )
 from fieldapp.dates import add_months
@@ -146,16 +146,3 @@ def last_completed_visit(asset: Asset) -> Visit | None:
         select(Visit).join(Visit.case).where(Case.asset_id == asset.id, Visit.status == VisitStatus.COMPLETED)
         .options(joinedload(Visit.rating), joinedload(Visit.technician))
         .order_by(Visit.completed_at.desc()).limit(1))
-
-
-def next_maintenance(asset: Asset) -> date | None:
-    """When maintenance is due: the model's interval after the last maintenance (or the sale).
-    May lie in the past: then it is overdue."""
-    months = asset.product_model.maintenance_interval_months
-    if not months:
-        return None
-    last = db.session.scalar(
-        select(func.max(Visit.completed_at)).join(Visit.case)
-        .where(Case.asset_id == asset.id, Visit.status == VisitStatus.COMPLETED,
-               Visit.service_type == ServiceType.MAINTENANCE))
-    return add_months(last.date() if last else asset.sales_date, months)

@@ -10,9 +10,11 @@ from sqlalchemy import case as sql_case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from fieldapp.extensions import db
-from fieldapp.models import OPEN_CASE_STATUSES, Asset, Case, CaseStatus, Channel, Priority, User, Visit, VisitStatus
+from fieldapp.models import (
+    OPEN_CASE_STATUSES, Asset, Case, CaseStatus, Channel, Complaint, FollowUp, Priority, Rating, User, Visit, VisitStatus,
+)
 from fieldapp.orm import utcnow
-from fieldapp.services import schedule, settings, sla
+from fieldapp.services import complaints, mail, schedule, settings, sla
 
 QUEUE_PAGE = 25
 # Open cases that wait for the office (a planned or running visit takes a case off the queue).
@@ -60,6 +62,34 @@ def queue_clocks(cases: list[Case]) -> dict[int, sla.CaseClocks | None]:
     """Each queued case's service-target clocks, against one read of the targets."""
     now, by_priority = utcnow(), settings.targets()
     return {case.id: sla.clocks(case, now, by_priority) for case in cases}
+
+
+@dataclass
+class NeedsYou:
+    """After the visits: what waits for the office (the board's "Needs you" strip)."""
+    open_complaints: int
+    low_ratings: int
+    overdue_follow_ups: int
+    follow_ups_today: int
+    mail_trouble: int  # email that could not be sent (shown apart, as a warning)
+
+    def __bool__(self) -> bool:
+        return any((self.open_complaints, self.low_ratings, self.overdue_follow_ups, self.follow_ups_today))
+
+
+def needs_you() -> NeedsYou:
+    """Open complaints, recent low ratings whose case still needs attention, and follow-ups
+    overdue or due today (the company's today): one query."""
+    today = schedule.today()
+    pending = select(func.count(FollowUp.id)).where(FollowUp.done_at.is_(None))
+    row = db.session.execute(select(
+        select(func.count(Complaint.id)).where(Complaint.resolved_at.is_(None)).scalar_subquery(),
+        complaints.low_ratings().with_only_columns(func.count(Rating.id)).scalar_subquery(),
+        pending.where(FollowUp.due_on < today).scalar_subquery(),
+        pending.where(FollowUp.due_on == today).scalar_subquery(),
+        mail.trouble_query().scalar_subquery(),
+    )).one()
+    return NeedsYou(*row)
 
 
 def queue_counts() -> dict[CaseStatus, int]:

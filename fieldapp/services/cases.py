@@ -37,6 +37,15 @@ def request_from_qr(asset: Asset, name: str, phone: str | None, email: str | Non
     return case
 
 
+def question_from_qr(asset: Asset, name: str, email: str, question: str) -> Case:
+    """A customer's question from the product's label: into the queue, to be answered by email."""
+    case = _new_case(asset, channel=Channel.QR, case_type=CaseType.QUESTION, priority=Priority.NORMAL,
+                     contact_name=name.strip(), contact_email=email.strip().lower(), description=question.strip())
+    lifecycle.opened(case, None, "Question asked from the product's QR label")
+    audit.record("case.question_by_qr", case, {"asset": asset.id})
+    return case
+
+
 def request_from_web(serial: str | None, name: str, phone: str | None, email: str | None, postcode: str | None,
                      description: str, preferred_time: str | None) -> Case:
     """A request from the public web form. The product is found by its serial (and, when the

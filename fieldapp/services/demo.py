@@ -11,14 +11,16 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
 
 from fieldapp.extensions import db
 from fieldapp.models import (
-    ASPECTS, Asset, Case, CaseStatus, CaseType, Channel, Complaint, ComplaintSource, Coverage,
-    CoverageKind, Customer, FollowUp, FollowUpKind, Outcome, Part, PaymentStatus, Priority,
+    ASPECTS, Asset, AttentionItem, Case, CaseStatus, CaseType, Channel, Complaint, ComplaintSource, Coverage,
+    CoverageKind, Customer, FollowUp, FollowUpKind, FollowUpSource, Outcome, Part, PaymentStatus, Priority,
     ProductModel, ProductResource, Rating, RatingSource, RemoteSupportOutcome, RemoteSupportSession, ResourceKind,
     Role, ServiceType, User, Visit, VisitPart, VisitStatus,
 )
+from fieldapp.models import FaqEntry
 from fieldapp.dates import add_months
 from fieldapp.orm import utcnow
 from fieldapp.services import lifecycle, schedule
@@ -123,6 +125,7 @@ def load_demo() -> bool:
     users = _users()
     models = _product_models()
     parts = _parts()
+    _education(models)
     customers = _customers(rng)
     assets = _assets(rng, models, customers)
     technicians = [u for u in users if u.role is Role.TECHNICIAN]
@@ -130,16 +133,19 @@ def load_demo() -> bool:
     _history(rng, assets, technicians, dispatcher, parts)
     _schedule(rng, assets, technicians, dispatcher, parts)
     _open_requests(rng, assets, dispatcher)
+    _after_visit(dispatcher, next(u for u in users if u.role is Role.ADMIN))
+    _fault_codes(assets, technicians, dispatcher, parts)
+    _coverage_sales(assets, dispatcher)
+    _returns(assets, models, dispatcher)
     db.session.flush()
     return True
 
 
 def _users() -> list[User]:
     users = []
+    password_hash = generate_password_hash(DEMO_PASSWORD)  # one password for all: hashed once
     for email, name, role, phone in DEMO_USERS:
-        user = User(email=email, name=name, role=role, phone=phone)
-        user.set_password(DEMO_PASSWORD)
-        users.append(user)
+        users.append(User(email=email, name=name, role=role, phone=phone, password_hash=password_hash))
     db.session.add_all(users)
     return users
 
@@ -383,3 +389,293 @@ def _open_requests(rng, assets, dispatcher) -> None:
 
 def _round_hour(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def _after_visit(dispatcher: User, admin: User) -> None:
+    """Follow-ups in every list of the office's queue (some done with their outcome, one a
+    satisfaction call), complaints open with an owner, open without one and resolved with the
+    customer's answer, and a recent low rating still waiting on its case."""
+    db.session.flush()
+    now, today = utcnow(), schedule.today()
+    completed = db.session.scalars(select(Visit).where(Visit.status == VisitStatus.COMPLETED)
+                                   .order_by(Visit.completed_at.desc(), Visit.id)).all()
+    recent = [v for v in completed if v.case.status is CaseStatus.RESOLVED]  # yesterday's visits
+    closed = [v for v in completed if v.case.status is CaseStatus.CLOSED]
+
+    def follow_up(visit, kind, due_days, notes, source=FollowUpSource.DISPATCHER, done=None):
+        row = FollowUp(kind=kind, source=source, due_on=today + timedelta(days=due_days), notes=notes,
+                       created_at=now - timedelta(days=3), created_by_id=dispatcher.id,
+                       visit=visit if source is not FollowUpSource.DISPATCHER else None)
+        if source is FollowUpSource.RECOMMENDATION:
+            row.created_by_id = visit.technician_id
+        if done:
+            row.done_at, row.done_by_id, row.outcome = now - timedelta(days=1), dispatcher.id, done
+        visit.case.follow_ups.append(row)
+
+    follow_up(recent[0], FollowUpKind.CALL, -2, "Check the unit restarted normally after the repair.")
+    follow_up(recent[1], FollowUpKind.EMAIL, -1, "Send the maintenance schedule the customer asked for.")
+    follow_up(recent[2], FollowUpKind.CALL, 0, "How did the visit go?", FollowUpSource.SATISFACTION)
+    follow_up(recent[3], FollowUpKind.SURVEY, 0, "Ask for the satisfaction survey.")
+    follow_up(recent[4], FollowUpKind.VISIT, 5, "Replace the worn seal once the part is in.",
+              FollowUpSource.RECOMMENDATION)
+    follow_up(recent[5], FollowUpKind.CALL, 10, "Check the new settings suit them.")
+    follow_up(closed[0], FollowUpKind.CALL, -6, "How did the visit go?", FollowUpSource.SATISFACTION,
+              done="Customer happy: unit quiet since the repair.")
+    follow_up(closed[1], FollowUpKind.EMAIL, -4, "Send the care tips.",
+              done="Sent the care tips; the customer thanked us.")
+
+    def complaint(case, source, text, received, owner=None, visit=None):
+        reason = f"Complaint ({source.label.lower()}): {text}"[:200]
+        item = AttentionItem(reason=reason, raised_at=received)
+        case.attention_items.append(item)
+        case.needs_attention = True
+        lifecycle.record(case, "attention", reason, dispatcher, visit, at=received)
+        row = Complaint(source=source, description=text, received_at=received, owner=owner, visit=visit,
+                        attention_item=item)
+        case.complaints.append(row)
+        return row, item
+
+    reopened = db.session.scalar(select(Case).where(Case.status == CaseStatus.REOPENED))
+    complaint(reopened, ComplaintSource.PHONE, "Same fault two weeks after the repair; wants a senior technician.",
+              now - timedelta(days=2), owner=dispatcher)
+    complaint(recent[6].case, ComplaintSource.QR_PAGE, "The technician left the old filter and packaging in the "
+              "hallway.\n\nFrom: " + recent[6].case.contact_name, now - timedelta(hours=5), visit=recent[6])
+    resolved, item = complaint(closed[2].case, ComplaintSource.EMAIL, "Invoice charged transport although the unit "
+                               "is under warranty.", now - timedelta(days=9), owner=admin)
+    resolved.resolution = "Checked the coverage: transport is not covered, but we waived it as a goodwill gesture."
+    resolved.customer_response = "Customer thanked us and accepted."
+    resolved.resolved_at = item.cleared_at = now - timedelta(days=8)
+    resolved.resolved_by = admin
+    item.cleared_by_id, item.clear_note = admin.id, f"Complaint resolved: {resolved.resolution}"
+    closed[2].case.needs_attention = False
+    lifecycle.record(closed[2].case, "complaint_resolved", f"{resolved.resolution} — the customer: "
+                     f"{resolved.customer_response}", admin, at=resolved.resolved_at)
+    # The complaint taken with the urgent request resolves with its attention item.
+    urgent = db.session.scalar(select(Case).where(Case.priority == Priority.URGENT, Case.status == CaseStatus.NEW))
+    if urgent is not None and urgent.complaints and urgent.attention_items:
+        urgent.complaints[0].attention_item = urgent.attention_items[0]
+    # A low rating from yesterday, waiting for a call back.
+    rated = next((v for v in reversed(recent) if v.rating is not None and not v.case.complaints), None)
+    if rated is not None:
+        rated.rating.overall = 2
+        lifecycle.raise_attention(rated.case, "Customer rated 2/5", visit=rated)
+
+
+# Fault codes per category (None: every category): (kind, code, label).
+FAULT_CODES = {
+    None: [("symptom", "NO-POWER", "Does not switch on"), ("symptom", "NOISE", "Unusual noise"),
+           ("symptom", "ERROR", "Shows an error code"), ("symptom", "LEAK", "Leaking"),
+           ("cause", "WEAR", "Worn part"), ("cause", "USE", "Operating error"),
+           ("cause", "INSTALL", "Installation fault"), ("cause", "MAINS", "Power supply problem"),
+           ("remedy", "REPLACE", "Part replaced"), ("remedy", "ADJUST", "Adjusted or recalibrated"),
+           ("remedy", "CLEAN", "Cleaned"), ("remedy", "FIRMWARE", "Firmware updated"),
+           ("remedy", "ADVICE", "Advised the customer")],
+    "Heating": [("symptom", "NO-HEAT", "No heating"), ("symptom", "LOW-PRESS", "Low system pressure"),
+                ("cause", "EXV", "Expansion valve stuck"), ("cause", "SENSOR", "Faulty temperature sensor"),
+                ("remedy", "REFILL", "System refilled")],
+    "Cooling": [("symptom", "NO-COOL", "Not cooling"), ("cause", "GAS-LOW", "Refrigerant low"),
+                ("remedy", "RECHARGE", "Refrigerant recharged")],
+    "Appliances": [("symptom", "NO-DRAIN", "Does not drain"), ("cause", "PUMP", "Drain pump blocked"),
+                   ("cause", "SEAL", "Door seal worn")],
+    "Water": [("symptom", "HARD", "Water still hard"), ("cause", "RESIN", "Resin exhausted")],
+    "Energy": [("symptom", "NO-OUTPUT", "No output"), ("cause", "ISOLATION", "Isolation fault")],
+}
+# Models whose fault rises in the last weeks (the Reports page flags them): model number, symptom, cause, remedy.
+RISING_FAULTS = [("HP-9", "NO-HEAT", "EXV", "REPLACE"), ("WM-8", "NO-DRAIN", "PUMP", "CLEAN")]
+
+
+def _fault_codes(assets, technicians, dispatcher, parts) -> None:
+    """The fault-code taxonomy; codes on every completed visit; recent repairs of one fault on two
+    models, so their rate rises (one of them a product back within days); and the cost totals that
+    completing a visit stores, which the Reports page sums."""
+    from fieldapp.models import FaultCode, FaultKind
+    from fieldapp.services import costs
+
+    rng = random.Random(8)
+    codes = {}
+    for category, rows in FAULT_CODES.items():
+        for kind, code, label in rows:
+            codes[code] = FaultCode(category=category, kind=FaultKind(kind), code=code, label=label)
+    db.session.add_all(codes.values())
+    now = utcnow()
+    for number, symptom, cause, remedy in RISING_FAULTS:
+        model_assets = [a for a in assets if a.product_model.model_number == number]
+        for i, asset in enumerate(model_assets[:4] + model_assets[:1]):  # the first one comes back
+            opened = now - timedelta(days=3 + 5 * i, hours=rng.randint(1, 6))
+            case = _new_case(rng, asset, dispatcher, CaseStatus.SCHEDULED, opened,
+                             assessment_notes="Same complaint as other units of this model.")
+            visit = _visit(case, technicians[i % len(technicians)], _round_hour(opened + timedelta(hours=20)),
+                           ServiceType.REPAIR)
+            _complete(rng, visit, parts)
+            _resolve(case, visit)
+            visit.symptom_code, visit.cause_code, visit.remedy_code = codes[symptom], codes[cause], codes[remedy]
+    db.session.flush()
+    for visit in db.session.scalars(select(Visit).where(Visit.status == VisitStatus.COMPLETED)):
+        category = visit.case.asset.product_model.category if visit.case.asset else None
+        if visit.symptom_code is None:
+            fitting = {kind: [c for c in codes.values() if c.kind is kind and c.category in (None, category)
+                              and c.code not in {s for _, s, _, _ in RISING_FAULTS}] for kind in FaultKind}
+            visit.symptom_code = rng.choice(fitting[FaultKind.SYMPTOM])
+            visit.cause_code = rng.choice(fitting[FaultKind.CAUSE])
+            visit.remedy_code = rng.choice(fitting[FaultKind.REMEDY])
+        if visit.total_cents is None:
+            costs.store_totals(visit)
+
+
+def _coverage_sales(assets, dispatcher) -> None:
+    """Coverage plans on sale, a few sold (two of them ending within the month: renewal calls),
+    and the maintenance planner run once, so the queue holds maintenance cases."""
+    from fieldapp.domain import DomainError
+    from fieldapp.models import CoveragePlan
+    from fieldapp.services import coverage, maintenance, settings
+
+    today = schedule.today()
+    plans = [
+        CoveragePlan(name="Extended warranty 2 years", kind=CoverageKind.EXTENDED_WARRANTY.value, months=24,
+                     price_cents=19900, covers_parts=True, covers_labour=True, covers_transport=False,
+                     terms="Parts and labour for two more years after the standard warranty; transport is charged."),
+        CoveragePlan(name="Care contract (1 visit/year)", kind=CoverageKind.SERVICE_CONTRACT.value, months=12,
+                     price_cents=14900, covers_parts=True, covers_labour=True, covers_transport=True,
+                     maintenance_visits_per_year=1,
+                     terms="One maintenance visit a year; repairs with parts, labour and transport included."),
+        CoveragePlan(name="Premium care (2 visits/year, 4h response)", kind=CoverageKind.SERVICE_CONTRACT.value,
+                     months=12, price_cents=29900, covers_parts=True, covers_labour=True, covers_transport=True,
+                     maintenance_visits_per_year=2, response_hours=4, resolution_hours=24,
+                     terms="Two maintenance visits a year; we respond within 4 hours and resolve within a day."),
+    ]
+    db.session.add_all(plans)
+    db.session.flush()
+    sales = [(assets[43], plans[0], None), (assets[44], plans[1], None), (assets[48], plans[2], None),
+             (assets[53], plans[1], today - timedelta(days=350)), (assets[54], plans[2], today - timedelta(days=345))]
+    for asset, plan, start in sales:
+        kind = CoverageKind(plan.kind)
+        try:
+            coverage.sell(asset, plan, start or coverage.default_start(asset, kind, today), plan.price_cents,
+                          f"DEMO-{asset.id:04d}", dispatcher)
+        except DomainError:
+            continue  # it would overlap the demo's own contracts: not sold
+    maintenance.plan(settings.current().maintenance_horizon_weeks, today, dispatcher)
+
+
+
+
+def _returns(assets, models, dispatcher) -> None:
+    """Return requests in every status: requested within the window and after it, approved,
+    received, refunded long ago, and refused for a model that cannot be returned; with the return
+    conditions of a few models. The demo's sales are all weeks old, so three products without
+    an open case (those without any case first) become recent sales, their cover moved with them."""
+    from fieldapp.models import OPEN_CASE_STATUSES, ReturnCondition as C, ReturnDecision as D, ReturnRequest, \
+        ReturnStatus as R
+    from fieldapp.services import returns
+
+    rng = random.Random(10)
+    today = schedule.today()
+    by_number = {m.model_number: m for m in models}
+    by_number["AP-300"].return_conditions = ("Unused, in the original packaging, with all accessories. "
+                                             "Installation costs are not refunded.")
+    by_number["VP-55"].return_conditions = ("In the original box with the remote and the stand. Screens with "
+                                            "pressure marks or cracks cannot be returned.")
+    by_number["SM-5K"].return_window_days = 0
+    by_number["SM-5K"].return_conditions = "Installed systems cannot be returned: faults are repaired under warranty."
+    db.session.flush()
+    case_counts = dict(db.session.execute(select(Case.asset_id, func.count(Case.id)).group_by(Case.asset_id)).all())
+    busy = set(db.session.scalars(select(Case.asset_id).where(Case.status.in_(OPEN_CASE_STATUSES))))
+    idle = sorted((a for a in assets if a.id not in busy), key=lambda a: (case_counts.get(a.id, 0), a.id))
+    returnable = iter([a for a in idle if a.product_model.return_window_days == 30])
+    unreturnable = next(a for a in idle if not a.product_model.returns_allowed)
+
+    def recent(days: int):
+        asset = next(returnable)
+        moved = today - timedelta(days=days) - asset.sales_date
+        asset.sales_date += moved
+        for cover in asset.coverages:
+            cover.starts_on, cover.ends_on = cover.starts_on + moved, cover.ends_on + moved
+        return asset
+
+    stories = [  # product, days since the request (None: mid-window after the sale), status, decision, amount, ...
+        (recent(6), 0, R.REQUESTED, None, None, C.UNOPENED, "Ordered the wrong size: it does not fit the space."),
+        (recent(12), 2, R.APPROVED, D.EXCHANGE, None, C.FAULTY, "Dead on arrival: no power at all."),
+        (recent(20), 8, R.RECEIVED, D.REFUND, 64900, C.AS_NEW, "Customer changed their mind; used once."),
+        (next(a for a in returnable if a.sales_date < today - timedelta(days=60)), 0, R.REQUESTED, None, None,
+         C.FAULTY, "Stopped working after the holidays; the customer wants their money back."),
+        (next(returnable), None, R.REFUNDED, D.REFUND, 89900, C.UNOPENED,
+         "Double order: the second unit was never opened."),
+        (unreturnable, 5, R.REFUSED, None, None, C.USED, "Customer would like a bigger model."),
+    ]
+    for asset, asked_ago, status, decision, amount, condition, why in stories:
+        requested_on = asset.sales_date + timedelta(days=15) if asked_ago is None else today - timedelta(days=asked_ago)
+        asked_at = min(schedule.at_local(requested_on, rng.randint(9, 11)), utcnow() - timedelta(minutes=30))
+        judged = returns.eligibility(asset, requested_on)
+        done = not status.is_open
+        case = _new_case(rng, asset, dispatcher, CaseStatus.RESOLVED if done else CaseStatus.NEW, asked_at,
+                         case_type=CaseType.RETURN)
+        case.description, case.priority = f"Return: {why}", Priority.NORMAL
+        ret = ReturnRequest(asset=asset, reason=why, condition=condition, requested_on=requested_on,
+                            eligible=judged.eligible, eligibility_reason=judged.reason, status=status,
+                            created_by=dispatcher, created_at=asked_at, decision=decision, amount_cents=amount)
+        case.return_requests.append(ret)
+        steps = [("return_requested", f"{condition.label}: {why} — "
+                                      f"{'eligible' if judged.eligible else 'not eligible'}: {judged.reason}.")]
+        if decision:
+            steps.append(("return_approved", decision.label))
+        if status in (R.RECEIVED, R.REFUNDED):
+            steps.append(("return_received", "Back in the warehouse, checked."))
+        if status is R.REFUNDED:
+            steps.append(("return_completed", f"Refunded: € {amount / 100:,.2f}"))
+        if status is R.REFUSED:
+            ret.refusal_reason = "Installed systems are not taken back; offered a repair under warranty instead."
+            steps.append(("return_refused", ret.refusal_reason))
+        for n, (kind, note) in enumerate(steps, start=1):
+            lifecycle.record(case, kind, note, dispatcher, at=asked_at + timedelta(minutes=n * 5 if asked_ago == 0
+                                                                                   else n * 20 * 60))
+        if done:
+            case.resolution_summary = steps[-1][1]
+            case.resolved_at = asked_at + timedelta(hours=len(steps) * 20 + 1)
+            lifecycle.record(case, "resolved", case.resolution_summary, dispatcher, from_status=CaseStatus.NEW,
+                             to_status=CaseStatus.RESOLVED, at=case.resolved_at)
+
+
+# Specifications per model number, one fact a line, for the model pages and the technician.
+SPECIFICATIONS = {
+    "AP-300": "Capacity: 300 L resin\nFlow: up to 2.5 m³/h\nSalt tank: 25 kg\nPower: 230 V, 12 W",
+    "HP-9": "Heating output: 9 kW (A7/W35)\nSCOP: 4.6\nRefrigerant: R32\nNoise (outdoor): 48 dB(A)",
+    "CB-35": "Cooling: 3.5 kW, heating: 4.0 kW\nSEER: 7.1\nRefrigerant: R32\nNoise (indoor): 21–38 dB(A)",
+    "VP-55": "Screen: 55\" LED, 3840 × 2160\nHDR10, HLG\n3 × HDMI 2.1, 2 × USB\nPower: 110 W typical",
+    "WM-8": "Load: 8 kg\nSpin: up to 1400 rpm\nEnergy class: A\nWater use: 47 L per eco cycle",
+    "FF-400": "Volume: 280 L fridge, 120 L freezer\nNo-frost\nEnergy class: C\nNoise: 35 dB(A)",
+    "SM-5K": "Rated output: 5 kW AC\nMPPT trackers: 2\nEfficiency: 97.6 %\nProtection: IP65",
+    "BE-2": "Boiler: 1.8 L, dual PID\nPump: 15 bar vibration\nWater tank: 2.5 L\nPower: 1450 W",
+    "SH-10": "Zones: up to 32 wireless\nSiren: 104 dB\nBackup battery: 12 V, 24 h\nApp and SMS alerts",
+    "PG-6": "Output: 6 kVA (5.5 kW continuous)\nFuel: petrol, 25 L tank\nRuntime: 10 h at half load\nAVR regulated",
+}
+# Discontinued parts: kept in the catalog for old visits, never offered to technicians.
+INACTIVE_PARTS = [("HP-PCB-01", "Heat pump control board (first revision)", 29900),
+                  ("VP-PSU-00", "TV power supply board (first series)", 10900)]
+
+
+def _education(models: list[ProductModel]) -> None:
+    """What customers learn on the QR page: full specifications, return conditions, a video
+    next to each manual, and two or three answered questions per model; and discontinued parts."""
+    for model in models:
+        slug = model.model_number.lower()
+        model.specifications = SPECIFICATIONS.get(model.model_number, model.specifications)
+        model.return_conditions = (
+            f"Within {model.return_window_days} days of purchase, unused, in the original packaging and with the "
+            "receipt. Installed units are repaired under warranty instead." if model.returns_allowed else None)
+        model.resources.append(ProductResource(kind=ResourceKind.VIDEO, title="Getting started (video)",
+                                               url=f"https://videos.example.com/{slug}/getting-started"))
+        model.faq_entries = [
+            FaqEntry(position=0, question="What does the warranty cover?",
+                     answer=f"Parts and labour for {model.warranty_months} months from the sales date. "
+                            "Damage from misuse, frost or lightning is not covered."),
+            FaqEntry(position=1, question="Who do I call when it breaks down?",
+                     answer="Scan the label on the product and send a request from this page, or call us "
+                            "with the serial number from the label at hand."),
+        ]
+        if model.maintenance_interval_months:
+            model.faq_entries.append(FaqEntry(
+                position=2, question="How often does it need maintenance?",
+                answer=f"Every {model.maintenance_interval_months} months; the next date is shown at the "
+                       "top of this page. Between visits, follow the care tips."))
+    db.session.add_all([Part(sku=sku, name=name, unit_price_cents=price, active=False)
+                        for sku, name, price in INACTIVE_PARTS])

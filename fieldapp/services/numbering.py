@@ -9,7 +9,13 @@ from fieldapp.models import NumberSequence
 
 
 def next_value(name: str) -> int:
-    """Increment and return the counter `name`. The UPDATE's row lock orders concurrent callers."""
+    """Increment and return the counter `name`. The UPDATE's row lock orders concurrent callers.
+    Nothing pending needs flushing first (the counter depends on no other row): no autoflush."""
+    with db.session.no_autoflush:
+        return _next_value(name)
+
+
+def _next_value(name: str) -> int:
     for _ in range(2):
         result = db.session.execute(
             update(NumberSequence).where(NumberSequence.name == name)

@@ -41,11 +41,15 @@ def submit(visit: Visit, scores: dict[str, int], comments: str | None, complaint
 def _flag_case(visit: Visit, rating: Rating) -> None:
     case = visit.case
     reasons = []
+    complaint = None
     if rating.overall <= LOW_RATING:
         reasons.append(f"rated {rating.overall}/5")
     if rating.complaint:
         reasons.append("complaint")
         source = ComplaintSource.ON_SITE_RATING if rating.source is RatingSource.ON_SITE else ComplaintSource.QR_RATING
-        case.complaints.append(Complaint(source=source, description=rating.complaint))
+        complaint = Complaint(source=source, description=rating.complaint, visit=visit)
+        case.complaints.append(complaint)
     if reasons:
-        lifecycle.raise_attention(case, "Customer " + " and ".join(reasons), visit=visit)
+        item = lifecycle.raise_attention(case, "Customer " + " and ".join(reasons), visit=visit)
+        if complaint is not None:  # resolving the complaint clears the item
+            complaint.attention_item = item

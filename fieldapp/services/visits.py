@@ -9,11 +9,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import (
-    Asset, Case, CaseStatus, FollowUp, FollowUpKind, FollowUpRecommendation, NotCompletedReason,
+    Asset, Case, CaseStatus, FollowUp, FollowUpKind, FollowUpRecommendation, FollowUpSource, NotCompletedReason,
     Outcome, Role, User, Visit, VisitPart, VisitStatus,
 )
 from fieldapp.orm import utcnow
-from fieldapp.services import audit, costs, lifecycle, schedule
+from fieldapp.services import audit, costs, followups, lifecycle, schedule
 
 
 def visible_visit(user: User, visit_id: int) -> Visit | None:
@@ -91,6 +91,7 @@ def complete(visit: Visit, labour_minutes: int | None) -> None:
     costs.store_totals(visit)
     _record_follow_up(visit)
     _update_case_after_completion(visit)
+    followups.plan_satisfaction_call(visit)
     audit.record("visit.completed", visit, {"outcome": visit.outcome.value})
 
 
@@ -117,7 +118,8 @@ def _record_follow_up(visit: Visit) -> None:
         return
     kind = FollowUpKind.CALL if visit.follow_up is FollowUpRecommendation.CALL else FollowUpKind.VISIT
     visit.case.follow_ups.append(FollowUp(
-        kind=kind, due_on=schedule.today() + timedelta(days=visit.follow_up_days),
+        kind=kind, source=FollowUpSource.RECOMMENDATION, visit=visit,
+        due_on=schedule.today() + timedelta(days=visit.follow_up_days),
         notes=visit.next_steps, created_by_id=visit.technician_id))
 
 

@@ -7,7 +7,8 @@ from fieldapp.forms.cases import AssessForm, CloseForm, NoteForm, RemoteSupportF
 from fieldapp.forms.scheduling import CancelVisitForm, RescheduleForm, reassign_form, schedule_form
 from fieldapp.models import Case, CaseStatus, CaseType, ServiceType, User, Visit, VisitStatus
 from fieldapp.orm import utcnow
-from fieldapp.services import lifecycle, schedule
+from fieldapp.services import lifecycle, schedule, sla
+from fieldapp.views import complaint_context, followup_context, mail_context, return_context
 
 # The service type a new visit starts with, from what the case is about.
 SERVICE_FOR_CASE = {CaseType.INSTALLATION: ServiceType.INSTALLATION, CaseType.MAINTENANCE: ServiceType.MAINTENANCE,
@@ -48,6 +49,8 @@ def case_context(case: Case, **overrides) -> dict:
         "close_form": CloseForm(formdata=None, summary=case.resolution_summary, closed_on=today),
         "reopen_form": NoteForm(formdata=None),
         "note_form": NoteForm(formdata=None),
+        **return_context.case_forms(case, overrides),
+        **mail_context.case_forms(case),
     }
     clear_forms = {item.id: NoteForm(formdata=None) for item in case.open_attention}
     clear_forms.update(overrides.pop("clear_forms", {}))
@@ -74,5 +77,8 @@ def case_context(case: Case, **overrides) -> dict:
         "is_open": case.status.is_open,
         "can_close": case.status is not CaseStatus.CLOSED and case.status is not CaseStatus.CANCELLED,
         "action_error": None,
+        "clocks": sla.clocks(case),
+        **followup_context.case_forms(case),
+        **complaint_context.case_forms(case),
         **forms,
     }

@@ -61,11 +61,13 @@ def _board_context() -> dict:
     shown = _technician_arg(technicians)
     lanes = board_service.lanes(first, days, [shown] if shown else technicians)
     queue = board_service.queue(filters, page_arg())
+    needs_you = board_service.needs_you()
     return {
         "day": day, "week": week, "days": [first + timedelta(days=n) for n in range(days)],
         "today": schedule.today(), "step": timedelta(days=days),
         "queue": queue, "clocks": board_service.queue_clocks(queue.cases), "filters": filters,
         "counts": board_service.queue_counts(), "lanes": lanes, "quick_form": quick,
+        "needs_you": needs_you, "mail_trouble": needs_you.mail_trouble,
         "statuses": board_service.QUEUE_STATUSES, "priorities": list(Priority), "channels": list(Channel),
         "technicians": technicians, "shown": shown,
     }

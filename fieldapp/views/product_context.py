@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask_login import current_user
 
+from fieldapp.auth import can
 from fieldapp.forms.assets import NewCaseForm
 from fieldapp.models import Asset
 from fieldapp.params import page_arg
 from fieldapp.services import assets, qr, schedule
+from fieldapp.views.coverage_context import sell_context
 
 
 def history_context(asset: Asset, case_form: NewCaseForm | None = None) -> dict:
@@ -21,4 +23,5 @@ def history_context(asset: Asset, case_form: NewCaseForm | None = None) -> dict:
         "label_url": qr.label_url(asset), "qr_code": qr.code(qr.label_url(asset)),
         "case_form": case_form or NewCaseForm(formdata=None),
         "show_customer": assets.shows_customer(current_user, asset),
+        **(sell_context(asset) if can("coverage.sell") else {}),
     }

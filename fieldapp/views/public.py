@@ -10,13 +10,16 @@ from flask_login import current_user
 
 from fieldapp.auth import public
 from fieldapp.extensions import limiter
+from fieldapp.forms.complaints import QrComplaintForm
 from fieldapp.forms.public import ServiceRequestForm
+from fieldapp.forms.questions import QuestionForm
 from fieldapp.forms.ratings import ASPECT_LABELS, RatingForm
+from fieldapp.forms.returns import PublicReturnForm
 from fieldapp.htmx import see_other
-from fieldapp.models import Asset, RatingSource, Visit
+from fieldapp.models import Asset, RatingSource, ReturnCondition, Visit
 from fieldapp.orm import utcnow
 from fieldapp.params import is_url_token
-from fieldapp.services import assets, cases, ratings, schedule
+from fieldapp.services import assets, cases, catalog, complaints, maintenance, ratings, returns, schedule
 from fieldapp.views.product_context import history_context
 from fieldapp.views.writes import Refusal, perform
 
@@ -80,12 +83,18 @@ def rateable_visit(asset: Asset) -> Visit | None:
     return visit if utcnow() - visit.completed_at <= window else None
 
 
-def _public_page(asset: Asset, form: ServiceRequestForm, status: int = 200):
+def _public_page(asset: Asset, form: ServiceRequestForm, status: int = 200,
+                 return_form: PublicReturnForm | None = None, question_form: QuestionForm | None = None,
+                 complaint_form: QrComplaintForm | None = None):
     today = schedule.today()
     return render_template(
         "public/asset_public.html", asset=asset, model=asset.product_model, coverage=asset.coverage_on(today),
+        return_policy=returns.policy(asset, today), return_form=return_form or PublicReturnForm(formdata=None),
         later=[c for c in asset.coverages if c.starts_on > today], form=form,
-        rateable=rateable_visit(asset) is not None, maintenance_due=assets.next_maintenance(asset), today=today,
+        rateable=rateable_visit(asset) is not None, maintenance_due=maintenance.due_on(asset), today=today,
+        education=catalog.education(asset.product_model),
+        question_form=question_form or QuestionForm(formdata=None),
+        complaint_form=complaint_form or QrComplaintForm(formdata=None),
     ), status
 
 
@@ -108,6 +117,66 @@ def request_service(token: str):
         return see_other(url_for("public.requested", token=token))
 
     return perform(form, apply, done, lambda refusal: _public_page(asset, form, refusal.status), "public.request")
+
+
+@bp.post("/<token>/return")
+@public
+@limiter.limit(FORM_LIMIT, exempt_when=_staff)
+@limiter.limit(TOKEN_FORM_LIMIT, key_func=_token_key, exempt_when=_staff)
+def request_return(token: str):
+    """A return request while the product may be returned: a case in the queue, and its reference."""
+    asset = _asset_or_404(token)
+    form = PublicReturnForm()
+
+    def apply():
+        if form.is_spam:  # look the same as success to the bot, store nothing
+            return None
+        return returns.request(None, asset, form.reason.data, ReturnCondition(form.condition.data),
+                               contact=form.contact())
+
+    def done(requested):
+        session["requested"] = requested.case.number if requested else "received"
+        return see_other(url_for("public.requested", token=token))
+
+    def refused(refusal: Refusal):
+        if refusal.elsewhere:
+            form.form_errors.append(refusal.elsewhere)
+        return _public_page(asset, ServiceRequestForm(formdata=None), refusal.status, return_form=form)
+
+    return perform(form, apply, done, refused, "public.return")
+
+
+@bp.post("/<token>/complaint")
+@public
+@limiter.limit(FORM_LIMIT, exempt_when=_staff)
+@limiter.limit(TOKEN_FORM_LIMIT, key_func=_token_key, exempt_when=_staff)
+def complain(token: str):
+    """“Something wrong? Tell us”: on the product's open case, or a new one; the office is alerted."""
+    asset = _asset_or_404(token)
+    form = QrComplaintForm()
+
+    def apply():
+        if form.is_spam:  # look the same as success to the bot, store nothing
+            return None
+        return complaints.from_qr_page(asset, form.name.data, form.phone.data, form.email.data, form.description.data)
+
+    def done(case):
+        session["complained"] = case.number if case else "received"
+        return see_other(url_for("public.complaint_received", token=token))
+
+    return perform(form, apply, done, lambda refusal: _public_page(
+        asset, ServiceRequestForm(formdata=None), refusal.status, complaint_form=form), "public.complaint")
+
+
+@bp.get("/<token>/complaint-received")
+@public
+@limiter.limit(PAGE_LIMIT, exempt_when=_staff)
+def complaint_received(token: str):
+    asset = _asset_or_404(token)
+    reference = session.get("complained")
+    if not reference:
+        return redirect(url_for("public.asset", token=token), code=303)
+    return render_template("public/complaint_received.html", asset=asset, reference=reference)
 
 
 @bp.get("/<token>/requested")
@@ -152,5 +221,40 @@ def rate(token: str):
 
 def _thanks(asset: Asset, already_rated: bool, status: int = 200):
     return render_template("public/thanks.html", asset=asset, model=asset.product_model,
-                           already_rated=already_rated, maintenance_due=assets.next_maintenance(asset),
+                           already_rated=already_rated, maintenance_due=maintenance.due_on(asset),
                            today=schedule.today()), status
+
+
+@bp.post("/<token>/ask")
+@public
+@limiter.limit(FORM_LIMIT, exempt_when=_staff)
+@limiter.limit(TOKEN_FORM_LIMIT, key_func=_token_key, exempt_when=_staff)
+def ask(token: str):
+    """A question about the product: a case in the queue, answered by email; the asker gets its reference."""
+    asset = _asset_or_404(token)
+    form = QuestionForm()
+
+    def apply():
+        if form.is_spam:  # look the same as success to the bot, store nothing
+            return None
+        return cases.question_from_qr(asset, form.asker_name.data, form.asker_email.data, form.question.data)
+
+    def done(case):
+        session["asked"] = case.number if case else "received"
+        return see_other(url_for("public.asked", token=token))
+
+    def refused(refusal: Refusal):
+        return _public_page(asset, ServiceRequestForm(formdata=None), refusal.status, question_form=form)
+
+    return perform(form, apply, done, refused, "public.ask")
+
+
+@bp.get("/<token>/asked")
+@public
+@limiter.limit(PAGE_LIMIT, exempt_when=_staff)
+def asked(token: str):
+    asset = _asset_or_404(token)
+    reference = session.get("asked")
+    if not reference:
+        return redirect(url_for("public.asset", token=token), code=303)
+    return render_template("public/asked.html", asset=asset, reference=reference)

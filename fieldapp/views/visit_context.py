@@ -12,7 +12,7 @@ from fieldapp.models import Visit, VisitStatus
 from fieldapp.orm import utcnow
 from fieldapp.services import costs, ratings, visits
 
-CAPTURE_ORDER = ["service_type", "outcome", "actions_taken", "preventative_advice", "follow_up", "next_steps"]
+CAPTURE_ORDER = ["service_type", "outcome", "fault_codes", "actions_taken", "preventative_advice", "follow_up", "next_steps"]
 
 
 def editable(visit: Visit) -> bool:
@@ -21,6 +21,7 @@ def editable(visit: Visit) -> bool:
 
 def field_form(visit: Visit, name: str) -> VisitFieldForm:
     form = FIELD_FORMS[name](formdata=None)
+    form.prepare(visit)
     form.load(visit)
     return form
 

@@ -88,6 +88,7 @@ def save_field(visit_id: int, name: str):
     form_class = FIELD_FORMS.get(name) or abort(404)
     visit = load_visit(visit_id)
     form = form_class()
+    form.prepare(visit)
 
     def apply():
         if not form.editable_when_finished:

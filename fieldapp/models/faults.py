@@ -1,0 +1,36 @@
+"""Fault codes: a small taxonomy of symptoms, causes and remedies per product category, which the
+technician picks on the visit with one tap next to the free text, so recurring faults can be
+counted per model (services.dashboard)."""
+from __future__ import annotations
+
+from sqlalchemy import String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fieldapp.extensions import db
+from fieldapp.orm import LabelledEnum, enum_column
+
+
+class FaultKind(LabelledEnum):
+    SYMPTOM = "symptom", "Symptom"
+    CAUSE = "cause", "Cause"
+    REMEDY = "remedy", "Remedy"
+
+
+class FaultCode(db.Model):
+    """One code of the taxonomy. `category` is a product category (ProductModel.category); None:
+    offered for every category. Codes are never deleted (visits name them): they are deactivated."""
+
+    __tablename__ = "fault_codes"
+    # Unique per kind and category; the category-less codes are kept apart by the service, since
+    # NULLs never clash in a unique constraint.
+    __table_args__ = (UniqueConstraint("kind", "category", "code", name="uq_fault_codes_kind_category_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[str | None] = mapped_column(String(60), index=True)
+    kind: Mapped[FaultKind] = enum_column(FaultKind)
+    code: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def __repr__(self) -> str:
+        return f"<FaultCode {self.kind.value} {self.code}>"

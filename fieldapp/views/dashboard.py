@@ -1,0 +1,73 @@
+"""Reports: the improvement dashboard (process step 8) for a period against the one before it,
+and the visits behind each figure."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, render_template, request
+
+from fieldapp.auth import OFFICE, roles
+from fieldapp.params import page_arg, parse_id
+from fieldapp.services import dashboard, schedule
+from fieldapp.services.dashboard import PRESETS, Filters, Period
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+DATE_TEXT_MAX = 10  # YYYY-MM-DD
+
+
+def _date_arg(name: str, label: str) -> date:
+    raw = request.args.get(name, "")
+    if not raw or len(raw) > DATE_TEXT_MAX:
+        abort(400, f"Enter the {label} as a date like 2026-03-01.")
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(400, f"Enter the {label} as a date like 2026-03-01.")
+
+
+def _period() -> tuple[Period, str | None]:
+    """The period asked for: a preset, or from/to (both days included); the last 30 days by default."""
+    name = request.args.get("preset", "")
+    today = schedule.today()
+    if name:
+        if name not in PRESETS:
+            abort(400, "Choose a period from the list, or enter its dates.")
+        return dashboard.preset(name, today), name
+    if not request.args.get("from") and not request.args.get("to"):
+        return dashboard.preset("last_30_days", today), "last_30_days"
+    period = Period(_date_arg("from", "first day"), _date_arg("to", "last day"))
+    try:
+        dashboard.check(period)
+    except ValueError as error:
+        abort(400, str(error))
+    return period, None
+
+
+def _id_arg(name: str) -> int | None:
+    raw = request.args.get(name, "")
+    if not raw:
+        return None
+    value = parse_id(raw)
+    if value is None:
+        abort(400, f"Unknown {name.replace('_', ' ')}: follow a link from the Reports page.")
+    return value
+
+
+@bp.get("/")
+@roles(*OFFICE)
+def index():
+    period, chosen = _period()
+    return render_template("dashboard/index.html", report=dashboard.report(period), period=period, chosen=chosen,
+                           presets=PRESETS, rise_points=dashboard.RISE_POINTS, rise_min=dashboard.RISE_MIN_COUNT)
+
+
+@bp.get("/visits")
+@roles(*OFFICE)
+def cases():
+    period, _ = _period()
+    filters = Filters(_id_arg("model_id"), _id_arg("technician_id"), _id_arg("code_id"))
+    page = page_arg()
+    rows, more = dashboard.drill_down(period, filters, page)
+    return render_template("dashboard/cases.html", rows=rows, more=more, page=page, period=period, filters=filters,
+                           described=dashboard.filter_labels(filters))
