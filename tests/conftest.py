@@ -2,12 +2,15 @@
 FIELDAPP_TEST_DATABASE_URL is set), a client, a CLI runner, sign-in and model factories."""
 from __future__ import annotations
 
+import atexit
 import io
 import itertools
 import os
 import re
 import shutil
+import sqlite3
 import tempfile
+from contextlib import closing
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -88,17 +91,73 @@ def schema_dirty() -> None:
 RAM_DIR = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
 
 
-def make_app(tmp_path, **overrides):
+def _build_urls_lazily() -> None:
+    """Werkzeug compiles two URL builders for every route when an app starts; a test builds a
+    handful of URLs, and the suite starts an app per test. Compile each builder on first use."""
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = Rule._compile_builder
+
+    def lazy(self, append_unknown=True):
+        def build(rule, *args, **kwargs):
+            real = compile_builder(rule, append_unknown).__get__(rule, None)
+            setattr(rule, "_build_unknown" if append_unknown else "_build", real)
+            return real(*args, **kwargs)
+        return build
+
+    Rule._compile_builder = lazy
+
+
+_build_urls_lazily()
+
+
+# SQLite databases made once per test process and copied for each test: building the schema
+# (and the demo company) for every test would cost most of the suite's time.
+_TEMPLATES: dict[str, Path] = {}
+
+
+def _sqlite_template(kind: str) -> Path:
+    """A database file holding the empty schema ("empty") or the demo company ("demo")."""
+    if kind not in _TEMPLATES:
+        from fieldapp.services import demo
+
+        folder = Path(tempfile.mkdtemp(prefix=f"fieldapp-{kind}-", dir=RAM_DIR))
+        path = folder / "template.sqlite"
+        if kind == "demo":
+            shutil.copyfile(_sqlite_template("empty"), path)
+        app = create_app(app_config(f"sqlite:///{path}"), instance_path=str(folder / "instance"))
+        with app.app_context():
+            if kind == "demo":
+                demo.load_demo()
+                db.session.commit()
+            else:
+                db.create_all()
+            db.session.remove()
+            db.engine.dispose()
+        with closing(sqlite3.connect(path)) as conn:  # everything into the one file, which is copied
+            conn.execute("PRAGMA journal_mode=DELETE")
+        _TEMPLATES[kind] = path
+        atexit.register(shutil.rmtree, folder, True)
+    return _TEMPLATES[kind]
+
+
+def make_app(tmp_path, template: str = "empty", **overrides):
+    """An app on a fresh database: the empty schema, or with template="demo" the demo company."""
     tmp_path.mkdir(parents=True, exist_ok=True)
     if PG_URL:
-        url = pg_url()
-    else:
-        db_dir = Path(tempfile.mkdtemp(prefix="fieldapp-test-", dir=RAM_DIR)) if RAM_DIR else tmp_path
-        url = f"sqlite:///{db_dir / 'test.sqlite'}"
-    app = create_app(app_config(url, **overrides), instance_path=str(tmp_path / "instance"))
-    with app.app_context():
-        reset_database()
-    return app
+        app = create_app(app_config(pg_url(), **overrides), instance_path=str(tmp_path / "instance"))
+        with app.app_context():
+            reset_database()
+            if template == "demo":
+                from fieldapp.services import demo
+
+                demo.load_demo()
+                db.session.commit()
+        return app
+    db_dir = Path(tempfile.mkdtemp(prefix="fieldapp-test-", dir=RAM_DIR)) if RAM_DIR else tmp_path
+    shutil.copyfile(_sqlite_template(template), db_dir / "test.sqlite")
+    return create_app(app_config(f"sqlite:///{db_dir / 'test.sqlite'}", **overrides),
+                      instance_path=str(tmp_path / "instance"))
 
 
 @pytest.fixture

@@ -429,3 +429,19 @@ def test_a_token_that_is_not_url_safe_base64_is_not_recognised_without_a_query(c
 def test_a_real_token_still_opens_the_product(client, make):
     asset = make.asset()
     assert client.get(f"/a/{quote(asset.qr_token)}").status_code == 200
+
+
+def test_other_costs_need_to_say_what_they_are_for_and_reach_the_bill(app, client, on_site):
+    url = f"/visits/{on_site.id}/fields/other_cost"
+    refused = client.post(url, headers=HX, data={"client_id": cid(), "other_amount": "15", "other_note": ""})
+    assert refused.status_code == 422
+    assert error_at_field(refused.get_data(as_text=True), "Say what the cost is for")
+    assert 'value="15"' in refused.get_data(as_text=True)  # what was typed stays
+    assert load(app, Visit, on_site.id).other_cost_cents == 0
+
+    saved = client.post(url, headers=HX, data={"client_id": cid(), "other_amount": "15",
+                                               "other_note": "Disposal of the old unit"})
+    assert saved.status_code == 200
+    assert "Disposal of the old unit" in saved.get_data(as_text=True)  # the bill, sent along out of band
+    visit = load(app, Visit, on_site.id)
+    assert (visit.other_cost_cents, visit.other_cost_note) == (1500, "Disposal of the old unit")

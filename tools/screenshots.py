@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 
 from fieldapp import create_app
 from fieldapp.extensions import db
-from fieldapp.models import Case, User, VisitStatus
+from fieldapp.models import Case, CaseStatus, ReturnRequest, User, VisitStatus
 from fieldapp.services import demo, schedule
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -39,6 +39,9 @@ def main() -> int:
         visit_id = visit.id
         token = visit.case.asset.qr_token
         case_id = db.session.scalar(select(Case.id).where(Case.needs_attention.is_(True)).order_by(Case.id))
+        closed_id = db.session.scalar(select(Case.id).where(Case.status == CaseStatus.CLOSED, Case.visits.any())
+                                      .order_by(Case.id.desc()))
+        return_case_id = db.session.scalar(select(ReturnRequest.case_id).order_by(ReturnRequest.id))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
@@ -46,7 +49,7 @@ def main() -> int:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            for name, email, path, full in screens(visit_id, token, case_id):
+            for name, email, path, full in screens(visit_id, token, case_id, closed_id, return_case_id):
                 # Pixel 7 layout at 1x pixels: the same screen, a tenth of the file size. The
                 # office's pages (label sheet, board, case) are desk pages: a desktop window.
                 device = {"viewport": DESK.get(name)} if name in DESK else p.devices["Pixel 7"]
@@ -70,10 +73,12 @@ def main() -> int:
 
 
 DESK = {"labels": {"width": 900, "height": 1300}, "board": {"width": 1280, "height": 1000},
-        "case": {"width": 1280, "height": 1000}}
+        "case": {"width": 1280, "height": 1000}, "followups": {"width": 1280, "height": 900},
+        "returns": {"width": 1280, "height": 1000}, "maintenance": {"width": 1280, "height": 900},
+        "report": {"width": 1000, "height": 1300}, "dashboard": {"width": 1280, "height": 1400}}
 
 
-def screens(visit_id: int, token: str, case_id: int):
+def screens(visit_id: int, token: str, case_id: int, closed_id: int, return_case_id: int):
     yield "today", "tech@demo.test", "/today", False
     yield "visit", "tech@demo.test", f"/visits/{visit_id}", True
     yield "rating", "tech@demo.test", f"/visits/{visit_id}/handover/", False
@@ -83,6 +88,11 @@ def screens(visit_id: int, token: str, case_id: int):
     yield "customer", None, f"/a/{token}", True
     yield "asset-history", "dispatcher@demo.test", f"/a/{token}", False
     yield "labels", "dispatcher@demo.test", "/assets/labels?" + "&".join(f"ids={i}" for i in range(1, 25)), False
+    yield "followups", "dispatcher@demo.test", "/follow-ups/", False
+    yield "returns", "dispatcher@demo.test", f"/cases/{return_case_id}#returns", False
+    yield "maintenance", "dispatcher@demo.test", "/maintenance/", False
+    yield "report", "dispatcher@demo.test", f"/cases/{closed_id}/report", False
+    yield "dashboard", "dispatcher@demo.test", "/dashboard/", False
 
 
 if __name__ == "__main__":

@@ -147,6 +147,28 @@ class TransportForm(VisitFieldForm):
         visit.transport_cost_cents = self.amount.cents
 
 
+class OtherCostForm(VisitFieldForm):
+    """Anything else charged on the visit (a disposal fee, a call-out surcharge): always billable."""
+    name, title = "other_cost", "Other costs"
+    other_amount = MoneyField("Other costs")
+    other_note = StringField("What for", validators=[Optional(), Length(max=200)])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and self.other_amount.cents and not (self.other_note.data or "").strip():
+            self.other_note.errors.append("Say what the cost is for: it is printed on the customer's report.")
+            return False
+        return valid
+
+    def load(self, visit):
+        self.other_amount.data = f"{visit.other_cost_cents / 100:.2f}" if visit.other_cost_cents else ""
+        self.other_note.data = visit.other_cost_note
+
+    def apply(self, visit):
+        visit.other_cost_cents = self.other_amount.cents or 0
+        visit.other_cost_note = (self.other_note.data or "").strip() or None
+
+
 class PaymentForm(EnumFieldForm):
     name, title, enum_cls = "payment_status", "Payment status", PaymentStatus
     editable_when_finished = True  # "paid" is often settled after the visit
@@ -175,7 +197,7 @@ class FaultCodesForm(VisitFieldForm):
 
 FIELD_FORMS: dict[str, type[VisitFieldForm]] = {
     form.name: form for form in (ServiceTypeForm, OutcomeForm, FaultCodesForm, ActionsForm, AdviceForm, FollowUpForm,
-                                 NextStepsForm, TransportForm, PaymentForm)
+                                 NextStepsForm, TransportForm, OtherCostForm, PaymentForm)
 }
 
 

@@ -68,7 +68,8 @@ def costs_context(visit: Visit, payment_form: VisitFieldForm | None = None) -> d
     coverage = costs.coverage_for(visit)
     return {"visit": visit, "costs": costs.breakdown(visit), "coverage": coverage,
             "payment": field_context(visit, payment_form or field_form(visit, "payment_status")),
-            "transport": field_context(visit, field_form(visit, "transport_cost"))}
+            "transport": field_context(visit, field_form(visit, "transport_cost")),
+            "other": field_context(visit, field_form(visit, "other_cost"))}
 
 
 def photos_context(visit: Visit, photo_form: PhotoForm | None = None) -> dict:

@@ -16,7 +16,7 @@ from fieldapp.views.writes import Refusal, perform
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 
-COST_FIELDS = {"transport_cost", "payment_status"}
+COST_FIELDS = {"transport_cost", "other_cost", "payment_status"}
 
 
 @bp.get("/<int:visit_id>")

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from fieldapp.extensions import db
 from fieldapp.services import demo
 
 CHROMIUM = "/usr/bin/chromium"
@@ -54,11 +53,7 @@ class LiveServer:
 @pytest.fixture
 def live_app(new_app):
     """The app as a browser sees it: CSRF on, demo company loaded."""
-    app = new_app(WTF_CSRF_ENABLED=True, TESTING=False)
-    with app.app_context():
-        demo.load_demo()
-        db.session.commit()
-    return app
+    return new_app(template="demo", WTF_CSRF_ENABLED=True, TESTING=False)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ def test_the_dispatcher_works_the_follow_up_and_complaint_queues(page, server, l
     expect(page.locator(".notices")).to_contain_text("open complaints")
 
     # Follow-ups: today's list, the first call marked done with what came of it.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Follow-ups").click()
+    page.get_by_role("navigation", name="After the visit").get_by_role("link", name="Follow-ups").click()
     expect(page.get_by_role("heading", name="Follow-ups")).to_be_visible()
     first = page.locator(".queue-item").first
     called = first.locator(".queue-item__head a").inner_text()
@@ -38,7 +38,7 @@ def test_the_dispatcher_works_the_follow_up_and_complaint_queues(page, server, l
     expect(done).to_contain_text(called)
 
     # Complaints: the oldest open one first, resolved with the customer's answer.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Complaints").click()
+    page.get_by_role("navigation", name="After the visit").get_by_role("link", name="Complaints").click()
     oldest = page.locator(".queue-item").first
     expect(oldest).to_contain_text(case_number)
     expect(oldest).to_contain_text("open")

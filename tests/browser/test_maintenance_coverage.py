@@ -30,7 +30,7 @@ def test_the_dispatcher_plans_maintenance_and_records_a_renewal_call(page, serve
     serial = _product_falling_due(live_app)
     sign_in(page, server, "dispatcher@demo.test")
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Maintenance").click()
+    page.get_by_role("navigation", name="After the visit").get_by_role("link", name="Maintenance").click()
     expect(page.get_by_role("heading", name="Preventive maintenance")).to_be_visible()
     proposed = page.locator("#proposed")
     expect(proposed.get_by_text(serial)).to_be_visible()
@@ -52,7 +52,7 @@ def test_the_dispatcher_plans_maintenance_and_records_a_renewal_call(page, serve
     expect(page.get_by_text(re.compile(r"^Preventive maintenance due \d"))).to_be_visible()
     page.go_back()
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Coverage").click()
+    page.get_by_role("navigation", name="After the visit").get_by_role("link", name="Coverage").click()
     expect(page.get_by_role("heading", name="Renewal calls")).to_be_visible()
     first = page.locator("article.renewal").first
     customer = first.get_by_role("heading").inner_text()

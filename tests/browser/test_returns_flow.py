@@ -33,7 +33,7 @@ def test_the_dispatcher_refunds_a_return_step_by_step(page, server, live_app, cs
     number = _requested_within_window(live_app)
     sign_in(page, server, "dispatcher@demo.test")
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Returns").click()
+    page.get_by_role("navigation", name="After the visit").get_by_role("link", name="Returns").click()
     expect(page.get_by_role("heading", name="Returns")).to_be_visible()
     row = page.locator("tr", has_text=number)
     expect(row).to_contain_text("Eligible")
