@@ -172,22 +172,27 @@ def complain(token: str):
 @public
 @limiter.limit(PAGE_LIMIT, exempt_when=_staff)
 def complaint_received(token: str):
-    asset = _asset_or_404(token)
-    reference = session.get("complained")
-    if not reference:
-        return redirect(url_for("public.asset", token=token), code=303)
-    return render_template("public/complaint_received.html", asset=asset, reference=reference)
+    return _received(token, "complained", "Thank you for telling us",
+                     "Someone from our office will look into it and contact you about your {model}.")
 
 
 @bp.get("/<token>/requested")
 @public
 @limiter.limit(PAGE_LIMIT, exempt_when=_staff)
 def requested(token: str):
+    return _received(token, "requested", "Thank you, we have your request",
+                     "We will contact you soon about your {model}.")
+
+
+def _received(token: str, session_key: str, heading: str, promise: str):
+    """The thank-you page after a public form, with the reference the form left in the session;
+    without one (a bookmark, a reload elsewhere), the product page."""
     asset = _asset_or_404(token)
-    reference = session.get("requested")
+    reference = session.get(session_key)
     if not reference:
         return redirect(url_for("public.asset", token=token), code=303)
-    return render_template("public/requested.html", asset=asset, reference=reference)
+    return render_template("public/received.html", asset=asset, reference=reference, heading=heading,
+                           promise=promise.format(model=asset.product_model.name))
 
 
 @bp.route("/<token>/rate", methods=["GET", "POST"])
@@ -253,8 +258,5 @@ def ask(token: str):
 @public
 @limiter.limit(PAGE_LIMIT, exempt_when=_staff)
 def asked(token: str):
-    asset = _asset_or_404(token)
-    reference = session.get("asked")
-    if not reference:
-        return redirect(url_for("public.asset", token=token), code=303)
-    return render_template("public/asked.html", asset=asset, reference=reference)
+    return _received(token, "asked", "Thank you, we have your question",
+                     "We will answer by email about your {model}.")

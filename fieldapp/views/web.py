@@ -52,4 +52,5 @@ def received():
     reference = session.get("web_requested")
     if not reference:
         return redirect(url_for("web.request_service"), code=303)
-    return render_template("web/received.html", reference=reference)
+    return render_template("public/received.html", reference=reference, asset=None,
+                           heading="Thank you, we have your request", promise="We will contact you soon.")
