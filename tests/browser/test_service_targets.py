@@ -18,9 +18,10 @@ def test_a_tighter_target_flags_a_waiting_case(page, browser, server, live_app, 
         db.session.commit()
         case_id, number = case.id, case.number
 
-    sign_in(page, server, "admin@demo.test")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Admin").click()
+    sign_in(page, server, "admin@demo.test")  # an admin lands on Administration
+    expect(page.get_by_role("heading", name="Administration")).to_be_visible()
     page.get_by_role("link", name="Company settings and service targets").click()
+    expect(page).to_have_url(server.url + "/admin/settings/")
     page.get_by_label("Urgent: first response (hours)").fill("1")
     page.get_by_label("Urgent: resolution (hours)").fill("0")
     page.get_by_role("button", name="Save settings").click()
