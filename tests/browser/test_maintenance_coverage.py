@@ -51,6 +51,8 @@ def test_the_dispatcher_plans_maintenance_and_records_a_renewal_call(page, serve
     row.get_by_role("link", name=number).click()
     expect(page.get_by_text(re.compile(r"^Preventive maintenance due \d"))).to_be_visible()
     page.go_back()
+    # Back is restored by an htmx request; wait for it, or it lands on top of the next page.
+    expect(page.locator("#open-cases")).to_be_visible()
 
     page.get_by_role("navigation", name="After the visit").get_by_role("link", name="Coverage").click()
     expect(page.get_by_role("heading", name="Renewal calls")).to_be_visible()

@@ -39,9 +39,10 @@ def test_a_question_from_the_label_is_answered_by_email(page, mail_server, smtp_
 
     # The dispatcher finds it on the board (QR requests) and opens the case.
     sign_in(page, server, "dispatcher@demo.test")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Dispatch").click()
+    expect(page.get_by_role("heading", name="Dispatch", level=1)).to_be_visible()  # where signing in lands
     page.get_by_label("Channel").select_option("qr")
     page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**channel=qr**")
     page.get_by_role("link", name=reference).click()
     expect(page.get_by_text("Can I use vinegar to descale it?").first).to_be_visible()
 
