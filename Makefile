@@ -8,7 +8,7 @@ FLASK  := $(BIN)/flask --app fieldapp
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test bench install clean browser screenshots pdf-deps
+.PHONY: run test bench install clean browser screenshots pdf-deps redis wrk
 
 # Stamps re-run pip only when pyproject.toml changes.
 $(VENV)/.runtime: pyproject.toml
@@ -44,6 +44,14 @@ pdf-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(PDF_LIBS) >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq $(PDF_LIBS) >/dev/null; fi; }
 
+# The scale-out test shares Flask-Limiter's counts between two servers through a real Redis.
+REDIS_SERVER := /usr/bin/redis-server
+redis:
+	@test -x $(REDIS_SERVER) || { \
+	  echo "Installing Debian's redis-server for the scale-out test"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq redis-server >/dev/null; fi; }
+
 # axe-core checks accessibility (WCAG 2 AA) in the browser tests; from the npm registry.
 AXE := .cache/node/node_modules/axe-core/axe.min.js
 $(AXE):
@@ -52,10 +60,17 @@ $(AXE):
 # Two workers: this machine has 2 cores (PostgreSQL runs give each worker its own schema).
 PYTEST_ARGS ?= -n 2
 
-test: $(VENV)/.test browser pdf-deps $(AXE)
+test: $(VENV)/.test browser pdf-deps $(AXE) redis
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.runtime
+# wrk drives the load in `make bench` (Debian's package); gunicorn serves, as in production.
+wrk:
+	@command -v wrk >/dev/null || { \
+	  echo "Installing wrk for the benchmark"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null; fi; }
+
+bench: $(VENV)/.runtime wrk pdf-deps
 	$(BIN)/python tools/bench.py
 
 screenshots: $(VENV)/.test browser

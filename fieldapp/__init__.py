@@ -16,12 +16,14 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
     from fieldapp import auth, clients, database, errors, htmx, params, security, templating
     from fieldapp.extensions import csrf, db, limiter, login_manager, migrate
+    from fieldapp import compression, conditional
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    compression.init_app(app)  # after_request hooks run last-registered first: ours see the plain body
     with app.app_context():
         database.configure_engine(db.engine)
 
@@ -30,6 +32,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     auth.init_app(app)
     security.init_app(app)
     htmx.init_app(app)
+    conditional.init_app(app)  # unchanged pages answered 304 (runs before compression, after the views)
     templating.init_app(app)
     errors.init_app(app)
     mimetypes.add_type("application/manifest+json", ".webmanifest")

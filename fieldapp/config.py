@@ -23,6 +23,8 @@ ENV_KEYS = {
     "CURRENCY_SYMBOL": "CURRENCY_SYMBOL",
     "UPLOAD_FOLDER": "UPLOAD_FOLDER",
     "TRUSTED_PROXY_HOPS": "TRUSTED_PROXY_HOPS",
+    # Where Flask-Limiter counts; redis://host:6379 shares the counts between servers.
+    "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     # Outgoing mail (services/mail.py).
     "MAIL_BACKEND": "MAIL_BACKEND",
     "MAIL_SERVER": "MAIL_SERVER",
@@ -62,7 +64,10 @@ def defaults(instance_path: str) -> dict:
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_MAX_FAILURES_PER_CLIENT": 20,
         "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
+        "DASHBOARD_CACHE_SECONDS": 300,  # each process keeps a computed Reports page this long
         "RATELIMIT_STORAGE_URI": "memory://",
+        # A shared store (Redis) that goes down: count in each process meanwhile, never answer 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # Explicit: Flask-Limiter otherwise keeps the last app's setting (one extension, many apps).
         "RATELIMIT_ENABLED": True,
         # A sliding window: a burst across a minute boundary is still one burst.

@@ -30,12 +30,6 @@ def see_other(location: str) -> Response:
     return redirect(location, code=303)
 
 
-def conditional(response: Response) -> Response:
-    """Answer 304 when the client already has this exact content (cheap polling on phones)."""
-    response.add_etag()
-    return response.make_conditional(request)
-
-
 def init_app(app: Flask) -> None:
     @app.after_request
     def vary_on_htmx(response: Response) -> Response:

@@ -52,6 +52,7 @@ def app_config(db_url: str, **overrides) -> dict:
         "WTF_CSRF_ENABLED": False,
         "COMPANY_TIMEZONE": "Europe/Amsterdam",
         "PUBLIC_BASE_URL": "http://fieldapp.test",
+        "DASHBOARD_CACHE_SECONDS": 0,  # figures follow each test's changes at once
         **overrides,
     }
 

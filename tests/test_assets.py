@@ -175,6 +175,20 @@ def test_missing_fields_are_named_and_nothing_is_saved(app, client, make, office
     assert count(app, Asset) == 0
 
 
+def test_the_customer_is_found_with_the_picker_not_a_list_of_every_customer(app, client, make, office):
+    ada, _ = make.customer(name="Ada Lovelace"), make.customer(name="Grace Hopper")
+    blank = client.get("/assets/new").get_data(as_text=True)
+    assert "Grace Hopper" not in blank and "Ada Lovelace" not in blank  # a search, not 20,000 options
+    chosen = client.get(f"/assets/new?customer_id={ada.id}").get_data(as_text=True)
+    assert re.search(r'value="%d" checked>\s*<span>Chosen: <strong>Ada Lovelace</strong>' % ada.id, chosen)
+    picked = client.get("/customers/pick?q=grace", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Grace Hopper" in picked and "Ada Lovelace" not in picked
+
+    response = client.post("/assets/new", data=registration(make, customer_id="987654"))
+    assert response.status_code == 422 and "Choose the customer." in response.get_data(as_text=True)
+    assert count(app, Asset) == 0
+
+
 def test_refused_input_comes_back_as_typed(app, client, make, office):
     model = make.product_model(name="Oven 3")
     response = client.post("/assets/new", data=registration(

@@ -199,3 +199,18 @@ def test_the_board_shows_one_technicians_week(app, client, make, dispatcher):
     lanes = html[html.index('id="day-title"'):]
     assert "Tina Tech" in lanes and "Tom Tech" not in lanes and "Week of" in lanes
     assert client.get("/dispatch/?technician=99999").status_code == 400
+
+
+def test_the_lanes_come_a_page_of_technicians_at_a_time(app, client, make, dispatcher):
+    names = [f"Tech {n:02d}" for n in range(10)]
+    for name in names:
+        make.visit(make.user(Role.TECHNICIAN, name=name))
+    html = client.get("/dispatch/").get_data(as_text=True)
+    lanes = html[html.index('id="day-title"'):]
+    assert all(f"<h3>{name} " in lanes for name in names[:8]) and "Tech 08" not in lanes
+    more = re.search(r'href="([^"]*lanes=2[^"]*)">Next technicians', lanes).group(1).replace("&amp;", "&")
+    second = client.get(more).get_data(as_text=True)
+    second = second[second.index('id="day-title"'):]
+    assert "<h3>Tech 08 " in second and "<h3>Tech 09 " in second and "Tech 00" not in second
+    assert "Previous technicians" in second and "Next technicians" not in second
+    assert client.get("/dispatch/?lanes=0").status_code == 400

@@ -2,6 +2,8 @@
 (two technicians, two models, a handful of visits in June 2025 and May 2025, Amsterdam time)."""
 from __future__ import annotations
 
+import re
+
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -285,3 +287,19 @@ def test_the_presets(app):
 def test_reports_is_in_the_office_navigation(client, auth):
     auth.as_role(Role.DISPATCHER)
     assert '<a href="/dashboard/">Reports</a>' in client.get("/account/").get_data(as_text=True)
+
+
+def test_each_process_keeps_the_figures_for_a_while_and_says_when_they_were_computed(app, client, auth, shop, make):
+    auth.as_role(Role.DISPATCHER)
+    app.config["DASHBOARD_CACHE_SECONDS"] = 300
+    june = "/dashboard/?from=2025-06-01&to=2025-06-30"
+    first = client.get(june).get_data(as_text=True)
+    assert re.search(r"Figures as of \d\d:\d\d; they are computed again at most every 5 minutes", first)
+    make.visit(start=at(6, 20, 9), status=VisitStatus.COMPLETED, arrived_at=at(6, 20, 9), completed_at=at(6, 20, 10))
+    assert _repaired(client.get(june).get_data(as_text=True)) == _repaired(first)  # kept
+    app.config["DASHBOARD_CACHE_SECONDS"] = 0  # kept no longer: computed again
+    assert _repaired(client.get(june).get_data(as_text=True)) == _repaired(first) + 1
+
+
+def _repaired(html: str) -> int:
+    return int(re.search(r'<th scope="row">Visits completed</th><td>(\d+)</td>', html).group(1))

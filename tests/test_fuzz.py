@@ -571,7 +571,7 @@ GET_FUZZ = [  # (endpoint, parameter, role)
     ("catalog.parts", "status", DISP), ("catalog.parts", "page", DISP),
     ("dispatch.board", "day", DISP), ("dispatch.board", "view", DISP), ("dispatch.board", "status", DISP),
     ("dispatch.board", "priority", DISP), ("dispatch.board", "channel", DISP), ("dispatch.board", "page", DISP),
-    ("dispatch.board", "technician", DISP),
+    ("dispatch.board", "technician", DISP), ("dispatch.board", "lanes", DISP),
     ("scheduling.clashes", "technician_id", DISP), ("scheduling.clashes", "day", DISP),
     ("scheduling.clashes", "start", DISP), ("scheduling.clashes", "minutes", DISP),
     ("mail.index", "status", DISP), ("mail.index", "page", DISP),

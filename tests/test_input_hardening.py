@@ -10,7 +10,6 @@ import io
 import pkgutil
 import re
 import struct
-import time
 import uuid
 import zlib
 from datetime import datetime, timezone
@@ -141,12 +140,10 @@ HOSTILE_AMOUNTS = [
 @pytest.mark.parametrize("amount, message", HOSTILE_AMOUNTS)
 def test_a_hostile_transport_cost_is_refused_at_the_field(app, client, make, on_site, amount, message):
     before = load(app, Visit, on_site.id).transport_cost_cents
-    started = time.monotonic()
 
     response = client.post(f"/visits/{on_site.id}/fields/transport_cost", headers=HX,
                            data={"client_id": cid(), "amount": amount})
 
-    assert time.monotonic() - started < 2
     assert response.status_code == 422
     assert error_at_field(response.get_data(as_text=True), message)
     assert load(app, Visit, on_site.id).transport_cost_cents == before

@@ -5,14 +5,15 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from fieldapp.forms import BaseForm, enum_choices
-from fieldapp.forms.fields import IdSelectField
+from fieldapp.forms.fields import IdField, IdSelectField
 from fieldapp.models import CaseType, Channel, CoverageKind, Priority
 from fieldapp.services.schedule import today
 
 
 class AssetForm(BaseForm):
     product_model_id = IdSelectField("Product model", message="Choose the model.")
-    customer_id = IdSelectField("Customer", message="Choose the customer.")
+    # Chosen with the customer picker (a search), not a list of every customer in the company.
+    customer_id = IdField("Customer", message="Choose the customer.")
     serial_number = StringField("Serial number", validators=[DataRequired("Enter the serial number."),
                                                              Length(max=80)])
     sales_date = DateField("Sales date", validators=[InputRequired("Enter the sales date, like 2026-03-31.")])
@@ -22,9 +23,8 @@ class AssetForm(BaseForm):
                                  description="Leave empty to use the model's standard warranty length.")
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=2000)])
 
-    def set_choices(self, models, customers) -> None:
+    def set_choices(self, models) -> None:
         self.product_model_id.choices = [(m.id, m.label) for m in models]
-        self.customer_id.choices = [(c.id, c.name) for c in customers]
 
     def validate_sales_date(self, field):
         if field.data and field.data > today():

@@ -90,7 +90,8 @@ class Case(db.Model):
     assessment_category: Mapped[str | None] = mapped_column(String(80))
     # True while an attention item (below) is open: kept by services.lifecycle, so the queue can
     # sort on it in SQL.
-    needs_attention: Mapped[bool] = mapped_column(default=False, index=True)
+    # No index: half the cases either way, it only lured SQLite into walking all of them for the queue.
+    needs_attention: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     resolved_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask import current_app
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.extensions import db
@@ -82,11 +82,15 @@ class Visit(db.Model):
         CheckConstraint("labour_rate_cents >= 0", name="labour_rate_not_negative"),
         CheckConstraint("follow_up_days IS NULL OR follow_up_days > 0", name="follow_up_days_positive"),
         CheckConstraint("expected_minutes > 0", name="expected_minutes_positive"),
+        # A technician's day, read without touching their other 20,000 visits.
+        Index("ix_visits_technician_id_scheduled_start", "technician_id", "scheduled_start"),
+        # The completed visits of one service type (last maintenance per product), from the index alone.
+        Index("ix_visits_service_type_status", "service_type", "status", "case_id", "completed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    technician_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    technician_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # The arrival window the customer was given, and how long the work is expected to take:
     # the technician is busy from scheduled_start for expected_minutes (conflict checks).
     scheduled_start: Mapped[datetime] = mapped_column(index=True)

@@ -17,6 +17,7 @@ from fieldapp.orm import utcnow
 from fieldapp.services import complaints, mail, schedule, settings, sla
 
 QUEUE_PAGE = 25
+LANES_PAGE = 8  # technicians per page of lanes: a company of fifty is not one screen
 # Open cases that wait for the office (a planned or running visit takes a case off the queue).
 QUEUE_STATUSES = [s for s in OPEN_CASE_STATUSES if s not in (CaseStatus.SCHEDULED, CaseStatus.IN_PROGRESS)]
 PRIORITY_RANK = sql_case({Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3},
@@ -96,6 +97,22 @@ def queue_counts() -> dict[CaseStatus, int]:
     rows = db.session.execute(select(Case.status, func.count(Case.id))
                               .where(Case.status.in_(OPEN_CASE_STATUSES)).group_by(Case.status)).all()
     return {status: count for status, count in rows}
+
+
+@dataclass
+class LanePage:
+    technicians: list[User]
+    page: int
+    has_next: bool
+
+    @property
+    def first_number(self) -> int:
+        return (self.page - 1) * LANES_PAGE + 1
+
+
+def lane_page(technicians: list[User], page: int) -> LanePage:
+    start = (page - 1) * LANES_PAGE
+    return LanePage(technicians[start:start + LANES_PAGE], page, len(technicians) > start + LANES_PAGE)
 
 
 def lanes(first: date, days: int, technicians: list[User]) -> dict[User, list[Visit]]:

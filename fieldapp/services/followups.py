@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import case as sql_case, func, select, update
+from sqlalchemy import case as sql_case, func, literal, select, update
 from sqlalchemy.orm import joinedload
 
 from fieldapp.domain import DomainError
@@ -69,7 +69,10 @@ def counts(filters: QueueFilters, today: date | None = None) -> dict[str, int]:
     """How many follow-ups are in each bucket (of the kind chosen), in one query."""
     today = today or schedule.today()
     bucket = _bucket_of(today)
-    rows = db.session.execute(_where(select(bucket, func.count(FollowUp.id)), filters).group_by(bucket)).all()
+    # Grouped over the pending ones only (the done pile grows for ever); the done ones just counted.
+    done = _where(select(func.count(FollowUp.id)).where(FollowUp.done_at.is_not(None)), filters).scalar_subquery()
+    pending = _where(select(bucket, func.count(FollowUp.id)).where(FollowUp.done_at.is_(None)), filters)
+    rows = db.session.execute(pending.group_by(bucket).union_all(select(literal("done"), done))).all()
     found = dict(rows)
     return {name: found.get(name, 0) for name in BUCKETS}
 

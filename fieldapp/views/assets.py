@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from fieldapp.auth import OFFICE, STAFF, roles
+from fieldapp.domain import DomainError
 from fieldapp.downloads import content_disposition
 from fieldapp.extensions import db
 from fieldapp.forms import ActionForm
@@ -38,13 +39,22 @@ def index():
 
 def _asset_form(**kwargs) -> AssetForm:
     form = AssetForm(**kwargs)
-    form.set_choices(db.session.scalars(select(ProductModel).order_by(ProductModel.name)),
-                     db.session.scalars(select(Customer).order_by(Customer.name)))
+    form.set_choices(db.session.scalars(select(ProductModel).order_by(ProductModel.name)))
     return form
 
 
 def _chosen(form: AssetForm) -> tuple[ProductModel, Customer]:
-    return db.session.get(ProductModel, form.product_model_id.data), db.session.get(Customer, form.customer_id.data)
+    customer = db.session.get(Customer, form.customer_id.data)
+    if customer is None:
+        raise DomainError("Choose the customer.", field="customer_id", kind="invalid")
+    return db.session.get(ProductModel, form.product_model_id.data), customer
+
+
+def _form_page(form: AssetForm, asset: Asset | None = None, status: int = 200, **context):
+    """The product form, with the customer chosen so far (submitted, from ?customer_id=, or the owner)."""
+    chosen = form.customer_id.data or (asset.customer_id if asset else parse_id(request.args.get("customer_id", "")))
+    customer = db.session.get(Customer, chosen) if chosen else None
+    return render_template("assets/form.html", form=form, asset=asset, customer=customer, **context), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -52,7 +62,7 @@ def _chosen(form: AssetForm) -> tuple[ProductModel, Customer]:
 def new():
     form = _asset_form()
     if request.method == "GET":
-        return render_template("assets/form.html", form=form, asset=None)
+        return _form_page(form)
 
     def apply():
         model, customer = _chosen(form)
@@ -63,8 +73,7 @@ def new():
         flash(f"{asset.serial_number} registered. Print its label from this page.", "success")
         return see_other(url_for("public.asset", token=asset.qr_token))
 
-    return perform(form, apply, done,
-                   lambda refusal: (render_template("assets/form.html", form=form, asset=None), refusal.status))
+    return perform(form, apply, done, lambda refusal: _form_page(form, status=refusal.status))
 
 
 @bp.route("/<int:asset_id>/edit", methods=["GET", "POST"])
@@ -98,8 +107,7 @@ def _edit_page(asset: Asset, form: AssetForm, status: int = 200, coverage_forms:
     forms = {c.id: CoverageForm(formdata=None, obj=c, kind=c.kind.value) for c in asset.coverages}
     forms.update(coverage_forms or {})
     new_form = forms.pop("new", None) or CoverageForm(formdata=None)
-    return render_template("assets/form.html", form=form, asset=asset, coverage_forms=forms,
-                           new_coverage=new_form), status
+    return _form_page(form, asset, status, coverage_forms=forms, new_coverage=new_form)
 
 
 @bp.post("/<int:asset_id>/coverages", defaults={"coverage_id": None})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 
 from fieldapp.auth import OFFICE, roles
 from fieldapp.params import page_arg, parse_id
@@ -58,7 +58,9 @@ def _id_arg(name: str) -> int | None:
 @roles(*OFFICE)
 def index():
     period, chosen = _period()
-    return render_template("dashboard/index.html", report=dashboard.report(period), period=period, chosen=chosen,
+    report, computed_at = dashboard.cached_report(period)
+    return render_template("dashboard/index.html", report=report, computed_at=computed_at, period=period,
+                           chosen=chosen, cache_minutes=current_app.config["DASHBOARD_CACHE_SECONDS"] // 60,
                            presets=PRESETS, rise_points=dashboard.RISE_POINTS, rise_min=dashboard.RISE_MIN_COUNT)
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, request
 
 from fieldapp.auth import OFFICE, roles
 from fieldapp.forms.scheduling import QuickBookForm
-from fieldapp.htmx import conditional, respond
+from fieldapp.htmx import respond
 from fieldapp.models import CaseStatus, Channel, Priority
 from fieldapp.params import page_arg, parse_id
 from fieldapp.services import board as board_service, schedule
@@ -21,7 +21,7 @@ DAY_RANGE = 90  # how far the day switch goes either way
 @bp.get("/")
 @roles(*OFFICE)
 def board():
-    return conditional(respond("dispatch/board.html", "dispatch/_board.html", _board_context()))
+    return respond("dispatch/board.html", "dispatch/_board.html", _board_context())
 
 
 def _enum_arg(name: str, enum_cls):
@@ -59,7 +59,8 @@ def _board_context() -> dict:
     quick = QuickBookForm(formdata=None, day=day, start=None)
     quick.set_technicians(technicians)
     shown = _technician_arg(technicians)
-    lanes = board_service.lanes(first, days, [shown] if shown else technicians)
+    lane_page = board_service.lane_page([shown] if shown else technicians, page_arg("lanes"))
+    lanes = board_service.lanes(first, days, lane_page.technicians)
     queue = board_service.queue(filters, page_arg())
     needs_you = board_service.needs_you()
     return {
@@ -69,7 +70,7 @@ def _board_context() -> dict:
         "counts": board_service.queue_counts(), "lanes": lanes, "quick_form": quick,
         "needs_you": needs_you, "mail_trouble": needs_you.mail_trouble,
         "statuses": board_service.QUEUE_STATUSES, "priorities": list(Priority), "channels": list(Channel),
-        "technicians": technicians, "shown": shown,
+        "technicians": technicians, "shown": shown, "lane_page": lane_page,
     }
 
 

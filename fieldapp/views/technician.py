@@ -7,7 +7,7 @@ from flask import Blueprint, abort, request
 from flask_login import current_user
 
 from fieldapp.auth import roles
-from fieldapp.htmx import conditional, respond
+from fieldapp.htmx import respond
 from fieldapp.models import Role
 from fieldapp.services import costs, schedule
 
@@ -20,7 +20,7 @@ DAY_RANGE = 31  # how far back or ahead the day switch may go
 @roles(Role.TECHNICIAN)
 def today():
     day = _requested_day()
-    return conditional(respond("technician/today.html", "technician/_visit_list.html", _day_context(day)))
+    return respond("technician/today.html", "technician/_visit_list.html", _day_context(day))
 
 
 def _requested_day() -> date:

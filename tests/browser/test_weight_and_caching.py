@@ -1,0 +1,53 @@
+"""Weight and caching in a real browser: a technician's first load of Today is small and
+compressed, a reload of the unchanged page is a 304, and the page kept that way still works."""
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+
+FIRST_LOAD_BUDGET = 30 * 1024
+TEXT_TYPES = ("text/html", "text/css", "text/javascript", "application/javascript")
+# Bytes of every body the page loaded, as they came over the wire (compressed).
+BYTES_LOADED_JS = """
+() => [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+  .reduce((sum, entry) => sum + entry.encodedBodySize, 0)
+"""
+
+
+def record_statuses(app) -> list[tuple[str, str]]:
+    """(path, status) of every answer the server sends, seen below Flask."""
+    seen = []
+    wsgi_app = app.wsgi_app
+
+    def recording(environ, start_response):
+        def start(status, headers, *exc_info):
+            seen.append((environ["PATH_INFO"], status.split()[0]))
+            return start_response(status, headers, *exc_info)
+        return wsgi_app(environ, start)
+
+    app.wsgi_app = recording
+    return seen
+
+
+def test_today_loads_light_and_an_unchanged_reload_is_a_304(page, server, live_app, csp_violations):
+    sign_in(page, server, "tech@demo.test")
+    page.context.new_cdp_session(page).send("Network.clearBrowserCache")
+    encodings = {}
+    page.on("response", lambda response: encodings.update(
+        {response.url: response.headers.get("content-encoding")})
+        if response.headers.get("content-type", "").startswith(TEXT_TYPES) else None)
+    statuses = record_statuses(live_app)
+
+    page.goto(server.url + "/today")
+    expect(page.locator("article.visit-card").first).to_be_visible()
+
+    assert encodings and all(encoding in ("br", "zstd", "gzip") for encoding in encodings.values()), encodings
+    assert page.evaluate(BYTES_LOADED_JS) <= FIRST_LOAD_BUDGET
+
+    page.reload()
+    expect(page.locator("article.visit-card").first).to_be_visible()
+    assert statuses[-1] == ("/today", "304")
+
+    # The page shown from the browser's cache carries a token that still works.
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(server.url + "/login")
+    assert csp_violations == []
