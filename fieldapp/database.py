@@ -3,11 +3,13 @@
 SQLite (the embedded default) gets WAL, foreign keys and a busy timeout, and write requests
 open their transaction with BEGIN IMMEDIATE: the write lock is taken up front and waited for,
 instead of a read transaction failing with "database is locked" when it later tries to write
-while another technician is saving.
+while another technician is saving. Once a request's write is committed, rendering the answer
+only reads: its transaction starts plain, so the write lock is not held while the page renders
+(fifty technicians saving at once queue on that lock).
 """
 from __future__ import annotations
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -37,4 +39,16 @@ def configure_engine(engine: Engine) -> None:
 
 def _writes_expected() -> bool:
     """Requests that may write, and all work outside a request (CLI, jobs), lock up front."""
-    return not has_request_context() or request.method not in SAFE_METHODS
+    if not has_request_context():
+        return True
+    return request.method not in SAFE_METHODS and not g.get("_fieldapp_reads_only")
+
+
+def reads_only_from_here() -> None:
+    """The request's write is committed; what it does next (rendering the answer) only reads."""
+    g._fieldapp_reads_only = True
+
+
+def writes_again() -> None:
+    """The request writes again (after its answer, e.g. sending the mail it committed)."""
+    g.pop("_fieldapp_reads_only", None)

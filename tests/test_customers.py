@@ -93,8 +93,8 @@ def test_an_empty_search_lists_everyone_by_name_25_a_page(client, office, make):
     second = client.get("/customers/?page=2").get_data(as_text=True)
     assert names_listed(first) == [f"Person {n:02d}" for n in range(25)]
     assert names_listed(second) == ["Person 25"]
-    assert "Page 1 of 2" in first and 'href="/customers/?page=2"' in first
-    assert "Page 2 of 2" in second
+    assert "Page 1" in first and 'href="/customers/?page=2">Next' in first
+    assert "Page 2" in second and ">Next<" not in second and 'href="/customers/?page=1">Previous' in second
 
 
 def test_paging_keeps_the_search(client, office, make):
@@ -102,7 +102,7 @@ def test_paging_keeps_the_search(client, office, make):
         make.customer(name=f"Smit {n:02d}")
     make.customer(name="Jansen")
     html = client.get("/customers/?q=smit").get_data(as_text=True)
-    assert "Page 1 of 2" in html and 'href="/customers/?page=2&amp;q=smit"' in html
+    assert "Page 1" in html and 'href="/customers/?page=2&amp;q=smit">Next' in html
     assert names_listed(client.get("/customers/?q=smit&page=2").get_data(as_text=True)) == ["Smit 25", "Smit 26"]
 
 

@@ -58,18 +58,17 @@ def _product_count():
             .correlate(Customer).scalar_subquery())
 
 
-def search(query: str, page: int) -> tuple[list[tuple[Customer, int]], int]:
+def search(query: str, page: int) -> tuple[list[tuple[Customer, int]], bool]:
     """One page of customers matching `query` (all when empty) by name, with how many products
-    each has, and the number of matches: two queries whatever the page holds."""
+    each has, and whether another page follows. One query: the matches are not counted (with
+    20,000 customers, counting them cost as much as finding the page)."""
     condition = _matches(query)
-    counted = select(func.count(Customer.id))
     listed = select(Customer, _product_count().label("products"))
     if condition is not None:
-        counted, listed = counted.where(condition), listed.where(condition)
-    total = db.session.scalar(counted)
+        listed = listed.where(condition)
     rows = db.session.execute(listed.order_by(Customer.name, Customer.id)
-                              .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
-    return [(customer, products) for customer, products in rows], total
+                              .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
+    return [(customer, products) for customer, products in rows[:PAGE_SIZE]], len(rows) > PAGE_SIZE
 
 
 def pick(query: str, limit: int = 10) -> list[Customer]:

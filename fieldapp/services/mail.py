@@ -25,6 +25,7 @@ from flask import current_app
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import defer
 
+from fieldapp import database
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import Case, MailStatus, OutboundMail, User
@@ -120,6 +121,8 @@ def send_committed() -> None:
     ids = db.session.info.pop(_COMMITTED, None)
     if not ids:
         return
+    db.session.commit()  # end the answer's reading transaction: each send below writes in its own
+    database.writes_again()
     try:
         deliver(ids)
     except Exception:  # the page the user asked for must not fail over a mail: it stays pending, shown

@@ -32,9 +32,8 @@ def load_customer(customer_id: int) -> Customer:
 def index():
     query = text_arg("q", QUERY_MAX)
     page = page_arg()
-    rows, total = customers.search(query, page)
-    return render_template("customers/index.html", rows=rows, total=total, query=query, page=page,
-                           pages=pages(total, customers.PAGE_SIZE))
+    rows, has_next = customers.search(query, page)
+    return render_template("customers/index.html", rows=rows, query=query, page=page, has_next=has_next)
 
 
 @bp.get("/pick")

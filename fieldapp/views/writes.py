@@ -14,6 +14,7 @@ from flask import Response
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from fieldapp import database
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.services import idempotency
@@ -56,6 +57,7 @@ def perform(form: FlaskForm, apply: Callable[[], T], done: Callable[[T | None], 
         db.session.rollback()
         return refused(Refusal(STATUS[error.kind], error.message, error.errors, _place(form, error)))
     db.session.commit()
+    database.reads_only_from_here()  # the answer renders without holding SQLite's write lock
     return done(result)
 
 
