@@ -13,7 +13,6 @@ instance/bench.json; it never fails on a number (tests assert query counts, not 
 from __future__ import annotations
 
 import gzip
-import hashlib
 import http.cookiejar
 import json
 import os
@@ -27,7 +26,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -40,7 +39,7 @@ from sqlalchemy import event, func, select, text  # noqa: E402
 import benchdata  # noqa: E402
 from fieldapp import create_app  # noqa: E402
 from fieldapp.extensions import db  # noqa: E402
-from fieldapp.models import AppliedWrite, Asset, Case, CaseStatus, Customer, User, Visit  # noqa: E402
+from fieldapp.models import AppliedWrite, Asset, Case, CaseStatus, Customer, User  # noqa: E402
 from fieldapp.services import demo, schedule  # noqa: E402
 
 SCALE = int(os.environ.get("SCALE", 1_000_000))
@@ -74,7 +73,6 @@ class Result:
     html_bytes: int = 0
     compressed_bytes: int = 0
     status: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 def main() -> int:
@@ -124,10 +122,8 @@ def prepare_database(scale: int) -> str:
 
 
 def _cache_key(scale: int) -> str:
-    """The generator and the scale: a change to either generates again."""
-    digest = hashlib.sha256((ROOT / "tools" / "benchdata.py").read_bytes())
-    digest.update(str(scale).encode())
-    return digest.hexdigest()[:12]
+    """The generator's version and the scale: a change to either generates again."""
+    return f"v{benchdata.VERSION}"
 
 
 def _migrate(uri: str) -> None:
@@ -437,6 +433,8 @@ def report(runs: dict) -> None:
     print("-" * len(header))
     pages = {}
     for page in scale_run["pages"]:
+        if ONLY and page.key not in ONLY:
+            continue
         result, small = scale_run["results"][page.key], demo_run["results"].get(page.key)
         growth = result.p95_ms / small.p95_ms if small and small.p95_ms else 0.0
         print(f"{page.name:28} {result.rps:7.1f} {result.ratio:6.3f} {result.p50_ms:7.1f} {result.p95_ms:7.1f} "
@@ -455,7 +453,7 @@ def report(runs: dict) -> None:
     out = ROOT / "instance" / "bench.json"
     out.write_text(json.dumps({
         "scale": SCALE, "database": "postgresql" if PG_URL else "sqlite", "seconds_per_page": SECONDS,
-        "floor_rps": round(sum(r.floor_rps for r in scale_run["results"].values()) / len(pages), 1),
+        "floor_rps": round(sum(r.floor_rps for r in scale_run["results"].values()) / max(1, len(pages)), 1),
         "pages": pages, "saves_per_s": round(saves["saves_per_s"], 1), "saves": saves,
         "demo_saves_per_s": round(demo_run["saves"]["saves_per_s"], 1),
     }, indent=2) + "\n")

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Iterator
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from fieldapp.dates import add_months
 from fieldapp.extensions import db
 from fieldapp.models import FaultCode, Part, ProductModel, Role, User
 from fieldapp.services import demo, schedule
 
+VERSION = 1  # bump when the generated data changes: `make bench` then generates it again
 TECHNICIANS = 50
 CHUNK = 20_000
 PROBLEMS = demo.PROBLEMS
@@ -169,7 +170,7 @@ def generate(visits: int, seed: int = 2026) -> dict[str, int]:
                 day = today + timedelta(days=slot // 6)
                 start = schedule.at_local(day, 8 + (slot % 6) * 1 + (slot % 6) // 2).astimezone(timezone.utc)
                 status = "scheduled"
-                visit_rows.append(_planned_visit(visit_id, case_id, tech, start, model, now))
+                visit_rows.append(_planned_visit(visit_id, case_id, tech, start, now))
                 event_rows.append((case_id, created, dispatcher_id, "visit_scheduled", None, None, None, visit_id))
                 visit_id += 1
             else:
@@ -237,8 +238,7 @@ def _coverages(rng: random.Random, assets, today: date) -> Iterator[tuple]:
                    True, "Service contract: yearly maintenance, parts, labour and transport included.", 1)
 
 
-def _planned_visit(visit_id: int, case_id: int, tech: int, start: datetime, model: Model,
-                   now: datetime) -> tuple:
+def _planned_visit(visit_id: int, case_id: int, tech: int, start: datetime, now: datetime) -> tuple:
     return (visit_id, case_id, tech, start, start + timedelta(hours=1), "repair", "scheduled", None, None, None,
             None, None, None, "none", 3500, None, now, 6500, 60, 1, 0, 0, 0, 0, 0, 0, None, None, None)
 
@@ -353,9 +353,3 @@ def _sqlite_row(row: tuple) -> tuple:
     """SQLAlchemy's SQLite formats: datetimes with microseconds, naive UTC; dates ISO."""
     return tuple(v.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(v, datetime)
                  else v.isoformat() if isinstance(v, date) else v for v in row)
-
-
-def row_counts() -> dict[str, int]:
-    return {name: db.session.scalar(select(func.count()).select_from(text(name)))
-            for name in ("customers", "assets", "cases", "visits", "visit_parts", "ratings", "case_events")}
-
