@@ -8,7 +8,7 @@ FLASK  := $(BIN)/flask --app fieldapp
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test bench install clean browser screenshots pdf-deps redis wrk
+.PHONY: run test bench install clean browser screenshots pdf-deps redis wrk lighthouse
 
 # Stamps re-run pip only when pyproject.toml changes.
 $(VENV)/.runtime: pyproject.toml
@@ -75,6 +75,15 @@ bench: $(VENV)/.runtime wrk pdf-deps
 
 screenshots: $(VENV)/.test browser
 	$(BIN)/python tools/screenshots.py
+
+# Lighthouse (mobile) on Today and a visit page, from the npm registry; needs Node >= 18.16
+# (Lighthouse 13 wants Node 22). It reports scores; it never fails on a number.
+LIGHTHOUSE := .cache/node/node_modules/lighthouse/cli/index.js
+$(LIGHTHOUSE):
+	npm install --silent --no-audit --no-fund --prefix .cache/node lighthouse@12.8.2
+
+lighthouse: $(VENV)/.runtime browser $(LIGHTHOUSE)
+	$(BIN)/python tools/lighthouse.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
