@@ -57,8 +57,10 @@ AXE := .cache/node/node_modules/axe-core/axe.min.js
 $(AXE):
 	npm install --silent --no-audit --no-fund --prefix .cache/node axe-core@4.14.1
 
-# Two workers: this machine has 2 cores (PostgreSQL runs give each worker its own schema).
-PYTEST_ARGS ?= -n 2
+# Two workers: this machine has 2 cores (PostgreSQL runs give each worker its own schema);
+# worksteal: an idle worker takes tests queued for the other, so the slow browser tests do not
+# leave one core waiting at the end.
+PYTEST_ARGS ?= -n 2 --dist worksteal
 
 test: $(VENV)/.test browser pdf-deps $(AXE) redis
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
