@@ -13,12 +13,9 @@ instance/bench.json; it never fails on a number (tests assert query counts, not 
 from __future__ import annotations
 
 import gzip
-import http.cookiejar
 import json
 import os
-import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -37,6 +34,7 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import event, func, select, text  # noqa: E402
 
 import benchdata  # noqa: E402
+from gunicorn_server import GunicornServer, csrf_token  # noqa: E402
 from fieldapp import create_app  # noqa: E402
 from fieldapp.extensions import db  # noqa: E402
 from fieldapp.models import AppliedWrite, Asset, Case, CaseStatus, Customer, User  # noqa: E402
@@ -48,7 +46,6 @@ PG_URL = os.environ.get("BENCH_DATABASE_URL")
 ONLY = {key for key in os.environ.get("BENCH_PAGES", "").split(",") if key}  # e.g. "today,board"; "-": none
 BENCH_DIR = ROOT / "instance" / "bench"
 SECRET = "bench-secret-not-for-production"
-CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|value="([^"]+)" name="csrf_token"')
 
 
 @dataclass
@@ -297,7 +294,7 @@ def _count_in_process(app, pages: list[Page], results: dict[str, Result]) -> Non
         if page.role not in clients:
             client = app.test_client()
             if page.role:
-                token = _csrf(client.get("/login").get_data(as_text=True))
+                token = csrf_token(client.get("/login").get_data(as_text=True))
                 client.post("/login", data={"email": page.role, "password": demo.DEMO_PASSWORD, "csrf_token": token})
             clients[page.role] = client
         headers = {"Accept-Encoding": "gzip", **({"HX-Request": "true"} if page.fragment else {})}
@@ -311,13 +308,6 @@ def _count_in_process(app, pages: list[Page], results: dict[str, Result]) -> Non
             result.compressed_bytes, result.html_bytes = len(body), len(gzip.decompress(body))
         else:
             result.compressed_bytes, result.html_bytes = len(gzip.compress(body)), len(body)
-
-
-def _csrf(html: str) -> str:
-    match = CSRF_INPUT.search(html)
-    if not match:
-        raise RuntimeError("no CSRF token in the page")
-    return match.group(1) or match.group(2)
 
 
 def _wrk(wrk: str, url: str, headers: dict, seconds: float) -> dict:
@@ -350,7 +340,7 @@ def _saves(wrk: str, server: "_Server", app) -> dict:
     for email, visit_id, version in rows:
         cookie = server.sign_in(email)
         html = server.get(f"/visits/{visit_id}", cookie)
-        lines.append(f"/visits/{visit_id}/fields/actions_taken\t{cookie}\t{_csrf(html)}\t{version}")
+        lines.append(f"/visits/{visit_id}/fields/actions_taken\t{cookie}\t{csrf_token(html)}\t{version}")
     with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as handle:
         handle.write("\n".join(lines) + "\n")
     command = [wrk, f"-t{len(lines)}", f"-c{len(lines)}", f"-d{max(2, round(SECONDS * 2))}s", "--timeout", "30s",
@@ -369,35 +359,13 @@ def _saves(wrk: str, server: "_Server", app) -> dict:
     return saves
 
 
-class _Server:
-    """gunicorn, 2 sync workers, on a free port of 127.0.0.1; stopped by its pid."""
+class _Server(GunicornServer):
+    """The bench app (tools/bench_wsgi.py) on the bench database."""
 
     def __init__(self, uri: str) -> None:
-        self.uri = uri
-
-    def __enter__(self) -> "_Server":
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "BENCH_DB_URI": self.uri, "BENCH_SECRET": SECRET,
+        env = {**os.environ, "BENCH_DB_URI": uri, "BENCH_SECRET": SECRET,
                "BENCH_INSTANCE": tempfile.mkdtemp(prefix="fieldapp-bench-")}
-        self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
-             "--pythonpath", str(ROOT / "tools"), "--log-level", "warning", "bench_wsgi:app"], env=env)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/_bench/hello", timeout=2).read()
-                return self
-            except OSError:
-                time.sleep(0.2)
-        self.process.kill()
-        raise RuntimeError("gunicorn did not start")
-
-    def __exit__(self, *exc) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        super().__init__("bench_wsgi:app", env, "/_bench/hello", pythonpath=ROOT / "tools")
 
     def settle(self) -> None:
         """Wait until both workers are free: requests a slow page left queued must not count
@@ -408,17 +376,8 @@ class _Server:
             urllib.request.urlopen(self.url + "/_bench/hello", timeout=120).read()
             quick = quick + 1 if time.monotonic() - started < 0.02 else 0
 
-    def sign_in(self, email: str) -> str:
-        jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        token = _csrf(opener.open(self.url + "/login").read().decode())
-        data = urllib.parse.urlencode({"email": email, "password": demo.DEMO_PASSWORD, "csrf_token": token})
-        opener.open(self.url + "/login", data.encode()).read()
-        return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
-
-    def get(self, path: str, cookie: str) -> str:
-        request = urllib.request.Request(self.url + path, headers={"Cookie": cookie})
-        return urllib.request.urlopen(request).read().decode()
+    def sign_in(self, email: str, password: str = demo.DEMO_PASSWORD) -> str:
+        return super().sign_in(email, password)
 
 
 # -- the report ---------------------------------------------------------------------------------

@@ -16,25 +16,23 @@ Lighthouse's benchmark index of each run is printed beside it (a quiet machine h
 """
 from __future__ import annotations
 
-import http.cookiejar
 import json
 import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
 
 from fieldapp.services import demo  # noqa: E402
+from gunicorn_server import GunicornServer  # noqa: E402
 
 BIN = Path(sys.executable).parent
 LIGHTHOUSE = ROOT / ".cache" / "node" / "node_modules" / "lighthouse" / "cli" / "index.js"
@@ -45,7 +43,6 @@ CATEGORIES = ("performance", "accessibility", "best-practices")
 EMAIL = "tech@demo.test"
 OUT = ROOT / "instance" / "lighthouse.json"
 REPORTS = ROOT / "instance" / "lighthouse"
-CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|value="([^"]+)" name="csrf_token"')
 VISIT_LINK = re.compile(r'href="(/visits/\d+)"')
 
 
@@ -61,7 +58,7 @@ def main() -> int:
         flask = [str(BIN / "flask"), "--app", "fieldapp"]
         subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
         subprocess.run([*flask, "seed-demo"], env=env, cwd=ROOT, check=True, capture_output=True)
-        with Server(env) as server:
+        with GunicornServer("wsgi:app", env, "/login") as server:
             cookie = server.sign_in(EMAIL, demo.DEMO_PASSWORD)
             today = server.get("/today", cookie)
             if 'action="/logout"' not in today:
@@ -144,57 +141,6 @@ def report(results: dict) -> None:
 def version() -> str:
     package = LIGHTHOUSE.parent.parent / "package.json"
     return json.loads(package.read_text())["version"]
-
-
-class Server:
-    """gunicorn with the demo database on a free port of 127.0.0.1; stopped by its pid."""
-
-    def __init__(self, env: dict) -> None:
-        self.env = env
-
-    def __enter__(self) -> "Server":
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-             "wsgi:app"], env={**self.env, "PUBLIC_BASE_URL": self.url}, cwd=ROOT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/login", timeout=2).read()
-                return self
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.2)
-        self.__exit__()
-        raise RuntimeError("gunicorn did not start")
-
-    def __exit__(self, *exc) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-    def sign_in(self, email: str, password: str) -> str:
-        jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        html = opener.open(self.url + "/login").read().decode()
-        match = CSRF_INPUT.search(html)
-        if not match:
-            raise RuntimeError("no CSRF token on /login")
-        data = urllib.parse.urlencode({"email": email, "password": password,
-                                       "csrf_token": match.group(1) or match.group(2)})
-        opener.open(self.url + "/login", data.encode()).read()
-        return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
-
-    def get(self, path: str, cookie: str) -> str:
-        request = urllib.request.Request(self.url + path, headers={"Cookie": cookie})
-        return urllib.request.urlopen(request).read().decode()
 
 
 if __name__ == "__main__":
