@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         "visit_parts",
         "visit_photos",
         "handover",
+        "offline",
         "dispatch",
         "intake",
         "cases",

@@ -41,6 +41,8 @@ def _writes_expected() -> bool:
     """Requests that may write, and all work outside a request (CLI, jobs), lock up front."""
     if not has_request_context():
         return True
+    if g.get("_fieldapp_writes"):
+        return True
     return request.method not in SAFE_METHODS and not g.get("_fieldapp_reads_only")
 
 
@@ -52,3 +54,9 @@ def reads_only_from_here() -> None:
 def writes_again() -> None:
     """The request writes again (after its answer, e.g. sending the mail it committed)."""
     g.pop("_fieldapp_reads_only", None)
+
+
+def writes_from_here() -> None:
+    """A GET that records something (a phone's last sync): its next transaction locks up front.
+    End the reading transaction first (commit), so the lock is held only for the write."""
+    g._fieldapp_writes = True

@@ -5,7 +5,7 @@ target, so whatever the user has typed stays on screen.
 """
 from __future__ import annotations
 
-from flask import Flask, Response, make_response, render_template
+from flask import Flask, Response, g, make_response, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -29,6 +29,7 @@ CSRF_MESSAGE = ("This form has expired (for example after signing out). "
 
 def render_error(code: int, message: str | None = None) -> Response:
     title, default_message = MESSAGES.get(code, ("Error", "The request could not be completed."))
+    g.refusal_message = message or default_message
     context = {"code": code, "title": title, "message": message or default_message}
     if wants_fragment():
         response = make_response(render_template("errors/_message.html", **context), code)

@@ -54,6 +54,12 @@ EXPECT = {
     ("visit_photos.show", "GET"): {ANON: LOGIN, TECH: 200, DISP: 200, ADMIN: 200},
     ("visit_photos.remove", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
     ("handover.rating_form", "GET"): {ANON: LOGIN, TECH: 200, DISP: 403, ADMIN: 403},
+    ("offline.service_worker", "GET"): {ANON: 200, TECH: 200, DISP: 200, ADMIN: 200},
+    ("offline.manifest", "GET"): {ANON: LOGIN, TECH: 200, DISP: 403, ADMIN: 403},
+    ("offline.token", "GET"): {ANON: LOGIN, TECH: 200, DISP: 403, ADMIN: 403},
+    ("offline.parts", "GET"): {ANON: LOGIN, TECH: 200, DISP: 403, ADMIN: 403},
+    ("offline.page", "GET"): {ANON: LOGIN, TECH: 200, DISP: 403, ADMIN: 403},
+    ("offline.sync_page", "GET"): {ANON: LOGIN, TECH: 200, DISP: 403, ADMIN: 403},
     ("handover.submit", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
     # 303: the phone was not handed over, so there is nothing to unlock: back to the visit.
     ("handover.unlock", "GET"): {ANON: LOGIN, TECH: 303, DISP: 403, ADMIN: 403},

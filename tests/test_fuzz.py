@@ -41,7 +41,7 @@ from fieldapp.forms.reports import EmailReportForm
 from fieldapp.forms.settings import SettingsForm
 from fieldapp.forms.scheduling import CancelVisitForm, QuickBookForm, ReassignForm, RescheduleForm, ScheduleForm
 from fieldapp.forms.auth import LoginForm
-from fieldapp.forms.fields import MAX_MONEY_CENTS, ClientIdField, IdField, IdSelectField, MoneyField
+from fieldapp.forms.fields import MAX_MONEY_CENTS, ClientIdField, HappenedAtField, IdField, IdSelectField, MoneyField
 from fieldapp.forms.public import ServiceRequestForm, WebRequestForm
 from fieldapp.forms.complaints import AssignForm, ComplaintForm, QrComplaintForm, ResolveComplaintForm
 from fieldapp.forms.coverage import PlanForm, RenewalCallForm, SellPlanForm
@@ -102,7 +102,7 @@ HUGE_NUMBERS = ["1e999999", "1E+249998", "99999999999999999999", "9" * 60, "NaN"
 class Spec:
     """What the fuzzer needs to know about one form field."""
     name: str
-    kind: str  # text, money, id, integer, date, choice, flag, file, client_id
+    kind: str  # text, money, id, integer, date, choice, flag, file, client_id, moment
     multiline: bool = False
     required: bool = False
     min_length: int = 0
@@ -157,6 +157,13 @@ def hostile(spec: Spec) -> st.SearchStrategy:
                                           f"{{{fresh}}}", fresh[:-1], fresh + "0", HTMX_PAYLOAD]), with_control())
     if spec.kind == "file":
         return st.one_of(st.sampled_from(BAD_FILES), st.binary(max_size=64))
+    if spec.kind == "moment":  # when a change queued offline happened: bounded by the services too
+        return st.one_of(
+            st.sampled_from(["2999-01-01T00:00:00Z", "2000-01-01T00:00:00+00:00", "2026-11-23T10:00:00",
+                             "1e999999", "yesterday", "2026-13-01T00:00:00Z", "9999-12-31T23:59:59+14:00",
+                             "2026-11-23T10:00:00Z" + "0" * 40]),
+            st.builds("{}{}".format, st.sampled_from(["2026-11-23T10:00:00Z"]), st.sampled_from(CONTROLS)),
+            LETTERS)
     raise AssertionError(f"no hostile values for a {spec.kind} field ({spec.name})")
 
 
@@ -181,6 +188,8 @@ def _spec(f) -> Spec:
     common = {"name": f.name, "required": required}
     if isinstance(f, ClientIdField):
         return Spec(kind="client_id", **{**common, "required": True})
+    if isinstance(f, HappenedAtField):
+        return Spec(kind="moment", **common)
     if isinstance(f, MoneyField):
         return Spec(kind="money", **{**common, "required": f.required})
     if isinstance(f, (IdField, IdSelectField)):
@@ -388,7 +397,8 @@ def allowed_role(endpoint: str, method: str = "POST") -> str:
     return next(role for role in (ANON, TECH, DISP, ADMIN) if expected[role] not in (LOGIN, 403))
 
 
-GENERIC_VALID = {"text": "Ordinary text 1", "money": "12.50", "date": "2024-03-15", "time": "13:00", "flag": "y"}
+GENERIC_VALID = {"text": "Ordinary text 1", "money": "12.50", "date": "2024-03-15", "time": "13:00", "flag": "y",
+                 "moment": ""}
 VALID_BY_NAME = {"email": "new.person@example.com", "phone": "+31 6 1234 5678", "signature": "M1 1 L20 20",
                  "next": "", "website": ""}
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import datetime, timezone
 
 from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, NumberRange, Regexp, StopValidation
@@ -112,3 +113,22 @@ class ClientIdField(HiddenField):
         # The id must come from the request; the default only fills forms being rendered.
         if not getattr(self, "raw_data", None):
             raise StopValidation("This form is missing its id; reload the page.")
+
+
+class HappenedAtField(HiddenField):
+    """When a change queued on an offline phone happened there (ISO 8601 with its offset, as
+    `Date.toISOString()` writes it). Empty for a change sent as it was made: then it is now.
+    The services bound it (not in the future, not before the visit was planned)."""
+
+    def process_formdata(self, valuelist) -> None:
+        self.data = None
+        raw = valuelist[0] if valuelist else ""
+        if not raw:
+            return
+        try:
+            moment = datetime.fromisoformat(raw) if len(raw) <= 40 else None
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise ValueError("The time of this change is not a valid time; it was not saved.")
+        self.data = moment.astimezone(timezone.utc)

@@ -7,7 +7,7 @@ from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from fieldapp.forms import BaseForm
-from fieldapp.forms.fields import ClientIdField
+from fieldapp.forms.fields import ClientIdField, HappenedAtField
 
 STARS = [(str(n), f"{n} star{'s' if n > 1 else ''}") for n in range(1, 6)]
 # SVG path data as drawn by static/signature.js: moves and lines with numbers, nothing else.
@@ -45,6 +45,7 @@ class RatingForm(BaseForm):
 
 
 class OnSiteRatingForm(RatingForm):
+    happened_at = HappenedAtField()  # a rating queued on an offline phone: when it was given
     signer_name = StringField("Your name", validators=[DataRequired("Please write your name."), Length(max=160)])
     signature = StringField("Signature", validators=[DataRequired("Please sign in the box.")])
 

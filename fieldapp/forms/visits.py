@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from fieldapp.forms import BaseForm, enum_choices
 from fieldapp.forms.faults import CodeChoiceField
-from fieldapp.forms.fields import ClientIdField, IdField, MoneyField
+from fieldapp.forms.fields import ClientIdField, HappenedAtField, IdField, MoneyField
 from fieldapp.models import (
     FollowUpRecommendation, NotCompletedReason, Outcome, PaymentStatus, ServiceType, Visit,
 )
@@ -22,6 +22,7 @@ def _enum_select(label, enum_cls, message, placeholder=None):
 
 class WriteForm(BaseForm):
     client_id = ClientIdField()
+    happened_at = HappenedAtField()  # set by the offline queue: when the technician did it
 
 
 class StepForm(WriteForm):

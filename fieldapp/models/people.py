@@ -36,6 +36,9 @@ class User(UserMixin, db.Model):
     pin_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # When the technician's phone last reached the server to send queued changes or refresh its
+    # offline copy (the dispatcher sees it on the board).
+    last_sync_at: Mapped[datetime | None]
 
     # Not a column: the sign-in session this object was loaded for (see services.sessions).
     # Flask-Login keeps get_id() in the session cookie, so the cookie names a session row that

@@ -1,12 +1,14 @@
 """The customer's rating of a visit, on the technician's phone or via the product's QR code."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.exc import IntegrityError
 
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import ASPECTS, Complaint, ComplaintSource, Rating, RatingSource, Visit, VisitStatus
-from fieldapp.services import audit, lifecycle
+from fieldapp.services import audit, lifecycle, visits
 
 LOW_RATING = 2
 ALREADY_RATED = "This visit has already been rated. Thank you!"
@@ -17,8 +19,10 @@ def can_rate_on_site(visit: Visit) -> bool:
 
 
 def submit(visit: Visit, scores: dict[str, int], comments: str | None, complaint: str | None,
-           source: RatingSource, signer_name: str | None = None, signature_svg: str | None = None) -> Rating:
-    """Store the one rating of this visit; a low score or a complaint flags the case."""
+           source: RatingSource, signer_name: str | None = None, signature_svg: str | None = None,
+           at: datetime | None = None) -> Rating:
+    """Store the one rating of this visit; a low score or a complaint flags the case. `at`: when
+    the customer rated on a phone that was offline then (bounded like the visit's steps)."""
     if visit.rating is not None:
         raise DomainError(ALREADY_RATED)
     if source is RatingSource.ON_SITE and not can_rate_on_site(visit):
@@ -26,6 +30,8 @@ def submit(visit: Visit, scores: dict[str, int], comments: str | None, complaint
     rating = Rating(visit_id=visit.id, source=source, comments=(comments or "").strip() or None,
                     complaint=(complaint or "").strip() or None, signer_name=signer_name,
                     signature_svg=signature_svg, **{a: scores[a] for a in ASPECTS})
+    if at is not None:
+        rating.created_at = visits.technician_time(visit, at)
     try:
         with db.session.begin_nested():
             db.session.add(rating)

@@ -1,7 +1,7 @@
 """The visit workflow: who may see a visit, its status changes, and what completing does."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -57,25 +57,46 @@ def _check_transition(visit: Visit, step: str) -> None:
         raise DomainError(f"Cannot {STEP_LABELS[step]}: the visit is {visit.status.label.lower()}.")
 
 
-def start_travel(visit: Visit) -> None:
+CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock a little ahead is the phone, not the future
+
+
+def technician_time(visit: Visit, at: datetime | None, after: datetime | None = None) -> datetime:
+    """When a step happened: now, or the time a change queued offline was made on the phone.
+    Bounded: not in the future (beyond a phone's usual clock drift), not before the visit was
+    planned, not before the step it follows (`after`)."""
+    now = utcnow()
+    if at is None:
+        return now
+    if at > now + CLOCK_SKEW:
+        raise DomainError("The time of this change is in the future: check the phone's clock.", kind="invalid")
+    if at < visit.created_at:
+        raise DomainError("The time of this change is before the visit was planned: check the phone's clock.",
+                          kind="invalid")
+    if after is not None and at < after:
+        raise DomainError("The time of this change is before the visit's previous step.", kind="invalid")
+    return min(at, now)
+
+
+def start_travel(visit: Visit, at: datetime | None = None) -> None:
     _check_transition(visit, "start_travel")
     visit.status = VisitStatus.TRAVELLING
-    visit.travel_started_at = utcnow()
+    visit.travel_started_at = technician_time(visit, at)
     lifecycle.follow_visit(visit.case, CaseStatus.IN_PROGRESS, "visit_started", user=visit.technician, visit=visit)
     audit.record("visit.travelling", visit)
 
 
-def arrive(visit: Visit) -> None:
+def arrive(visit: Visit, at: datetime | None = None) -> None:
     _check_transition(visit, "arrive")
+    visit.arrived_at = technician_time(visit, at, after=visit.travel_started_at)
     visit.status = VisitStatus.ON_SITE
-    visit.arrived_at = utcnow()
     lifecycle.follow_visit(visit.case, CaseStatus.IN_PROGRESS, "visit_arrived", user=visit.technician, visit=visit)
     audit.record("visit.arrived", visit)
 
 
-def complete(visit: Visit, labour_minutes: int | None) -> None:
+def complete(visit: Visit, labour_minutes: int | None, at: datetime | None = None) -> None:
     """Finish the visit: needs an outcome and the actions taken; settles payment and the case."""
     _check_transition(visit, "complete")
+    completed_at = technician_time(visit, at, after=visit.arrived_at)
     errors = {}
     if visit.outcome is None:
         errors["outcome"] = "Choose the outcome before completing."
@@ -84,7 +105,7 @@ def complete(visit: Visit, labour_minutes: int | None) -> None:
     if errors:
         raise DomainError("Fill in what is missing before completing.", kind="invalid", errors=errors)
     visit.status = VisitStatus.COMPLETED
-    visit.completed_at = utcnow()
+    visit.completed_at = completed_at
     if labour_minutes is not None:
         visit.labour_minutes = labour_minutes
     visit.payment_status = costs.settled_payment_status(visit)
@@ -95,12 +116,13 @@ def complete(visit: Visit, labour_minutes: int | None) -> None:
     audit.record("visit.completed", visit, {"outcome": visit.outcome.value})
 
 
-def not_complete(visit: Visit, reason: NotCompletedReason, note: str | None) -> None:
+def not_complete(visit: Visit, reason: NotCompletedReason, note: str | None, at: datetime | None = None) -> None:
     _check_transition(visit, "not_complete")
+    finished_at = technician_time(visit, at, after=visit.arrived_at or visit.travel_started_at)
     if reason is NotCompletedReason.OTHER and not (note or "").strip():
         raise DomainError("Say what stopped the visit.", field="note", kind="invalid")
     visit.status = VisitStatus.NOT_COMPLETED
-    visit.completed_at = utcnow()
+    visit.completed_at = finished_at
     visit.not_completed_reason = reason
     visit.not_completed_note = (note or "").strip() or None
     case = visit.case

@@ -62,3 +62,333 @@
     if (event.target.closest("[data-print]")) window.print();
   });
 })();
+
+// Work without signal (technicians: <body data-offline>). The service worker (/sw.js) keeps
+// today's and tomorrow's pages; here a change made without signal, or while older ones still
+// wait, is queued in the phone's storage (store.js) with its write id and the time it happened,
+// marked "Waiting to send" where it was made, and sent by the worker when signal returns.
+(function () {
+  "use strict";
+  var body = document.body;
+  if (!body.dataset.offline || !("serviceWorker" in navigator) || !window.indexedDB) return;
+  var user = Number(body.dataset.offline);
+  var waiting = 0;  // changes of this user still to send, known synchronously for the next tap
+  var kept = 0;  // all of this user's changes on the phone, refused ones included
+  var timer = null;
+  var writes = Promise.resolve();  // queued changes are stored one after the other, in order
+
+  navigator.serviceWorker.register("/sw.js").catch(function () {});
+  function worker(message) {
+    navigator.serviceWorker.ready.then(function (registration) { registration.active.postMessage(message); });
+  }
+  function send() {
+    if (navigator.onLine) worker({ type: "send" });
+  }
+
+  // ---- The badge: what waits, what was refused, when the phone last synced ----
+  function refresh() {
+    return Promise.all([FieldStore.all(), FieldStore.get("meta", "lastSync"), FieldStore.get("meta", "paused")])
+      .then(function (found) {
+        var mine = found[0].filter(function (item) { return item.user === user; });
+        var pending = mine.filter(function (item) { return item.state === "waiting"; });
+        var problems = mine.length - pending.length;
+        waiting = pending.length;
+        kept = mine.length;
+        showBadge(pending.length, problems, found[1], found[2]);
+        document.dispatchEvent(new CustomEvent("fieldapp:outbox", { detail: { items: mine, paused: found[2] } }));
+        clearTimeout(timer);
+        if (pending.length) {  // the worker retries on reconnect and on Background Sync; this is the rest
+          var due = Math.max(1000, (pending[0].due || 0) - Date.now());
+          timer = setTimeout(send, Math.min(due, 30000));
+        }
+        mine.forEach(function (item) { markWaiting(item); });
+        unmarkDelivered(mine);
+      });
+  }
+  function showBadge(pending, problems, lastSync, paused) {
+    var badge = document.getElementById("sync-badge");
+    if (!badge) return;
+    var parts = [];
+    if (!navigator.onLine) parts.push("Offline");
+    if (paused === "signin" && pending) parts.push("Sign in to send " + pending);
+    else if (pending) parts.push(pending + " waiting");
+    if (problems) parts.push(problems + " to check");
+    if (!pending && !problems) parts.push(lastSync ? "Synced " + clock(new Date(lastSync)) : "Sync");
+    badge.textContent = parts.join(" · ");
+    badge.classList.toggle("sync-badge--problem", !!problems || paused === "signin");
+    badge.classList.toggle("sync-badge--offline", !navigator.onLine);
+  }
+  function clock(date) {
+    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  // ---- Queueing a change ----
+  function queueable(form) {
+    return form && form.method === "post" && form.closest("[data-queue]");
+  }
+  function queue(form, submitter) {
+    var data = new FormData(form, submitter);
+    var fields = [];
+    data.forEach(function (value, name) {
+      if (name === "csrf_token") return;
+      fields.push(value instanceof File ? [name, value, value.name] : [name, value]);
+    });
+    var idInput = form.querySelector("input[name=client_id]");
+    var id = (idInput && idInput.value) || crypto.randomUUID();
+    if (idInput) idInput.value = crypto.randomUUID();  // the form's next change is another write
+    var match = form.action.match(/\/visits\/(\d+)\//);
+    var item = {
+      id: id, seq: FieldStore.nextSeq(), user: user, url: new URL(form.action).pathname,
+      label: form.dataset.label || (submitter && submitter.textContent.trim()) || labelOf(form),
+      visit: match ? Number(match[1]) : null, page: document.title, at: new Date().toISOString(),
+      fields: fields, state: "waiting", attempts: 0
+    };
+    waiting += 1;
+    markWaiting(item, form);
+    writes = writes.then(function () { return FieldStore.all(); }).then(function (items) {
+      // A field saved twice before it could be sent (typed, then "Save" tapped): one change,
+      // in the first one's place in the order, with what was typed last. (It keeps its own
+      // write id: should the first be on its way already, this one still follows it.)
+      var earlier = form.classList.contains("capture") && items.filter(function (other) {
+        return other.url === item.url && other.state === "waiting" && other.user === user;
+      })[0];
+      if (earlier) item.seq = earlier.seq;
+      return (earlier ? FieldStore.remove("outbox", earlier.id) : null);
+    }).then(function () {
+      return FieldStore.put("outbox", item);
+    }).then(function () {
+      if (navigator.storage && navigator.storage.persist) {
+        navigator.storage.persist().then(function (granted) { FieldStore.put("meta", granted, "persisted"); });
+      }
+      navigator.serviceWorker.ready.then(function (registration) {
+        return registration.sync ? registration.sync.register("outbox") : null;
+      }).catch(function () {});
+      send();
+      return refresh();
+    }).catch(function () {});
+  }
+  function labelOf(form) {
+    var legend = form.querySelector("legend, label, .field__label");
+    return legend ? legend.textContent.trim() : "Change";
+  }
+  function note(text) {
+    var mark = document.createElement("span");
+    mark.className = "waiting";
+    mark.setAttribute("role", "status");
+    mark.textContent = text;
+    return mark;
+  }
+
+  // What the technician sees: each change kept on the phone where it was made, never "Saved";
+  // at once when it is made, and again on a page opened later (a kept copy is older than it).
+  function formFor(item) {
+    return [].filter.call(document.querySelectorAll("form[method=post]"), function (form) {
+      return new URL(form.action).pathname === item.url;
+    })[0];
+  }
+  function markWaiting(item, form) {
+    if (document.querySelector('[data-waiting="' + item.id + '"]')) return;
+    form = form || formFor(item);
+    if (form && form.classList.contains("capture")) {
+      form.querySelectorAll(".saved, .capture__unsaved, .waiting").forEach(function (old) { old.remove(); });
+      item.fields.forEach(function (field) {  // what was typed, over the older copy's values
+        form.querySelectorAll('[name="' + field[0] + '"]').forEach(function (input) {
+          if (input.type === "radio" || input.type === "checkbox") input.checked = input.value === field[1];
+          else if (input.type !== "hidden" && input.type !== "submit") input.value = field[1];
+        });
+      });
+      form.classList.remove("capture--saved");
+      form.classList.add("capture--waiting");
+      form.dataset.waiting = item.id;
+      (form.querySelector(".capture__actions") || form).appendChild(note("Waiting to send"));
+      return;
+    }
+    if (form && form.dataset.step) return stepTaken(form.dataset.step, item);
+    var parts = document.getElementById("parts");
+    if (/\/parts\/$/.test(item.url) && parts) {
+      var row = document.createElement("article");
+      row.className = "part-row part-row--waiting";
+      row.dataset.waiting = item.id;
+      row.textContent = "1 × " + item.label.replace(/^Add part: /, "") + " ";
+      row.appendChild(note("Waiting to send"));
+      parts.insertBefore(row, parts.querySelector(".part-search"));
+      var empty = parts.querySelector(".empty");
+      if (empty) empty.remove();
+      return;
+    }
+    var file = item.fields.filter(function (field) { return field[1] instanceof Blob && field[1].size; })[0];
+    var grid = document.querySelector("#photos .photo-grid");
+    if (file && grid) {
+      var li = document.createElement("li");
+      li.className = "photo--waiting";
+      li.dataset.waiting = item.id;
+      var img = document.createElement("img");
+      img.src = URL.createObjectURL(file[1]);
+      img.alt = "Photo waiting to send";
+      li.append(img, note("Waiting to send"));
+      grid.appendChild(li);
+      if (form) form.reset();
+      return;
+    }
+    var thanks = document.querySelector("[data-offline-thanks]");
+    if (form && form.classList.contains("rating-form") && thanks) {
+      thanks.dataset.waiting = item.id;
+      thanks.hidden = false;
+      form.remove();
+      return;
+    }
+    if (form) {
+      form.dataset.waiting = item.id;
+      form.appendChild(note("Waiting to send"));
+    }
+  }
+
+  // A workflow step taken offline: its time on the list, the next steps open (see _workflow.html).
+  var REACHES = { start_travel: "travelling", arrive: "on_site", complete: "completed", not_complete: "not_completed" };
+  function stepTaken(step, item) {
+    var status = REACHES[step];
+    document.querySelectorAll("[data-step-done]").forEach(function (li) {
+      if (li.dataset.stepDone.split(" ").indexOf(step) < 0) return;
+      li.classList.add("done");
+      li.dataset.waiting = item.id;
+      li.querySelector("span").textContent = clock(new Date(item.at));
+      li.appendChild(note(" Waiting to send"));
+    });
+    document.querySelectorAll("#workflow [data-when]").forEach(function (element) {
+      element.hidden = element.dataset.when.split(" ").indexOf(status) < 0;
+    });
+  }
+
+  // Sent: the marks go (what is on screen is now what the server has).
+  function unmarkDelivered(items) {
+    var left = {};
+    items.forEach(function (item) { left[item.id] = item; });
+    document.querySelectorAll("[data-waiting]").forEach(function (element) {
+      var item = left[element.dataset.waiting];
+      var mark = element.querySelector(".waiting");
+      if (!item) {
+        delete element.dataset.waiting;
+        element.classList.remove("capture--waiting", "part-row--waiting", "photo--waiting");
+        if (mark) mark.textContent = "Sent";
+      } else if (item.state !== "waiting" && mark) {
+        mark.textContent = (item.state === "conflict" ? "Not sent: changed at the office. " : "Not sent: ") + item.reason;
+        mark.classList.add("field__error");
+      }
+    });
+  }
+
+  // Offline, or while older changes wait (their order matters): queue instead of sending.
+  function mustQueue(form) {
+    return queueable(form) && (!navigator.onLine || waiting > 0);
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.classList.contains("part-search") && !navigator.onLine) {
+      event.preventDefault();
+      event.stopPropagation();
+      return localPartSearch(form.querySelector("input[type=search]"));
+    }
+    if (!mustQueue(form)) return;
+    event.preventDefault();
+    event.stopPropagation();  // htmx never sees it
+    queue(form, event.submitter);
+  }, true);
+  document.addEventListener("change", function (event) {
+    var form = event.target.form;
+    if (!form || !mustQueue(form) || !/\bchange\b/.test(form.getAttribute("hx-trigger") || "")) return;
+    event.stopPropagation();
+    queue(form, null);
+  }, true);
+  // Signal that looked present but was not: queue what htmx could not send. Its write id goes
+  // with it, so if the request did arrive after all, the server applies it once.
+  document.addEventListener("htmx:sendError", function (event) {
+    var config = event.detail.requestConfig;
+    var form = config && config.elt && (config.elt.form || config.elt.closest("form"));
+    if (queueable(form) && config.verb === "post") {
+      event.stopImmediatePropagation();
+      queue(form, config.triggeringEvent && config.triggeringEvent.submitter);
+    }
+  }, true);
+
+  // ---- Adding a part without signal: the catalog kept on the phone ----
+  var catalog = null;
+  function localPartSearch(input) {
+    if (!input) return;
+    var results = document.getElementById("part-results");
+    var query = input.value.trim().toLowerCase();
+    (catalog || (catalog = fetch("/offline/parts.json").then(function (r) { return r.json(); })))
+      .then(function (parts) {
+        var found = query ? parts.filter(function (part) {
+          return part.sku.toLowerCase().indexOf(query) === 0 || part.name.toLowerCase().indexOf(query) >= 0;
+        }).slice(0, 20) : [];
+        var version = document.querySelector("#visit input[name=schedule_version]");
+        results.replaceChildren();
+        found.forEach(function (part) {
+          var form = document.createElement("form");
+          form.className = "part-result";
+          form.dataset.label = "Add part: " + part.name;
+          form.method = "post";
+          form.action = input.getAttribute("hx-get").replace(/\/search$/, "/");
+          [["client_id", crypto.randomUUID()], ["schedule_version", version ? version.value : ""],
+           ["part_id", part.id], ["quantity", "1"]].forEach(function (pair) {
+            var hidden = document.createElement("input");
+            hidden.type = "hidden";
+            hidden.name = pair[0];
+            hidden.value = pair[1];
+            form.appendChild(hidden);
+          });
+          var button = document.createElement("button");
+          button.type = "submit";
+          button.className = "button part-result__button";
+          button.textContent = part.name + " · " + part.sku;
+          form.appendChild(button);
+          results.appendChild(form);
+        });
+        if (!found.length && query) {
+          var empty = document.createElement("p");
+          empty.className = "empty";
+          empty.textContent = "No part matches “" + input.value.trim() + "” in the catalog kept on this phone.";
+          results.appendChild(empty);
+        }
+      }).catch(function () {
+        results.textContent = "The parts catalog is not kept on this phone yet; add the part when you have signal.";
+      });
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.id === "part-search" && !navigator.onLine) {
+      event.stopPropagation();
+      localPartSearch(event.target);
+    }
+  }, true);
+
+  // ---- Sign-out takes this user's pages and queue off the phone ----
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList.contains("signout") || form.dataset.cleared) return;
+    event.preventDefault();
+    event.stopPropagation();
+    if (kept && !window.confirm(kept + " change(s) on this phone have not reached the office. " +
+                                   "Signing out deletes them. Sign out anyway?")) return;
+    caches.keys().then(function (names) {
+      return Promise.all(names.filter(function (name) { return name.indexOf("pages-") === 0; })
+        .map(function (name) { return caches.delete(name); }));
+    }).then(FieldStore.clear).then(function () {
+      form.dataset.cleared = "1";
+      form.requestSubmit();
+    });
+  }, true);
+
+  navigator.serviceWorker.addEventListener("message", function (event) {
+    if (event.data && event.data.type === "outbox") refresh();
+  });
+  window.addEventListener("online", function () { send(); refresh(); });
+  // Boosted navigation swaps the page, not this script: mark the new page, and keep the days
+  // again when Today is shown (it lists what the phone should have).
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail.boosted && location.pathname === "/today" && navigator.onLine) worker({ type: "keep" });
+    refresh();
+  });
+  window.addEventListener("offline", refresh);
+  if (navigator.onLine) worker({ type: "keep" });
+  refresh().then(send);
+})();

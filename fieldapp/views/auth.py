@@ -53,7 +53,11 @@ def logout():
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
-    return redirect(url_for("auth.login"), code=303)
+    response = redirect(url_for("auth.login"), code=303)
+    # The phone's copies of this user's pages and its queue go with the session (offline.js
+    # has cleared them already where it runs; this covers the rest).
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -6,7 +6,7 @@ technician's password or PIN first.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
 from fieldapp.auth import HANDOVER_KEY, roles
@@ -21,6 +21,7 @@ from fieldapp.views.writes import perform
 
 UNLOCK_ATTEMPTS = 5  # then the session ends: the phone is not the technician's any more
 FAILURES_KEY = "handover_failures"
+PREFETCH_HEADER = "X-FieldApp-Prefetch"
 
 bp = Blueprint("handover", __name__, url_prefix="/visits/<int:visit_id>/handover")
 
@@ -29,9 +30,14 @@ bp = Blueprint("handover", __name__, url_prefix="/visits/<int:visit_id>/handover
 @roles(Role.TECHNICIAN)
 def rating_form(visit_id: int):
     visit = load_visit(visit_id)
+    form = OnSiteRatingForm(formdata=None, signer_name=_customer_name(visit))
+    if request.headers.get(PREFETCH_HEADER) == "1":
+        # The phone keeping this page for a day without signal (static/offline.js): nobody holds
+        # it yet, and by the time the customer does, the visit will have reached the site.
+        return _render(visit, form, can_rate=visit.rating is None and not visit.status.is_finished)
     if ratings.can_rate_on_site(visit) and visit.rating is None:
         session[HANDOVER_KEY] = visit.id  # the customer holds the phone from now on
-    return _render(visit, OnSiteRatingForm(formdata=None, signer_name=_customer_name(visit)))
+    return _render(visit, form)
 
 
 @bp.route("/unlock", methods=["GET", "POST"])
@@ -75,7 +81,7 @@ def submit(visit_id: int):
 
     def apply():
         ratings.submit(visit, form.scores(), form.comments.data, form.complaint.data, RatingSource.ON_SITE,
-                       form.signer_name.data.strip(), form.signature.data)
+                       form.signer_name.data.strip(), form.signature.data, form.happened_at.data)
 
     return perform(form, apply, lambda _: see_other(url_for("handover.rating_form", visit_id=visit_id)),
                    lambda refusal: _render(load_visit(visit_id), form, refusal.status, refusal.elsewhere),
@@ -86,6 +92,7 @@ def _customer_name(visit) -> str:
     return visit.case.customer.name if visit.case.customer else (visit.case.contact_name or "")
 
 
-def _render(visit, form, status: int = 200, error: str | None = None):
+def _render(visit, form, status: int = 200, error: str | None = None, can_rate: bool | None = None):
+    can_rate = ratings.can_rate_on_site(visit) if can_rate is None else can_rate
     return render_template("visits/handover.html", visit=visit, form=form, aspects=ASPECT_LABELS,
-                           error=error, can_rate=ratings.can_rate_on_site(visit)), status
+                           error=error, can_rate=can_rate), status

@@ -1,7 +1,7 @@
 """Records as the signed-in user may see them, shared by the blueprints: 404 otherwise."""
 from __future__ import annotations
 
-from flask import abort, request
+from flask import abort, g, request
 from flask_login import current_user
 
 from fieldapp.domain import DomainError
@@ -29,6 +29,7 @@ def load_visit(visit_id: int) -> Visit:
         try:
             scheduling.check_version(visit, parse_id(seen))
         except DomainError as changed:
+            g.schedule_version = visit.schedule_version  # the plan a queued change may be re-sent on
             abort(409, changed.message)
     return visit
 

@@ -10,7 +10,7 @@ from fieldapp.forms.visits import (
 )
 from fieldapp.models import Visit, VisitStatus
 from fieldapp.orm import utcnow
-from fieldapp.services import costs, ratings, visits
+from fieldapp.services import costs, visits
 
 CAPTURE_ORDER = ["service_type", "outcome", "fault_codes", "actions_taken", "preventative_advice", "follow_up", "next_steps"]
 
@@ -44,7 +44,6 @@ def workflow_context(visit: Visit, complete_form: CompleteForm | None = None,
         "complete_form": complete_form,
         "not_completed_form": not_completed_form or NotCompletedForm(formdata=None),
         "step_error": step_error,
-        "can_rate": ratings.can_rate_on_site(visit),
     }
 
 

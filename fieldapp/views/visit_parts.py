@@ -8,7 +8,7 @@ from fieldapp.forms.visits import AddPartForm, EditPartForm, StepForm
 from fieldapp.htmx import respond, see_other, wants_fragment
 from fieldapp.models import Role
 from fieldapp.params import text_arg
-from fieldapp.services import parts
+from fieldapp.services import parts, visits
 from fieldapp.views.visit_context import costs_context, page_context, parts_context
 from fieldapp.views.loaders import load_visit
 from fieldapp.views.writes import Refusal, perform
@@ -54,8 +54,11 @@ def add(visit_id: int):
     form = AddPartForm()
 
     def apply():
-        return parts.add(visit, parts.active_part(form.part_id.data), form.quantity.data, form.unit_cost.cents,
-                         form.faulty_serial.data, form.replacement_serial.data)
+        row = parts.add(visit, parts.active_part(form.part_id.data), form.quantity.data, form.unit_cost.cents,
+                        form.faulty_serial.data, form.replacement_serial.data)
+        if form.happened_at.data:  # added on an offline phone: when it was fitted
+            row.created_at = visits.technician_time(visit, form.happened_at.data)
+        return row
 
     return perform(form, apply, lambda row: _respond(visit_id, open_row=row.id if row else None),
                    _refused(visit_id, form, add_form=form), "visit.add_part")
@@ -69,6 +72,7 @@ def update(visit_id: int, row_id: int):
     form = EditPartForm()
 
     def apply():
+        visits.technician_time(visit, form.happened_at.data)
         parts.update(visit, row, form.quantity.data, form.unit_cost.cents, form.faulty_serial.data,
                      form.replacement_serial.data, form.covered.data)
 
@@ -84,6 +88,7 @@ def remove(visit_id: int, row_id: int):
     form = StepForm()
 
     def apply():
+        visits.technician_time(visit, form.happened_at.data)
         if row is not None:  # None after a double tap: nothing left to do
             parts.remove(visit, row)
 

@@ -10,7 +10,7 @@ from fieldapp.downloads import content_disposition
 from fieldapp.forms.visits import PhotoForm, StepForm
 from fieldapp.htmx import respond, see_other, wants_fragment
 from fieldapp.models import Role
-from fieldapp.services import photos
+from fieldapp.services import photos, visits
 from fieldapp.views.visit_context import page_context, photos_context
 from fieldapp.views.loaders import load_visit
 from fieldapp.views.writes import Refusal, perform
@@ -38,7 +38,9 @@ def add(visit_id: int):
     form = PhotoForm()
 
     def apply():
-        photos.save(visit, form.photo.data.read(photos.max_bytes() + 1), current_user)
+        photo = photos.save(visit, form.photo.data.read(photos.max_bytes() + 1), current_user)
+        if form.happened_at.data:  # taken on an offline phone: when it was taken
+            photo.created_at = visits.technician_time(visit, form.happened_at.data)
 
     return perform(form, apply, lambda _: _respond(visit_id), _refused(visit_id, form), "visit.add_photo")
 
@@ -67,6 +69,7 @@ def remove(visit_id: int, photo_id: int):
     form = StepForm()
 
     def apply():
+        visits.technician_time(visit, form.happened_at.data)
         if photo is not None:  # None after a double tap: already gone
             photos.remove(visit, photo)
 

@@ -54,20 +54,22 @@ def _step(visit_id: int, form: WriteForm, action: str, apply: Callable[[Visit], 
 @bp.post("/<int:visit_id>/start-travel")
 @roles(Role.TECHNICIAN)
 def start_travel(visit_id: int):
-    return _step(visit_id, StepForm(), "visit.start_travel", visits.start_travel)
+    form = StepForm()
+    return _step(visit_id, form, "visit.start_travel", lambda v: visits.start_travel(v, form.happened_at.data))
 
 
 @bp.post("/<int:visit_id>/arrive")
 @roles(Role.TECHNICIAN)
 def arrive(visit_id: int):
-    return _step(visit_id, StepForm(), "visit.arrive", visits.arrive)
+    form = StepForm()
+    return _step(visit_id, form, "visit.arrive", lambda v: visits.arrive(v, form.happened_at.data))
 
 
 @bp.post("/<int:visit_id>/complete")
 @roles(Role.TECHNICIAN)
 def complete(visit_id: int):
     form = CompleteForm()
-    return _step(visit_id, form, "visit.complete", lambda v: visits.complete(v, form.labour_minutes.data),
+    return _step(visit_id, form, "visit.complete", lambda v: visits.complete(v, form.labour_minutes.data, form.happened_at.data),
                  "complete_form")
 
 
@@ -76,7 +78,8 @@ def complete(visit_id: int):
 def not_complete(visit_id: int):
     form = NotCompletedForm()
     return _step(visit_id, form, "visit.not_complete",
-                 lambda v: visits.not_complete(v, NotCompletedReason(form.reason.data), form.note.data),
+                 lambda v: visits.not_complete(v, NotCompletedReason(form.reason.data), form.note.data,
+                                                 form.happened_at.data),
                  "not_completed_form")
 
 
@@ -93,6 +96,7 @@ def save_field(visit_id: int, name: str):
     def apply():
         if not form.editable_when_finished:
             visits.ensure_editable(visit)
+        visits.technician_time(visit, form.happened_at.data)  # a queued change's time, checked like a step's
         form.apply(visit)
 
     def done(_):

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Response
+from flask import Response, g, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from fieldapp import database
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
-from fieldapp.services import idempotency
+from fieldapp.services import idempotency, offline
 
 STATUS = {"invalid": 422, "conflict": 409, "not_found": 404, "too_large": 413}
 T = TypeVar("T")
@@ -46,6 +46,7 @@ def perform(form: FlaskForm, apply: Callable[[], T], done: Callable[[T | None], 
     """Run one write. `apply` calls the service; `done(result)` answers success (result is None
     when the write id was applied before); `refused(refusal)` re-renders with the form."""
     if not form.validate_on_submit():
+        g.refusal_message = _summary(form)
         return refused(Refusal(422, "Check the highlighted fields.", on_form=True, invalid_form=True))
     client_id = getattr(form, "client_id", None)
     user = current_user if current_user.is_authenticated else None
@@ -55,7 +56,10 @@ def perform(form: FlaskForm, apply: Callable[[], T], done: Callable[[T | None], 
         result = apply()
     except DomainError as error:
         db.session.rollback()
+        g.refusal_message = " ".join([error.message, *(m for m in error.errors.values() if m != error.message)])
         return refused(Refusal(STATUS[error.kind], error.message, error.errors, _place(form, error)))
+    if user is not None and request.headers.get("X-FieldApp-Queued") == "1":
+        offline.mark_synced(user)  # the phone's queue got through: the board shows when
     db.session.commit()
     database.reads_only_from_here()  # the answer renders without holding SQLite's write lock
     return done(result)
@@ -69,3 +73,13 @@ def _place(form: FlaskForm, error: DomainError) -> bool:
             form[name].errors = [*form[name].errors, message]
             placed = True
     return placed
+
+
+def _summary(form: FlaskForm) -> str:
+    """The form's errors in one line, for a client that has no page to show them on (the
+    offline queue: views/offline.py sends it as a header)."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form[name].label.text if name in form and form[name].label else ""
+        parts += [f"{label}: {message}" if label else message for message in errors]
+    return " ".join(parts) or "Check the highlighted fields."

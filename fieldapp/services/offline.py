@@ -1,0 +1,80 @@
+"""What a technician's phone keeps for work without signal, and when it last synced.
+
+The phone caches the pages listed by `plan` (views/offline.py serves it as JSON) and refreshes
+them whenever the plan's version changes: a new day, a visit added, moved, cancelled, started
+or rated. Queued changes come back through the ordinary write routes (views/writes.perform).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import url_for
+from sqlalchemy import select
+
+from fieldapp.extensions import db
+from fieldapp.models import Part, User, Visit
+from fieldapp.orm import utcnow
+from fieldapp.services import schedule
+
+SYNC_MARK_EVERY = timedelta(minutes=1)  # the board needs minutes, not every request
+
+
+@dataclass(frozen=True)
+class OfflineDay:
+    day: date
+    visits: list[Visit]
+
+
+def days(user: User) -> list[OfflineDay]:
+    """Today and tomorrow: what a technician may need before the next chance of signal."""
+    today = schedule.today()
+    return [OfflineDay(day, schedule.technician_day(user, day)) for day in (today, today + timedelta(days=1))]
+
+
+def visit_urls(visit: Visit) -> list[str]:
+    urls = [url_for("visits.show", visit_id=visit.id)]
+    if not visit.status.is_finished and visit.rating is None:
+        urls.append(url_for("handover.rating_form", visit_id=visit.id))
+    if visit.case.asset is not None:  # the product's full history, for staff
+        urls.append(url_for("public.asset", token=visit.case.asset.qr_token))
+    return urls
+
+
+def plan(user: User) -> dict:
+    """The URLs to keep and a version that changes whenever one of those pages would."""
+    offline_days = days(user)
+    urls = [url_for("technician.today"), url_for("offline.page"), url_for("offline.sync_page"),
+            url_for("offline.parts")]
+    urls += [url_for("technician.today", day=d.day.isoformat()) for d in offline_days[1:]]
+    state = [user.id, offline_days[0].day.isoformat()]
+    visits = []
+    for offline_day in offline_days:
+        for visit in offline_day.visits:
+            urls += visit_urls(visit)
+            state.append([visit.id, visit.status.value, visit.schedule_version, visit.rating is not None,
+                          visit.case.status.value])
+            visits.append({"id": visit.id, "url": url_for("visits.show", visit_id=visit.id)})
+    version = hashlib.sha256(json.dumps([state, urls]).encode()).hexdigest()[:20]
+    return {"version": version, "user": user.id, "urls": list(dict.fromkeys(urls)), "visits": visits}
+
+
+def parts_catalog() -> list[dict]:
+    """Active parts, for adding a part to a visit without signal (the search is then local)."""
+    rows = db.session.execute(
+        select(Part.id, Part.sku, Part.name, Part.unit_price_cents).where(Part.active.is_(True)).order_by(Part.name))
+    return [{"id": id_, "sku": sku, "name": name, "cents": cents} for id_, sku, name, cents in rows]
+
+
+def mark_synced(user: User) -> None:
+    """Record that the user's phone reached the server (throttled to one write a minute)."""
+    now = utcnow()
+    if user.last_sync_at is None or now - user.last_sync_at >= SYNC_MARK_EVERY:
+        user.last_sync_at = now
+
+
+def static_version(static_urls: list[str]) -> str:
+    """The service worker's version: changes whenever a file it keeps does."""
+    return hashlib.sha256("\n".join(static_urls).encode()).hexdigest()[:12]

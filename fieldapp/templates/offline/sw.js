@@ -1,0 +1,219 @@
+// FieldApp's service worker (served at /sw.js by views/offline.py): keeps a technician's pages
+// for work without signal and sends the changes queued meanwhile, each exactly once.
+// Plain JavaScript, no build step. Version {{ version }}.
+"use strict";
+importScripts({{ store | tojson }});
+
+var STATIC_CACHE = "static-{{ version }}";
+var STATIC = {{ static | tojson }};
+var NETWORK_WAIT = 4000;  // ms: then a kept copy is shown while the network keeps trying
+var MATCH = { ignoreVary: true };
+var RETRY_MAX = 5 * 60 * 1000;
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(caches.open(STATIC_CACHE).then(function (cache) { return cache.addAll(STATIC); })
+    .then(function () { return self.skipWaiting(); }));
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (name) { return name.indexOf("static-") === 0 && name !== STATIC_CACHE; })
+      .map(function (name) { return caches.delete(name); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+// ---- Reading: static files from the cache, pages from the network first ----
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  if (request.method !== "GET") return;  // writes go to the network; the page queues them offline
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname.indexOf("/static/") === 0) {
+    event.respondWith(staticFile(request));
+  } else if (request.mode === "navigate" || request.headers.get("HX-Boosted") === "true") {
+    event.respondWith(page(request, true));
+  } else if (url.pathname === "/offline/parts.json") {
+    event.respondWith(page(request, false));
+  }
+});
+
+function staticFile(request) {
+  return caches.match(request).then(function (hit) {
+    if (hit) return hit;
+    return fetch(request).catch(function () {
+      // A page kept before an update names an older version of the file: the current one serves.
+      return caches.match(request, { ignoreSearch: true }).then(function (older) { return older || Response.error(); });
+    });
+  });
+}
+
+function userCache() {
+  return FieldStore.get("meta", "plan").then(function (plan) {
+    return plan ? caches.open("pages-" + plan.user) : null;
+  }).catch(function () { return null; });
+}
+
+function page(request, isPage) {
+  var key = request.url;
+  return userCache().then(function (cache) {
+    var kept = cache ? cache.match(key, MATCH) : Promise.resolve(undefined);
+    var network = fetch(request).then(function (response) {
+      // A kept page is refreshed whenever it is fetched: the copy is as new as the last visit.
+      if (cache && response.ok && !response.redirected) {
+        kept.then(function (hit) { if (hit) cache.put(key, response.clone()); });
+      }
+      return response;
+    });
+    var late = new Promise(function (resolve) {
+      setTimeout(function () { kept.then(function (hit) { if (hit) resolve(hit); }); }, NETWORK_WAIT);
+    });
+    return Promise.race([network, late]).catch(function () {
+      return kept.then(function (hit) {
+        if (hit) return hit;
+        if (!isPage) return Response.error();
+        return (cache ? cache.match("/offline", MATCH) : Promise.resolve(undefined)).then(function (fallback) {
+          return fallback || new Response(
+            "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
+            "<title>Offline · FieldApp</title><h1>No signal</h1><p>This page was not kept on this phone. " +
+            "Try again when you have signal.</p>", { headers: { "Content-Type": "text/html; charset=utf-8" } });
+        });
+      });
+    });
+  });
+}
+
+// ---- Keeping a technician's days: the plan from /offline/manifest ----
+
+function keep() {
+  return fetch("/offline/manifest", { headers: { "HX-Request": "true" }, cache: "no-store" }).then(function (response) {
+    if (!response.ok || response.redirected) return null;
+    return response.json().then(function (plan) {
+      return FieldStore.get("meta", "plan").then(function (known) {
+        var cacheName = "pages-" + plan.user;
+        return caches.open(cacheName).then(function (cache) {
+          return cache.keys().then(function (keys) {
+            if (known && known.user === plan.user && known.version === plan.version && keys.length) return null;
+            return fetchAll(cache, plan.urls).then(function () {
+              var wanted = plan.urls.map(function (path) { return new URL(path, self.location.origin).href; });
+              return Promise.all(keys.filter(function (request) { return wanted.indexOf(request.url) < 0; })
+                .map(function (request) { return cache.delete(request); }));
+            });
+          }).then(function () {
+            return FieldStore.put("meta", { user: plan.user, version: plan.version, at: Date.now(),
+                                            visits: plan.visits.length }, "plan");
+          }).then(function () {
+            return FieldStore.put("meta", Date.now(), "lastSync");
+          }).then(function () {
+            // Another user's pages never stay on a phone someone else signed in to.
+            return caches.keys().then(function (names) {
+              return Promise.all(names.filter(function (name) { return name.indexOf("pages-") === 0 && name !== cacheName; })
+                .map(function (name) { return caches.delete(name); }));
+            });
+          });
+        });
+      });
+    });
+  }).catch(function () { return null; }).then(tellPages);
+}
+
+function fetchAll(cache, urls) {
+  // One after the other: a phone on a weak signal, and a server with better things to do.
+  return urls.reduce(function (previous, url) {
+    return previous.then(function () {
+      return fetch(url, { headers: { "X-FieldApp-Prefetch": "1" } }).then(function (response) {
+        if (response.ok && !response.redirected) return cache.put(url, response);
+      }).catch(function () {});
+    });
+  }, Promise.resolve());
+}
+
+// ---- Sending the queue: one sender at a time, in the order the changes were made ----
+
+function sendQueue() {
+  if (self.navigator.locks) {
+    return self.navigator.locks.request("fieldapp-outbox", { ifAvailable: true }, function (lock) {
+      return lock ? send() : null;
+    });
+  }
+  return send();
+}
+
+function send() {
+  return FieldStore.all().then(function (items) {
+    var waiting = items.filter(function (item) { return item.state === "waiting"; });
+    if (!waiting.length || (waiting[0].due || 0) > Date.now()) return null;
+    // A fresh CSRF token each time: a stored one would have expired after a day without signal.
+    return fetch("/offline/token", { headers: { "HX-Request": "true" }, cache: "no-store" }).then(function (response) {
+      if (response.status === 401 || response.status === 403) return pause();
+      if (!response.ok) return retryLater(waiting[0]);
+      return FieldStore.put("meta", null, "paused").then(function () { return response.json(); })
+        .then(function (token) { return sendEach(waiting, token); });
+    }, function () { return null; });  // no network: the next trigger tries again
+  }).then(tellPages, tellPages);
+}
+
+function pause() {
+  return FieldStore.put("meta", "signin", "paused");
+}
+
+function sendEach(items, token) {
+  var delivered = 0;
+  function next(index) {
+    if (index >= items.length) return delivered ? FieldStore.put("meta", Date.now(), "lastSync") : null;
+    var item = items[index];
+    if (item.user !== token.user) return next(index + 1);  // never sent as somebody else
+    return post(item, token.csrf).then(function (response) {
+      if (response.type === "opaqueredirect" || response.ok) {
+        delivered += 1;
+        return FieldStore.remove("outbox", item.id).then(function () { return next(index + 1); });
+      }
+      if (response.status === 401 || response.status === 403) return pause();
+      if (response.status >= 500 || response.status === 429) return retryLater(item);
+      item.state = (response.status === 409 || response.status === 412) ? "conflict" : "refused";
+      item.status = response.status;
+      item.reason = decodeURIComponent(response.headers.get("X-FieldApp-Message") || "") ||
+        "The server refused this change (" + response.status + ").";
+      item.serverVersion = response.headers.get("X-Schedule-Version");
+      return FieldStore.put("outbox", item).then(function () { return next(index + 1); });
+    }, function () { return retryLater(item); });  // stop here: later changes may depend on this one
+  }
+  return next(0);
+}
+
+function post(item, csrf) {
+  var body = new FormData();
+  item.fields.forEach(function (field) {
+    if (field[1] instanceof Blob) body.append(field[0], field[1], field[2] || "photo.jpg");
+    else body.append(field[0], field[1]);
+  });
+  body.set("csrf_token", csrf);
+  body.set("client_id", item.id);
+  body.set("happened_at", item.at);
+  return fetch(item.url, {
+    method: "POST", body: body, redirect: "manual", cache: "no-store",
+    headers: { "HX-Request": "true", "X-CSRFToken": csrf, "X-FieldApp-Queued": "1" }
+  });
+}
+
+function retryLater(item) {
+  item.attempts = (item.attempts || 0) + 1;
+  item.due = Date.now() + Math.min(RETRY_MAX, 1000 * Math.pow(2, item.attempts));
+  return FieldStore.put("outbox", item);
+}
+
+function tellPages() {
+  return self.clients.matchAll({ includeUncontrolled: true }).then(function (pages) {
+    pages.forEach(function (client) { client.postMessage({ type: "outbox" }); });
+  });
+}
+
+self.addEventListener("sync", function (event) {
+  if (event.tag === "outbox") event.waitUntil(sendQueue());
+});
+
+self.addEventListener("message", function (event) {
+  var what = event.data && event.data.type;
+  if (what === "send") event.waitUntil(sendQueue());
+  else if (what === "keep") event.waitUntil(keep());
+});
