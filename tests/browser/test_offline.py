@@ -136,3 +136,140 @@ def test_a_day_without_signal_from_today_to_a_signed_completion_arrives_once(pag
         assert rating.overall == 5 and rating.created_at == at["Customer's rating and signature"]
         assert rating.signature_svg.startswith("M")
         assert db.session.get(User, visit.technician_id).last_sync_at is not None
+
+
+def save_actions_offline(page, server, live_app, text: str, days_ahead: int = 0) -> Visit:
+    """Signed in and kept; then, without signal, the actions taken of a visit are saved."""
+    sign_in(page, server, "tech@demo.test")
+    ready_for_offline(page)
+    visit = technician_visits(live_app, days_ahead)[0]
+    go_offline(page.context)
+    open_kept_visit(page, server, visit.id)
+    page.get_by_label("Actions taken").fill(text)
+    page.get_by_role("button", name="Save actions taken").click()
+    expect(page.locator("#sync-badge")).to_contain_text("1 waiting")
+    return visit
+
+
+def test_a_server_error_on_the_first_send_is_retried_until_it_arrives(page, server, live_app):
+    visit = save_actions_offline(page, server, live_app, "Cleaned the filter.")
+    calls = []
+
+    def first_fails(route):
+        calls.append(route.request.method)
+        if len(calls) == 1:
+            route.fulfill(status=500, body="boom")
+        else:
+            route.continue_()
+
+    page.context.route(f"**/visits/{visit.id}/fields/actions_taken", first_fails)
+    page.context.set_offline(False)
+
+    expect(page.locator("#field-actions_taken .waiting")).to_have_text("Sent", timeout=20000)
+    assert calls == ["POST", "POST"]
+    assert visit_row(live_app, visit.id).actions_taken == "Cleaned the filter."
+
+
+def test_a_session_that_ended_meanwhile_pauses_the_queue_until_the_technician_signs_in(page, server, live_app):
+    visit = save_actions_offline(page, server, live_app, "Checked the wiring.")
+    page.context.clear_cookies()  # the working day's session is over
+    page.context.set_offline(False)
+
+    expect(page.locator("#sync-badge")).to_contain_text("Sign in to send 1", timeout=15000)
+    assert visit_row(live_app, visit.id).actions_taken is None
+
+    sign_in(page, server, "tech@demo.test")
+    for _ in range(100):
+        if visit_row(live_app, visit.id).actions_taken == "Checked the wiring.":
+            break
+        page.wait_for_timeout(200)
+    assert visit_row(live_app, visit.id).actions_taken == "Checked the wiring."
+    expect(page.locator("#sync-badge")).to_contain_text("Synced")
+
+
+def test_a_change_replayed_three_times_is_applied_once(page, server, live_app):
+    sign_in(page, server, "tech@demo.test")
+    ready_for_offline(page)
+    visit = technician_visits(live_app, 0)[0]
+    go_offline(page.context)
+    open_kept_visit(page, server, visit.id)
+    page.get_by_label("Add a part: search SKU or name").press_sequentially("gasket", delay=40)
+    page.locator("#part-results .part-result button").first.click()
+    expect(page.locator("#sync-badge")).to_contain_text("1 waiting")
+    sent = []
+
+    def answer_lost_twice(route):
+        sent.append(route.request.post_data_buffer)
+        if len(sent) <= 2:
+            route.fetch()  # it reaches the server and is applied...
+            route.abort("internetdisconnected")  # ...but the answer never reaches the phone
+        else:
+            route.continue_()
+
+    page.context.route(f"**/visits/{visit.id}/parts/", answer_lost_twice)
+    page.context.set_offline(False)
+
+    expect(page.locator("#parts .waiting")).to_have_text("Sent", timeout=30000)
+    assert len(sent) == 3
+    with live_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(VisitPart).where(VisitPart.visit_id == visit.id)) == 1
+        assert db.session.scalar(select(func.count()).select_from(AppliedWrite)
+                                 .where(AppliedWrite.action == "visit.add_part")) == 1
+
+
+def test_a_visit_cancelled_while_the_phone_was_offline_shows_both_versions_and_overwrites_nothing(
+        page, server, live_app):
+    visit = save_actions_offline(page, server, live_app, "Replaced the pump.", days_ahead=1)
+    with live_app.app_context():
+        dispatcher = db.session.scalar(select(User).where(User.email == "dispatcher@demo.test"))
+        scheduling.cancel(db.session.get(Visit, visit.id), "Customer called: fixed it himself.", dispatcher)
+        db.session.commit()
+    page.goto(server.url + "/sync")
+    page.context.set_offline(False)
+
+    item = page.locator("#sync-list .sync-item--conflict")
+    expect(item).to_contain_text("the office changed this visit", timeout=15000)
+    expect(item.locator(".versions")).to_contain_text("Replaced the pump.")
+    expect(item.locator(".versions")).to_contain_text("The office cancelled this visit")
+    assert visit_row(live_app, visit.id).actions_taken is None
+
+    # Sending it on the new plan: the visit is cancelled, so it is refused again; still nothing lost.
+    item.get_by_role("button", name="Send mine on the new plan").click()
+    expect(item).to_contain_text("cancelled", timeout=15000)
+    assert visit_row(live_app, visit.id).actions_taken is None
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#sync-list .sync-item").get_by_role("button", name="Discard this change").click()
+    expect(page.locator("#sync-list .sync-item")).to_have_count(0)
+
+
+def test_a_refused_change_stays_visible_until_it_is_corrected_and_sent(page, server, live_app):
+    sign_in(page, server, "tech@demo.test")
+    ready_for_offline(page)
+    visit = technician_visits(live_app, 0)[0]
+    go_offline(page.context)
+    open_kept_visit(page, server, visit.id)
+    page.get_by_role("button", name="Arrived").click()
+    page.get_by_role("button", name="Complete visit").click()  # no outcome, no actions: refused later
+    expect(page.locator("#sync-badge")).to_contain_text("2 waiting")
+    page.context.set_offline(False)
+
+    expect(page.locator("#sync-badge")).to_contain_text("1 to check", timeout=15000)
+    page.goto(server.url + "/sync")
+    refused = page.locator("#sync-list .sync-item--refused")
+    expect(refused).to_contain_text("Refused: Fill in what is missing before completing.")
+    expect(refused).to_contain_text("Choose the outcome before completing.")
+    page.reload()  # kept, not dropped
+    expect(refused).to_have_count(1)
+    assert visit_row(live_app, visit.id).status is VisitStatus.ON_SITE
+
+    # Corrected on the visit page, then sent again from the sync page.
+    page.goto(f"{server.url}/visits/{visit.id}")
+    page.get_by_label("Outcome").select_option("resolved")
+    expect(page.locator("#field-outcome .saved")).to_be_visible()
+    page.get_by_label("Actions taken").fill("Reset the controller.")
+    page.get_by_role("button", name="Save actions taken").click()
+    expect(page.locator("#field-actions_taken .saved")).to_be_visible()
+    page.goto(server.url + "/sync")
+    page.get_by_role("button", name="Send again").click()
+    expect(page.locator("#sync-list .sync-item")).to_have_count(0, timeout=15000)
+    assert visit_row(live_app, visit.id).status is VisitStatus.COMPLETED
