@@ -72,7 +72,7 @@ wrk:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null; fi; }
 
-bench: $(VENV)/.runtime wrk pdf-deps
+bench: $(VENV)/.test browser wrk pdf-deps
 	$(BIN)/python tools/bench.py
 
 screenshots: $(VENV)/.test browser

@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import event, func, select, text  # noqa: E402
 
+import bench_sync  # noqa: E402
 import benchdata  # noqa: E402
 from gunicorn_server import GunicornServer, csrf_token  # noqa: E402
 from fieldapp import create_app  # noqa: E402
@@ -281,7 +282,12 @@ def measure(uri: str, wrk: str) -> dict:
                   f"{result.queries} queries", flush=True)
         server.settle()
         saves = _saves(wrk, server, app)
-    return {"results": results, "pages": pages, "saves": saves}
+        server.settle()
+        sync = bench_sync.measure(server.url)
+        if sync:
+            print(f"  offline queue: {sync['changes']} changes sent in {sync['seconds']:.1f} s "
+                  f"({sync['changes_per_s']:.0f}/s), {sync['left']} left", flush=True)
+    return {"results": results, "pages": pages, "saves": saves, "sync": sync}
 
 
 def _count_in_process(app, pages: list[Page], results: dict[str, Result]) -> None:
@@ -409,12 +415,17 @@ def report(runs: dict) -> None:
     print(f"\nField saves, {saves['technicians']} technicians at once: {saves['saves_per_s']:.1f}/s, "
           f"p95 {saves['p95_ms']:.0f} ms, {saves['errors']} errors, {saves['lost']} lost "
           f"(demo size: {demo_run['saves']['saves_per_s']:.1f}/s)")
+    sync = demo_run.get("sync")
+    if sync:
+        print(f"Offline queue (demo company, one phone): {sync['changes']} changes delivered in {sync['seconds']:.1f} s "
+              f"after reconnecting ({sync['changes_per_s']:.0f}/s), {sync['left']} left")
     out = ROOT / "instance" / "bench.json"
     out.write_text(json.dumps({
         "scale": SCALE, "database": "postgresql" if PG_URL else "sqlite", "seconds_per_page": SECONDS,
         "floor_rps": round(sum(r.floor_rps for r in scale_run["results"].values()) / max(1, len(pages)), 1),
         "pages": pages, "saves_per_s": round(saves["saves_per_s"], 1), "saves": saves,
         "demo_saves_per_s": round(demo_run["saves"]["saves_per_s"], 1),
+        "offline_sync": sync,
     }, indent=2) + "\n")
     print(f"Written to {out.relative_to(ROOT)}")
 
