@@ -125,13 +125,15 @@ def test_reschedule_reassign_and_cancel_from_the_case_page(app, client, make, of
 def test_the_technician_sees_a_booked_visit_on_today(app, client, make, office):
     case = make.case(status=CaseStatus.VISIT_NEEDED, description="Dishwasher leaks")
     with app.app_context():
-        today = schedule.today().isoformat()
-        hour = min(max(schedule.local(schedule.utcnow()).hour + 1, 7), 21)
-    assert _book(client, case, office["tech"], today, start=f"{hour:02d}:00", end=f"{hour + 1:02d}:30",
+        now = schedule.local(schedule.utcnow())
+        # Late in the evening nothing fits today any more: then the first morning slot tomorrow.
+        day = schedule.today() + timedelta(days=1 if now.hour >= 21 else 0)
+        hour = 7 if now.hour >= 21 else max(now.hour + 1, 7)
+    assert _book(client, case, office["tech"], day.isoformat(), start=f"{hour:02d}:00", end=f"{hour + 1:02d}:30",
                  minutes="60").status_code == 303
     phone = app.test_client()
     phone.post("/login", data={"email": "tina@example.com", "password": PASSWORD})
-    assert "Dishwasher leaks" in phone.get("/today").get_data(as_text=True)
+    assert "Dishwasher leaks" in phone.get(f"/today?day={day.isoformat()}").get_data(as_text=True)
 
 
 def _tech_page(app, visit_id):

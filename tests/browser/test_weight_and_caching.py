@@ -14,13 +14,14 @@ BYTES_LOADED_JS = """
 
 
 def record_statuses(app) -> list[tuple[str, str]]:
-    """(path, status) of every answer the server sends, seen below Flask."""
+    """(path, status) of every answer the server sends the page, seen below Flask."""
     seen = []
     wsgi_app = app.wsgi_app
 
     def recording(environ, start_response):
         def start(status, headers, *exc_info):
-            seen.append((environ["PATH_INFO"], status.split()[0]))
+            if environ.get("HTTP_X_FIELDAPP_PREFETCH") != "1":  # not the worker keeping copies for offline use
+                seen.append((environ["PATH_INFO"], status.split()[0]))
             return start_response(status, headers, *exc_info)
         return wsgi_app(environ, start)
 
