@@ -51,7 +51,8 @@ def test_login_and_customer_pages_pass_axe(a11y_page, server, live_app):
 def test_technician_screens_pass_axe(a11y_page, server, live_app):
     visit_id, token = _on_site_visit_and_token(live_app)
     sign_in(a11y_page, server, "tech@demo.test")
-    for path in ("/today", f"/visits/{visit_id}", f"/visits/{visit_id}/handover/", "/scan/", f"/a/{token}"):
+    for path in ("/today", f"/visits/{visit_id}", f"/visits/{visit_id}/handover/", "/scan/", f"/a/{token}", "/offline",
+                 "/sync"):
         assert violations(a11y_page, server.url + path) == [], path
 
 

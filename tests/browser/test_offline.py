@@ -273,3 +273,29 @@ def test_a_refused_change_stays_visible_until_it_is_corrected_and_sent(page, ser
     page.get_by_role("button", name="Send again").click()
     expect(page.locator("#sync-list .sync-item")).to_have_count(0, timeout=15000)
     assert visit_row(live_app, visit.id).status is VisitStatus.COMPLETED
+
+
+def test_without_background_sync_the_queue_goes_when_signal_returns(page, server, live_app):
+    """Safari and Firefox have no Background Sync: reconnecting (and the timer) send the queue."""
+    page.context.add_init_script("delete ServiceWorkerRegistration.prototype.sync; delete window.SyncManager;")
+    visit = save_actions_offline(page, server, live_app, "Descaled the boiler.")
+    assert page.evaluate("() => navigator.serviceWorker.ready.then(r => r.sync === undefined)")
+
+    page.context.set_offline(False)
+
+    expect(page.locator("#field-actions_taken .waiting")).to_have_text("Sent", timeout=20000)
+    assert visit_row(live_app, visit.id).actions_taken == "Descaled the boiler."
+
+
+def test_signing_out_takes_the_kept_pages_and_the_queue_off_the_phone(page, server, live_app):
+    save_actions_offline(page, server, live_app, "Not sent yet.")
+    page.context.set_offline(False)
+    page.context.route("**/fields/**", lambda route: route.abort("internetdisconnected"))  # still no way through
+    expect(page.locator("#sync-badge")).to_contain_text("1 waiting")
+
+    page.once("dialog", lambda dialog: dialog.accept())  # "1 change(s) ... have not reached the office"
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+
+    assert page.evaluate("() => caches.keys().then(names => names.filter(n => n.startsWith('pages-')))") == []
+    assert page.evaluate("() => indexedDB.databases().then(dbs => dbs.map(d => d.name))") == []
