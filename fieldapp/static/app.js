@@ -78,9 +78,7 @@
   var writes = Promise.resolve();  // queued changes are stored one after the other, in order
 
   navigator.serviceWorker.register("/sw.js").catch(function () {});
-  function worker(message) {
-    navigator.serviceWorker.ready.then(function (registration) { registration.active.postMessage(message); });
-  }
+  var worker = FieldStore.tellWorker;
   function send() {
     if (navigator.onLine) worker({ type: "send" });
   }

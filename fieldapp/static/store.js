@@ -44,6 +44,10 @@ var FieldStore = (function () {
         return items.sort(function (a, b) { return a.seq - b.seq; });
       });
     },
+    // From a page: a message to the service worker ("send", "keep"), once it is active.
+    tellWorker: function (message) {
+      navigator.serviceWorker.ready.then(function (registration) { registration.active.postMessage(message); });
+    },
     // Order of making, even for two changes in the same millisecond.
     nextSeq: function () { seqCounter = (seqCounter + 1) % 1000; return Date.now() * 1000 + seqCounter; },
     clear: function () {

@@ -23,9 +23,7 @@
     return date.toLocaleDateString([], { weekday: "short", day: "numeric", month: "short" }) + " " +
       date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   }
-  function worker(message) {
-    navigator.serviceWorker.ready.then(function (registration) { registration.active.postMessage(message); });
-  }
+  var worker = FieldStore.tellWorker;
   function save(item) {
     return FieldStore.put("outbox", item).then(function () { worker({ type: "send" }); render(); });
   }

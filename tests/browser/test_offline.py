@@ -138,13 +138,19 @@ def test_a_day_without_signal_from_today_to_a_signed_completion_arrives_once(pag
         assert db.session.get(User, visit.technician_id).last_sync_at is not None
 
 
-def save_actions_offline(page, server, live_app, text: str, days_ahead: int = 0) -> Visit:
-    """Signed in and kept; then, without signal, the actions taken of a visit are saved."""
+def offline_on_a_visit(page, server, live_app, days_ahead: int = 0) -> Visit:
+    """Signed in and kept; then, without signal, the first visit of the day on screen."""
     sign_in(page, server, "tech@demo.test")
     ready_for_offline(page)
     visit = technician_visits(live_app, days_ahead)[0]
     go_offline(page.context)
     open_kept_visit(page, server, visit.id)
+    return visit
+
+
+def save_actions_offline(page, server, live_app, text: str, days_ahead: int = 0) -> Visit:
+    """Without signal, the actions taken of a visit are saved."""
+    visit = offline_on_a_visit(page, server, live_app, days_ahead)
     page.get_by_label("Actions taken").fill(text)
     page.get_by_role("button", name="Save actions taken").click()
     expect(page.locator("#sync-badge")).to_contain_text("1 waiting")
@@ -188,11 +194,7 @@ def test_a_session_that_ended_meanwhile_pauses_the_queue_until_the_technician_si
 
 
 def test_a_change_replayed_three_times_is_applied_once(page, server, live_app):
-    sign_in(page, server, "tech@demo.test")
-    ready_for_offline(page)
-    visit = technician_visits(live_app, 0)[0]
-    go_offline(page.context)
-    open_kept_visit(page, server, visit.id)
+    visit = offline_on_a_visit(page, server, live_app)
     page.get_by_label("Add a part: search SKU or name").press_sequentially("gasket", delay=40)
     page.locator("#part-results .part-result button").first.click()
     expect(page.locator("#sync-badge")).to_contain_text("1 waiting")
@@ -243,11 +245,7 @@ def test_a_visit_cancelled_while_the_phone_was_offline_shows_both_versions_and_o
 
 
 def test_a_refused_change_stays_visible_until_it_is_corrected_and_sent(page, server, live_app):
-    sign_in(page, server, "tech@demo.test")
-    ready_for_offline(page)
-    visit = technician_visits(live_app, 0)[0]
-    go_offline(page.context)
-    open_kept_visit(page, server, visit.id)
+    visit = offline_on_a_visit(page, server, live_app)
     page.get_by_role("button", name="Arrived").click()
     page.get_by_role("button", name="Complete visit").click()  # no outcome, no actions: refused later
     expect(page.locator("#sync-badge")).to_contain_text("2 waiting")
