@@ -212,3 +212,16 @@ def test_the_offline_page_lists_what_the_phone_keeps(client, make, tech):
     make.visit(tech, make.case(asset=make.asset(customer=customer), customer=customer), start=local(client.application, 0, 9))
     html = client.get("/offline").get_data(as_text=True)
     assert "No signal" in html and "Ada Lovelace" in html and "Tomorrow" in html
+
+
+def test_the_plan_costs_the_same_queries_for_two_visits_or_twelve(app, client, make, tech, count_queries):
+    for days in (0, 1):
+        make.visit(tech, make.case(asset=make.asset()), start=local(app, days, 8))
+    client.get("/offline/manifest")  # the session's first request loads more
+    with count_queries() as two:
+        client.get("/offline/manifest")
+    for hour in range(9, 19):
+        make.visit(tech, make.case(asset=make.asset()), start=local(app, hour % 2, hour))
+    with count_queries() as twelve:
+        assert len(client.get("/offline/manifest").get_json()["visits"]) == 12
+    assert twelve.count == two.count

@@ -15,7 +15,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from fieldapp.extensions import db
-from fieldapp.models import Part, User, Visit
+from fieldapp.models import Part, Rating, User, Visit
 from fieldapp.orm import utcnow
 from fieldapp.services import schedule
 
@@ -34,9 +34,9 @@ def days(user: User) -> list[OfflineDay]:
     return [OfflineDay(day, schedule.technician_day(user, day)) for day in (today, today + timedelta(days=1))]
 
 
-def visit_urls(visit: Visit) -> list[str]:
+def visit_urls(visit: Visit, rated: bool) -> list[str]:
     urls = [url_for("visits.show", visit_id=visit.id)]
-    if not visit.status.is_finished and visit.rating is None:
+    if not visit.status.is_finished and not rated:
         urls.append(url_for("handover.rating_form", visit_id=visit.id))
     if visit.case.asset is not None:  # the product's full history, for staff
         urls.append(url_for("public.asset", token=visit.case.asset.qr_token))
@@ -51,10 +51,12 @@ def plan(user: User) -> dict:
     urls += [url_for("technician.today", day=d.day.isoformat()) for d in offline_days[1:]]
     state = [user.id, offline_days[0].day.isoformat()]
     visits = []
+    ids = [visit.id for offline_day in offline_days for visit in offline_day.visits]
+    rated = set(db.session.scalars(select(Rating.visit_id).where(Rating.visit_id.in_(ids)))) if ids else set()
     for offline_day in offline_days:
         for visit in offline_day.visits:
-            urls += visit_urls(visit)
-            state.append([visit.id, visit.status.value, visit.schedule_version, visit.rating is not None,
+            urls += visit_urls(visit, visit.id in rated)
+            state.append([visit.id, visit.status.value, visit.schedule_version, visit.id in rated,
                           visit.case.status.value])
             visits.append({"id": visit.id, "url": url_for("visits.show", visit_id=visit.id)})
     version = hashlib.sha256(json.dumps([state, urls]).encode()).hexdigest()[:20]
