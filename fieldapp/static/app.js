@@ -35,6 +35,8 @@
   }
 
   document.addEventListener("htmx:sendError", function (event) {
+    var poll = /\bevery\b/.test(event.detail.elt.getAttribute("hx-trigger") || "");
+    if (poll && !navigator.onLine) return;  // the list refreshes itself when signal returns
     var form = captureOf(event);
     if (form) notSaved(form, "no connection", "save again when you have signal");
     else say("No connection. Nothing was lost on this screen; try again when you have signal.");
@@ -93,7 +95,6 @@
         waiting = pending.length;
         kept = mine.length;
         showBadge(pending.length, problems, found[1], found[2]);
-        document.dispatchEvent(new CustomEvent("fieldapp:outbox", { detail: { items: mine, paused: found[2] } }));
         clearTimeout(timer);
         if (pending.length) {  // the worker retries on reconnect and on Background Sync; this is the rest
           var due = Math.max(1000, (pending[0].due || 0) - Date.now());
