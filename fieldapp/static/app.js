@@ -81,6 +81,7 @@
 
   navigator.serviceWorker.register("/sw.js").catch(function () {});
   var worker = FieldStore.tellWorker;
+  if (!navigator.serviceWorker.controller) worker({ type: "claim" });
   function send() {
     if (navigator.onLine) worker({ type: "send" });
   }

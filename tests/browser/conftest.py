@@ -29,8 +29,20 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def browser_context_args(browser_context_args, playwright):
-    return {**browser_context_args, **playwright.devices["Pixel 7"]}
+def phone(playwright):
+    return dict(playwright.devices["Pixel 7"])
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(phone):
+    # The service worker keeps a technician's pages after each sign-in (some 25 requests): only
+    # the modules about it, and the technician's main flow, let it run (their own override).
+    return {**phone, "service_workers": "block"}
+
+
+@pytest.fixture(scope="session")
+def with_service_worker(phone):
+    return {**phone, "service_workers": "allow"}
 
 
 class LiveServer:

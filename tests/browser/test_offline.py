@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
@@ -13,7 +14,13 @@ from fieldapp.models import AppliedWrite, Rating, User, Visit, VisitPart, VisitP
 from fieldapp.services import schedule, scheduling
 from tests.browser.conftest import sign_in
 from tests.browser.test_visit_flow import _draw_signature
+from tests.browser.test_visit_page import _open_first_visit
 from tests.conftest import jpeg_bytes
+
+@pytest.fixture(scope="session")
+def browser_context_args(with_service_worker):
+    return with_service_worker
+
 
 QUEUE_JS = "() => FieldStore.all().then(items => items.map(i => ({label: i.label, state: i.state, at: i.at, "\
            "url: i.url, reason: i.reason || ''})))"
@@ -297,3 +304,34 @@ def test_signing_out_takes_the_kept_pages_and_the_queue_off_the_phone(page, serv
 
     assert page.evaluate("() => caches.keys().then(names => names.filter(n => n.startsWith('pages-')))") == []
     assert page.evaluate("() => indexedDB.databases().then(dbs => dbs.map(d => d.name))") == []
+
+
+def test_a_save_without_connection_waits_at_the_field_never_saved_and_goes_when_signal_returns(
+        page, server, live_app):
+    visit = _open_first_visit(page, server, live_app)
+    ready_for_offline(page)
+    field = page.locator("#field-actions_taken")
+    actions = page.get_by_label("Actions taken")
+    save = page.get_by_role("button", name="Save actions taken")
+
+    actions.fill("Checked the pump.")
+    save.click()
+    expect(field.locator(".saved")).to_be_visible()
+    actions.fill("Checked the pump and replaced the filter.")
+    expect(field.get_by_text("Saved", exact=True)).to_have_count(0)  # edited: no longer what is saved
+
+    page.context.set_offline(True)
+    save.click()
+    expect(field.get_by_role("status")).to_have_text("Waiting to send")
+    expect(field.get_by_text("Saved", exact=True)).to_have_count(0)
+    expect(actions).to_have_value("Checked the pump and replaced the filter.")
+    with live_app.app_context():
+        assert db.session.get(Visit, visit.id).actions_taken == "Checked the pump."
+
+    page.context.set_offline(False)
+    expect(field.get_by_role("status")).to_have_text("Sent", timeout=15000)
+    with live_app.app_context():
+        assert db.session.get(Visit, visit.id).actions_taken == "Checked the pump and replaced the filter."
+    actions.fill("Checked the pump, replaced the filter, tested.")
+    save.click()
+    expect(field.locator(".saved")).to_be_visible()

@@ -1,4 +1,5 @@
 """The technician's visit on a phone, from Today to a signed, completed report."""
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -6,6 +7,11 @@ from fieldapp.extensions import db
 from fieldapp.models import Rating, RatingSource, User, Visit, VisitStatus
 from fieldapp.services import demo, schedule
 from tests.browser.conftest import sign_in
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(with_service_worker):
+    return with_service_worker  # the technician's main flow, as phones run it: with the worker
 
 
 def _first_visit_today(app) -> Visit:

@@ -218,4 +218,5 @@ self.addEventListener("message", function (event) {
   var what = event.data && event.data.type;
   if (what === "send") event.waitUntil(sendQueue());
   else if (what === "keep") event.waitUntil(keep());
+  else if (what === "claim") event.waitUntil(self.clients.claim());  // a page opened while this worker was starting
 });
