@@ -200,7 +200,7 @@ function post(item, csrf) {
 
 function retryLater(item) {
   item.attempts = (item.attempts || 0) + 1;
-  item.due = Date.now() + Math.min(RETRY_MAX, 1000 * Math.pow(2, item.attempts));
+  item.due = Date.now() + Math.min(RETRY_MAX, 1000 * Math.pow(2, item.attempts - 1));  // 1 s, 2 s, 4 s…
   return FieldStore.put("outbox", item);
 }
 
