@@ -62,7 +62,7 @@ def test_the_phone_is_told_to_keep_today_tomorrow_their_visits_and_product_histo
     later = make.visit(tech, start=local(app, 3, 9))
     someone_elses = make.visit(make.user(Role.TECHNICIAN), start=local(app, 0, 10))
 
-    plan = client.get("/offline/manifest").get_json()
+    plan = client.get("/offline/manifest", headers={"HX-Request": "true"}).get_json()
 
     urls = plan["urls"]
     assert {"/today", f"/today?day={day(app, 1).isoformat()}", "/offline", "/sync",
@@ -225,3 +225,8 @@ def test_the_plan_costs_the_same_queries_for_two_visits_or_twelve(app, client, m
     with count_queries() as twelve:
         assert len(client.get("/offline/manifest").get_json()["visits"]) == 12
     assert twelve.count == two.count
+
+
+def test_a_plain_request_from_elsewhere_does_not_make_the_phone_look_synced(app, client, tech):
+    assert client.get("/offline/manifest").status_code == 200  # an <img src> on another site
+    assert load(app, User, tech.id).last_sync_at is None

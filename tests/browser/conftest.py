@@ -3,6 +3,7 @@ served by a real server thread on 127.0.0.1 with a free port and its own databas
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -46,17 +47,47 @@ def with_service_worker(phone):
 
 
 class LiveServer:
+    """The app on a real server thread. A phone's service worker keeps sending requests in the
+    background (it outlives the page): at the end, new requests are turned away and those in
+    flight are waited for, so none still holds a database connection when the test's database
+    is closed (PostgreSQL warns about a connection dropped open)."""
+
     def __init__(self, app):
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.closing = False
+        self.server = make_server("127.0.0.1", 0, self.serve, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def serve(self, environ, start_response):
+        with self.lock:
+            if self.closing:
+                start_response("503 Service Unavailable", [("Content-Length", "0")])
+                return [b""]
+            self.in_flight += 1
+        try:
+            answer = self.app(environ, start_response)
+            try:
+                return [b"".join(answer)]  # the whole answer now: its end is the request's end
+            finally:
+                if hasattr(answer, "close"):
+                    answer.close()
+        finally:
+            with self.lock:
+                self.in_flight -= 1
 
     def __enter__(self):
         self.thread.start()
         return self
 
     def __exit__(self, *exc):
+        with self.lock:
+            self.closing = True
+        deadline = time.monotonic() + 10
+        while self.in_flight and time.monotonic() < deadline:
+            time.sleep(0.02)
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)
