@@ -394,6 +394,15 @@ class Factory:
         return self._save(complaint)
 
 
+def load_row(app, model, row_id):
+    """A row as it is in the database now, usable after its session is gone (None if absent)."""
+    with app.app_context():
+        row = db.session.get(model, row_id)
+        if row is not None:
+            db.session.expunge(row)
+        return row
+
+
 def jpeg_bytes(size=(64, 48), color=(200, 30, 30), fmt="JPEG") -> bytes:
     from PIL import Image
 

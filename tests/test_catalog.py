@@ -12,6 +12,7 @@ from fieldapp.extensions import db
 from fieldapp.links import is_http_url
 from fieldapp.models import AuditEvent, FaqEntry, Part, ProductModel, ProductResource, ResourceKind, Role
 from fieldapp.services import catalog, parts
+from tests.conftest import load_row
 
 MODEL = {"name": "AquaPure 500", "model_number": "AP-500", "category": "Water", "specifications": "500 L resin",
          "warranty_months": "24", "warranty_terms": "Parts and labour.", "maintenance_interval_months": "12",
@@ -26,14 +27,6 @@ def office(auth):
 
 def new(**data) -> dict:
     return {**data, "client_id": str(uuid.uuid4())}
-
-
-def load(app, cls, row_id):
-    with app.app_context():
-        row = db.session.get(cls, row_id)
-        if row is not None:
-            db.session.expunge(row)
-        return row
 
 
 def model_rows(app) -> list[tuple[str, str]]:
@@ -114,7 +107,7 @@ def test_create_a_model_and_edit_it(app, client, office):
 
     assert response.status_code == 303
     model_id = int(re.search(r"/catalog/models/(\d+)", model_url).group(1))
-    saved = load(app, ProductModel, model_id)
+    saved = load_row(app, ProductModel, model_id)
     assert saved.maintenance_interval_months is None and saved.return_window_days == 0
     assert saved.care_tip_list == ["Descale monthly."] and not saved.returns_allowed
     with app.app_context():
@@ -139,7 +132,7 @@ def test_numbers_out_of_bounds_are_refused_keeping_what_was_typed(app, client, o
     assert response.status_code == 422
     assert message in html and 'value="Typed name"' in html
     assert re.search(rf'<input[^>]*name="{field}"[^>]*value="{value}"', html)
-    assert load(app, ProductModel, model.id).name == model.name
+    assert load_row(app, ProductModel, model.id).name == model.name
 
 
 def test_a_duplicate_model_number_is_refused_at_the_field(app, client, office, make):
@@ -164,7 +157,7 @@ def test_a_model_with_products_cannot_be_removed(app, client, office, make):
     assert f"/catalog/models/{model.id}/remove" not in page
     assert response.status_code == 409
     assert "1 product is registered with this model" in response.get_data(as_text=True)
-    assert load(app, ProductModel, model.id) is not None
+    assert load_row(app, ProductModel, model.id) is not None
 
 
 def test_an_unused_model_is_removed_with_its_material(app, client, office, make):
@@ -175,8 +168,8 @@ def test_an_unused_model_is_removed_with_its_material(app, client, office, make)
     response = client.post(f"/catalog/models/{model.id}/remove")
 
     assert response.status_code == 303 and response.headers["Location"] == "/catalog/models"
-    assert load(app, ProductModel, model.id) is None
-    assert load(app, ProductResource, resource.id) is None and load(app, FaqEntry, entry.id) is None
+    assert load_row(app, ProductModel, model.id) is None
+    assert load_row(app, ProductResource, resource.id) is None and load_row(app, FaqEntry, entry.id) is None
 
 
 def test_technicians_are_kept_out(client, auth, make):
@@ -202,10 +195,10 @@ def test_add_edit_and_remove_a_link(app, client, office, make):
     response = client.post(f"/catalog/models/{model.id}/resources/{resource_id}",
                            data={"kind": "manual", "title": "Manual", "url": "HTTPS://EXAMPLE.COM/a"})
     assert response.status_code == 303
-    assert load(app, ProductResource, resource_id).url == "HTTPS://EXAMPLE.COM/a"
+    assert load_row(app, ProductResource, resource_id).url == "HTTPS://EXAMPLE.COM/a"
 
     assert client.post(f"/catalog/models/{model.id}/resources/{resource_id}/remove").status_code == 303
-    assert load(app, ProductResource, resource_id) is None
+    assert load_row(app, ProductResource, resource_id) is None
     # A second tap finds nothing left to remove: no error.
     assert client.post(f"/catalog/models/{model.id}/resources/{resource_id}/remove").status_code == 303
 
@@ -224,7 +217,7 @@ def test_a_link_that_is_not_http_is_refused_at_the_field(app, client, office, ma
         assert response.status_code == 422
         assert "Enter a full web address starting with https://" in html
         assert 'value="Bad"' in html
-    assert load(app, ProductResource, resource.id).url == resource.url
+    assert load_row(app, ProductResource, resource.id).url == resource.url
     with app.app_context():
         assert db.session.scalar(select(ProductResource).where(ProductResource.title == "Bad")) is None
 
@@ -261,7 +254,7 @@ def test_faq_entries_are_added_in_order_edited_and_removed(app, client, office, 
     assert 'value="Kept question"' in bad.get_data(as_text=True)
 
     assert client.post(f"/catalog/models/{model.id}/faq/{first[0]}/remove").status_code == 303
-    assert load(app, FaqEntry, first[0]) is None
+    assert load_row(app, FaqEntry, first[0]) is None
 
 
 def test_the_model_page_previews_what_customers_see(client, office, make):
@@ -337,15 +330,15 @@ def test_create_edit_and_deactivate_a_part(app, client, office, make):
     response = client.post(f"/catalog/parts/{part_id}", data={"sku": "CB-FLT-09", "name": "Filter set (2)",
                                                               "unit_price": "26"})
     assert response.status_code == 303
-    assert load(app, Part, part_id).unit_price_cents == 2600
+    assert load_row(app, Part, part_id).unit_price_cents == 2600
 
     response = client.post(f"/catalog/parts/{part_id}/deactivate",
                            headers={"Referer": "http://localhost/catalog/parts?q=cb&status=all"})
     assert response.status_code == 303 and response.headers["Location"] == "/catalog/parts?q=cb&status=all"
-    assert not load(app, Part, part_id).active
+    assert not load_row(app, Part, part_id).active
     assert client.post(f"/catalog/parts/{part_id}/reactivate",
                        headers={"Referer": "https://evil.example/catalog/parts"}).headers["Location"] == "/catalog/parts"
-    assert load(app, Part, part_id).active
+    assert load_row(app, Part, part_id).active
 
 
 @pytest.mark.parametrize("data, status, message", [
@@ -372,7 +365,7 @@ def test_a_part_used_on_a_visit_is_kept_and_only_deactivated(app, client, office
     html = client.get(f"/catalog/parts/{row.part_id}").get_data(as_text=True)
     assert "Used on 1 visit line, which keep it." in html and "Delete" not in html
     client.post(f"/catalog/parts/{row.part_id}/deactivate")
-    assert load(app, Part, row.part_id) is not None
+    assert load_row(app, Part, row.part_id) is not None
 
 
 def test_technicians_are_offered_only_active_parts(app, client, auth, make):

@@ -28,7 +28,7 @@ import fieldapp
 import fieldapp.forms
 from fieldapp.extensions import db
 from fieldapp.models import Asset, Case, Coverage, Role, Visit, VisitPart, VisitPhoto, VisitStatus
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, load_row
 
 HX = {"HX-Request": "true"}
 CONTROL = "Remove the invisible control characters"
@@ -42,13 +42,6 @@ def cid() -> str:
 def count(app, model) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(model))
-
-
-def load(app, model, row_id):
-    with app.app_context():
-        row = db.session.get(model, row_id)
-        db.session.expunge(row)
-        return row
 
 
 def error_at_field(page: str, message: str) -> bool:
@@ -139,14 +132,14 @@ HOSTILE_AMOUNTS = [
 
 @pytest.mark.parametrize("amount, message", HOSTILE_AMOUNTS)
 def test_a_hostile_transport_cost_is_refused_at_the_field(app, client, make, on_site, amount, message):
-    before = load(app, Visit, on_site.id).transport_cost_cents
+    before = load_row(app, Visit, on_site.id).transport_cost_cents
 
     response = client.post(f"/visits/{on_site.id}/fields/transport_cost", headers=HX,
                            data={"client_id": cid(), "amount": amount})
 
     assert response.status_code == 422
     assert error_at_field(response.get_data(as_text=True), message)
-    assert load(app, Visit, on_site.id).transport_cost_cents == before
+    assert load_row(app, Visit, on_site.id).transport_cost_cents == before
 
 
 @pytest.mark.parametrize("amount, cents", [("12.50", 1250), ("12,50", 1250), ("€ 12.50", 1250), ("0", 0),
@@ -155,7 +148,7 @@ def test_amounts_typed_the_usual_ways_are_saved(app, client, on_site, amount, ce
     response = client.post(f"/visits/{on_site.id}/fields/transport_cost", headers=HX,
                            data={"client_id": cid(), "amount": amount})
     assert response.status_code == 200
-    assert load(app, Visit, on_site.id).transport_cost_cents == cents
+    assert load_row(app, Visit, on_site.id).transport_cost_cents == cents
 
 
 @pytest.mark.parametrize("unit_cost", ["1e999999", "1E+249998", "€€", "€", "１２", "-1"])
@@ -176,7 +169,7 @@ def test_a_hostile_unit_cost_changes_no_part(app, client, make, on_site, unit_co
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert error_at_field(page, "Enter the unit cost." if not unit_cost.strip() else "Enter an amount")
-    assert (load(app, VisitPart, row.id).quantity, load(app, VisitPart, row.id).unit_cost_cents) == (1, 900)
+    assert (load_row(app, VisitPart, row.id).quantity, load_row(app, VisitPart, row.id).unit_cost_cents) == (1, 900)
 
 
 @pytest.mark.parametrize("typed, cents", [("12.50", 1250), ("12,50", 1250), ("€ 12.50", 1250), ("0", 0)])
@@ -189,7 +182,7 @@ def test_part_costs_typed_the_usual_ways_are_saved(app, client, make, on_site, t
     changed = client.post(f"/visits/{on_site.id}/parts/{row_id}", headers=HX, data={
         "client_id": cid(), "quantity": "1", "unit_cost": typed})
     assert (added.status_code, changed.status_code) == (200, 200)
-    assert load(app, VisitPart, row_id).unit_cost_cents == cents
+    assert load_row(app, VisitPart, row_id).unit_cost_cents == cents
 
 
 def test_an_empty_unit_cost_when_adding_takes_the_catalog_price(app, client, make, on_site):
@@ -320,7 +313,7 @@ def test_an_edited_serial_with_nul_is_refused(app, client, make, office):
         "product_model_id": asset.product_model_id, "customer_id": asset.customer_id, "serial_number": "SN\x001",
         "sales_date": asset.sales_date.isoformat(), "install_address": "", "notes": ""})
     assert response.status_code == 422 and error_at_field(response.get_data(as_text=True), CONTROL)
-    assert load(app, Asset, asset.id).serial_number == "SN-1"
+    assert load_row(app, Asset, asset.id).serial_number == "SN-1"
 
 
 def test_text_areas_keep_line_breaks_tabs_and_text_direction(app, client, make, office):
@@ -366,7 +359,7 @@ def test_report_text_with_nul_is_refused(app, client, on_site):
     response = client.post(f"/visits/{on_site.id}/fields/actions_taken", headers=HX,
                            data={"client_id": cid(), "actions_taken": "Replaced\x00 the pump"})
     assert response.status_code == 422 and error_at_field(response.get_data(as_text=True), CONTROL)
-    assert load(app, Visit, on_site.id).actions_taken is None
+    assert load_row(app, Visit, on_site.id).actions_taken is None
 
 
 def test_signing_in_with_nul_is_refused_not_an_error(client):
@@ -434,11 +427,11 @@ def test_other_costs_need_to_say_what_they_are_for_and_reach_the_bill(app, clien
     assert refused.status_code == 422
     assert error_at_field(refused.get_data(as_text=True), "Say what the cost is for")
     assert 'value="15"' in refused.get_data(as_text=True)  # what was typed stays
-    assert load(app, Visit, on_site.id).other_cost_cents == 0
+    assert load_row(app, Visit, on_site.id).other_cost_cents == 0
 
     saved = client.post(url, headers=HX, data={"client_id": cid(), "other_amount": "15",
                                                "other_note": "Disposal of the old unit"})
     assert saved.status_code == 200
     assert "Disposal of the old unit" in saved.get_data(as_text=True)  # the bill, sent along out of band
-    visit = load(app, Visit, on_site.id)
+    visit = load_row(app, Visit, on_site.id)
     assert (visit.other_cost_cents, visit.other_cost_note) == (1500, "Disposal of the old unit")

@@ -13,6 +13,7 @@ from fieldapp.auth import HANDOVER_KEY
 from fieldapp.extensions import db
 from fieldapp.models import Rating, Role, User, Visit, VisitStatus
 from fieldapp.services import schedule
+from tests.conftest import load_row
 from tests.test_handover import rating_data
 
 QUEUED = {"X-FieldApp-Queued": "1", "HX-Request": "true"}
@@ -20,13 +21,6 @@ QUEUED = {"X-FieldApp-Queued": "1", "HX-Request": "true"}
 
 def iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
-def load(app, model, row_id):
-    with app.app_context():
-        row = db.session.get(model, row_id)
-        db.session.expunge(row)
-        return row
 
 
 @pytest.fixture
@@ -71,7 +65,7 @@ def test_the_phone_is_told_to_keep_today_tomorrow_their_visits_and_product_histo
     assert any(url.startswith("/a/") for url in urls)  # the product's history
     assert f"/visits/{later.id}" not in urls and f"/visits/{someone_elses.id}" not in urls
     assert [v["id"] for v in plan["visits"]] == [today.id, tomorrow.id]
-    assert load(app, User, tech.id).last_sync_at is not None
+    assert load_row(app, User, tech.id).last_sync_at is not None
 
 
 def test_the_plan_changes_when_a_kept_page_would(app, client, make, tech):
@@ -106,10 +100,10 @@ def test_queued_steps_keep_the_technicians_times(app, client, planned, tech):
     assert post(client, f"/visits/{visit.id}/start-travel", happened_at=iso(travelled)).status_code == 303
     assert post(client, f"/visits/{visit.id}/arrive", happened_at=iso(arrived)).status_code == 303
 
-    row = load(app, Visit, visit.id)
+    row = load_row(app, Visit, visit.id)
     assert row.travel_started_at == travelled
     assert row.arrived_at == arrived and row.status is VisitStatus.ON_SITE
-    assert load(app, User, tech.id).last_sync_at is not None
+    assert load_row(app, User, tech.id).last_sync_at is not None
 
 
 @pytest.mark.parametrize("moment, message", [
@@ -123,7 +117,7 @@ def test_a_queued_time_out_of_bounds_is_refused_with_its_reason(app, client, mak
 
     assert response.status_code == 422
     assert message in unquote(response.headers["X-FieldApp-Message"])
-    assert load(app, Visit, visit.id).status is VisitStatus.SCHEDULED
+    assert load_row(app, Visit, visit.id).status is VisitStatus.SCHEDULED
 
 
 def test_a_step_cannot_be_dated_before_the_step_it_follows(app, client, planned, tech):
@@ -160,7 +154,7 @@ def test_a_change_made_on_an_older_plan_gets_409_with_the_current_version(app, c
 
     assert response.status_code == 409 and response.headers["X-Schedule-Version"] == "3"
     assert "The office changed this visit" in unquote(response.headers["X-FieldApp-Message"])
-    assert load(app, Visit, visit.id).actions_taken is None
+    assert load_row(app, Visit, visit.id).actions_taken is None
 
 
 def test_a_queued_rating_keeps_the_time_the_customer_gave_it(app, client, planned, tech):
@@ -229,4 +223,4 @@ def test_the_plan_costs_the_same_queries_for_two_visits_or_twelve(app, client, m
 
 def test_a_plain_request_from_elsewhere_does_not_make_the_phone_look_synced(app, client, tech):
     assert client.get("/offline/manifest").status_code == 200  # an <img src> on another site
-    assert load(app, User, tech.id).last_sync_at is None
+    assert load_row(app, User, tech.id).last_sync_at is None

@@ -15,7 +15,7 @@ from fieldapp.services import schedule, scheduling
 from tests.browser.conftest import sign_in
 from tests.browser.test_visit_flow import _draw_signature
 from tests.browser.test_visit_page import _open_first_visit
-from tests.conftest import jpeg_bytes
+from tests.conftest import jpeg_bytes, load_row
 
 @pytest.fixture(scope="session")
 def browser_context_args(with_service_worker):
@@ -51,10 +51,7 @@ def go_offline(context):
 
 
 def visit_row(app, visit_id: int) -> Visit:
-    with app.app_context():
-        visit = db.session.get(Visit, visit_id)
-        db.session.expunge(visit)
-        return visit
+    return load_row(app, Visit, visit_id)
 
 
 def open_kept_visit(page, server, visit_id: int):
