@@ -78,6 +78,7 @@
   var kept = 0;  // all of this user's changes on the phone, refused ones included
   var timer = null;
   var writes = Promise.resolve();  // queued changes are stored one after the other, in order
+  var stored = {};  // ids known to have reached the phone's storage: only those can be "Sent"
 
   navigator.serviceWorker.register("/sw.js").catch(function () {});
   var worker = FieldStore.tellWorker;
@@ -157,6 +158,7 @@
     }).then(function () {
       return FieldStore.put("outbox", item);
     }).then(function () {
+      stored[item.id] = true;
       if (navigator.storage && navigator.storage.persist) {
         navigator.storage.persist().then(function (granted) { FieldStore.put("meta", granted, "persisted"); });
       }
@@ -262,15 +264,15 @@
   // Sent: the marks go (what is on screen is now what the server has).
   function unmarkDelivered(items) {
     var left = {};
-    items.forEach(function (item) { left[item.id] = item; });
+    items.forEach(function (item) { left[item.id] = item; stored[item.id] = true; });
     document.querySelectorAll("[data-waiting]").forEach(function (element) {
       var item = left[element.dataset.waiting];
       var mark = element.querySelector(".waiting");
-      if (!item) {
+      if (!item && stored[element.dataset.waiting]) {  // (not one still being stored)
         delete element.dataset.waiting;
         element.classList.remove("capture--waiting", "part-row--waiting", "photo--waiting");
         if (mark) mark.textContent = "Sent";
-      } else if (item.state !== "waiting" && mark) {
+      } else if (item && item.state !== "waiting" && mark) {
         mark.textContent = (item.state === "conflict" ? "Not sent: changed at the office. " : "Not sent: ") + item.reason;
         mark.classList.add("field__error");
       }
