@@ -17,6 +17,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from fieldapp import auth, clients, database, errors, htmx, params, security, templating
     from fieldapp.extensions import csrf, db, limiter, login_manager, migrate
     from fieldapp import compression, conditional
+    from fieldapp.forms import html as form_html
+
+    form_html.install()
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))

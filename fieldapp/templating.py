@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_login import current_user
 
 from fieldapp.forms.fields import new_client_id
@@ -63,15 +63,17 @@ def span(value: timedelta | None) -> str:
 
 
 @lru_cache(maxsize=256)
-def _file_version(path: str, mtime_ns: int) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+def _versioned(path: str, mtime_ns: int, filename: str, script_root: str) -> str:
+    """Built once per file version and mount point: url_for costs more than the page's SQL."""
+    version = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    return url_for("static", filename=filename, v=version)
 
 
 def static_url(filename: str) -> str:
     """A static URL carrying a content hash, so it can be cached for a year."""
     path = Path(current_app.static_folder) / filename
-    version = _file_version(str(path), path.stat().st_mtime_ns)
-    return url_for("static", filename=filename, v=version)
+    return _versioned(str(path), path.stat().st_mtime_ns, filename,
+                      request.script_root if has_request_context() else "")
 
 
 def init_app(app: Flask) -> None:
