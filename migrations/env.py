@@ -6,6 +6,8 @@ from alembic import context
 from flask import current_app
 from sqlalchemy.types import TypeDecorator
 
+from fieldapp.models import search
+
 config = context.config
 if config.config_file_name:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -37,10 +39,16 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_name(name, type_, parent_names):
+    """Leave the customer search index's own tables and index to migration 0010."""
+    return not search.is_schema_object(name)
+
+
 def run_migrations_online():
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", skip_empty_revisions)
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
     with target_db.engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:

@@ -19,6 +19,7 @@ from sqlalchemy import select, text
 from fieldapp.dates import add_months
 from fieldapp.extensions import db
 from fieldapp.models import FaultCode, Part, ProductModel, Role, User
+from fieldapp.models.search import search_text
 from fieldapp.services import demo, schedule
 
 VERSION = 1  # bump when the generated data changes: `make bench` then generates it again
@@ -101,11 +102,14 @@ def generate(visits: int, seed: int = 2026) -> dict[str, int]:
     counts["technicians"] = len(tech_ids)
 
     first_customer = writer.next_id("customers")
-    writer.insert("customers", ["id", "name", "phone", "email", "address", "created_at"], (
-        (first_customer + i, name, f"+31 6 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
-         f"{name.lower().replace(' ', '.')}{i}@example.com",
-         f"{rng.choice(STREETS)} {rng.randint(1, 300)}, {rng.choice(CITIES)}", now)
-        for i, name in ((i, f"{rng.choice(FIRST)} {rng.choice(LAST)}") for i in range(plan.customers))))
+    def customer(i: int, name: str) -> tuple:
+        phone = f"+31 6 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
+        email = f"{name.lower().replace(' ', '.')}{i}@example.com"
+        address = f"{rng.choice(STREETS)} {rng.randint(1, 300)}, {rng.choice(CITIES)}"
+        return (first_customer + i, name, phone, email, address, search_text(name, email, address, phone), now)
+
+    writer.insert("customers", ["id", "name", "phone", "email", "address", "search_text", "created_at"], (
+        customer(i, f"{rng.choice(FIRST)} {rng.choice(LAST)}") for i in range(plan.customers)))
     customer_ids = range(first_customer, first_customer + plan.customers)
     counts["customers"] = plan.customers
 

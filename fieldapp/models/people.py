@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from fieldapp.extensions import db
+from fieldapp.models import search
 from fieldapp.orm import LabelledEnum, enum_column, utcnow
 
 if TYPE_CHECKING:
@@ -81,11 +82,16 @@ class Customer(db.Model):
     address: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Name, email, address and phone as the search looks for them (fieldapp/models/search.py).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     assets: Mapped[list[Asset]] = relationship(back_populates="customer")
 
     def __repr__(self) -> str:
         return f"<Customer {self.name}>"
+
+
+search.install(Customer.__table__, Customer)
 
 
 class FailedLogin(db.Model):

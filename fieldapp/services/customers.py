@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from functools import reduce
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, and_, column, func, literal_column, or_, select, table
 from sqlalchemy.orm import joinedload
 
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import Asset, Case, Customer, User
+from fieldapp.models import search as search_index
 from fieldapp.services import audit
 
 PAGE_SIZE = 25
@@ -43,14 +44,36 @@ def _matches(query: str) -> ColumnElement | None:
     found = [func.lower(Customer.name).contains(query, autoescape=True),
              func.lower(Customer.email).contains(query, autoescape=True),
              func.lower(_without(Customer.address, " \n\r")).contains("".join(query.split()), autoescape=True)]
+    pieces = [query, "".join(query.split())]
     digits = phone_digits(query)
     if _PHONE_QUERY.fullmatch(query) and digits:
         stored = _without(Customer.phone, PHONE_SEPARATORS)
         found.append(stored.contains(digits, autoescape=True))
+        pieces.append(digits)
         if len(digits) >= 6 and digits.startswith("0") and not digits.startswith("00"):
             # 06 1234 5678 typed, +31 6 1234 5678 stored: the trunk 0 is not dialled from abroad
             found.append(stored.contains(digits[1:], autoescape=True))
-    return or_(*found)
+            pieces.append(digits[1:])
+    indexed = _through_index(pieces)
+    return or_(*found) if indexed is None else and_(indexed, or_(*found))
+
+
+def _through_index(pieces: list[str]) -> ColumnElement | None:
+    """The customers whose search text holds one of these pieces, found through the trigram index
+    (fieldapp/models/search.py): every customer the exact conditions can match, and few others.
+    None when a piece is shorter than a trigram: then the conditions alone read every customer."""
+    if any(len(piece) < 3 for piece in pieces):
+        return None
+    if db.session.get_bind().dialect.name == "sqlite":
+        phrases = " OR ".join('"' + piece.replace('"', '""') + '"' for piece in dict.fromkeys(pieces))
+        index = table(search_index.FTS_TABLE, column("rowid"))
+        return Customer.id.in_(select(index.c.rowid).where(literal_column(search_index.FTS_TABLE).op("MATCH")(phrases)))
+    # PostgreSQL: the whole pattern as one value, so the planner sees it and uses the GIN index.
+    return or_(*(Customer.search_text.like(f"%{_escape_like(piece)}%", escape="/") for piece in dict.fromkeys(pieces)))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
 def _product_count():
