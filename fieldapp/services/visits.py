@@ -16,10 +16,13 @@ from fieldapp.orm import utcnow
 from fieldapp.services import audit, costs, followups, lifecycle, schedule
 
 
-def visible_visit(user: User, visit_id: int) -> Visit | None:
-    """The visit if `user` may see it: technicians only their own, office staff all."""
-    visit = db.session.scalar(
-        select(Visit).where(Visit.id == visit_id).options(
+def visible_visit(user: User, visit_id: int, page: bool = True) -> Visit | None:
+    """The visit if `user` may see it: technicians only their own, office staff all.
+    `page`: with everything its page shows, loaded at once; else the visit's row alone (a write:
+    the commit expires what was loaded, so the answer would load it again anyway)."""
+    statement = select(Visit).where(Visit.id == visit_id)
+    if page:
+        statement = statement.options(
             joinedload(Visit.case).joinedload(Case.asset).joinedload(Asset.product_model),
             joinedload(Visit.case).joinedload(Case.asset).selectinload(Asset.coverages),
             joinedload(Visit.case).joinedload(Case.customer),
@@ -27,7 +30,7 @@ def visible_visit(user: User, visit_id: int) -> Visit | None:
             selectinload(Visit.parts).joinedload(VisitPart.part),
             joinedload(Visit.rating),
         )
-    )
+    visit = db.session.scalar(statement)
     if visit is None:
         return None
     if user.role is Role.TECHNICIAN and visit.technician_id != user.id:

@@ -11,13 +11,14 @@ from fieldapp.params import parse_id
 from fieldapp.services import desk, scheduling, visits
 
 
-def load_visit(visit_id: int) -> Visit:
+def load_visit(visit_id: int, page: bool = True) -> Visit:
     """The visit, if the signed-in user may see it; another technician's visit is a 404.
+    `page=False`: the visit's row alone, for a write (see visits.visible_visit).
 
     A technician's write says which plan it was made on (the hidden `schedule_version`): when
     the office rescheduled, reassigned or cancelled the visit meanwhile, the write is refused
     with a 409 that says what changed, never applied to a plan the technician has not seen."""
-    visit = visits.visible_visit(current_user, visit_id)
+    visit = visits.visible_visit(current_user, visit_id, page)
     writing = request.method == "POST" and current_user.role is Role.TECHNICIAN
     if visit is None:
         if current_user.role is Role.TECHNICIAN and scheduling.was_reassigned_from(current_user, visit_id):

@@ -89,7 +89,7 @@ def save_field(visit_id: int, name: str):
     """Save one captured field; htmx gets the field's form back (and the cost lines when they
     changed), others the page."""
     form_class = FIELD_FORMS.get(name) or abort(404)
-    visit = load_visit(visit_id)
+    visit = load_visit(visit_id, page=False)
     form = form_class()
     form.prepare(visit)
 
