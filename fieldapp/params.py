@@ -63,5 +63,16 @@ def page_arg(name: str = "page") -> int:
     return page
 
 
+def id_arg(name: str) -> int | None:
+    """An optional ?name= record id (a paging anchor); anything but a positive number is a 400."""
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    value = parse_id(raw)
+    if value is None:
+        abort(400, "That link is broken: the position in the list must be a positive number.")
+    return value
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter

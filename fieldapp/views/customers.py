@@ -9,7 +9,7 @@ from fieldapp.auth import OFFICE, roles
 from fieldapp.forms.customers import CustomerForm, NewCustomerForm
 from fieldapp.htmx import see_other, wants_fragment
 from fieldapp.models import Customer
-from fieldapp.params import page_arg, text_arg
+from fieldapp.params import id_arg, page_arg, text_arg
 from fieldapp.services import customers
 from fieldapp.views.writes import Refusal, perform
 
@@ -31,9 +31,8 @@ def load_customer(customer_id: int) -> Customer:
 @roles(*OFFICE)
 def index():
     query = text_arg("q", QUERY_MAX)
-    page = page_arg()
-    rows, has_next = customers.search(query, page)
-    return render_template("customers/index.html", rows=rows, query=query, page=page, has_next=has_next)
+    found = customers.search(query, page_arg(), after=id_arg("after"), before=id_arg("before"))
+    return render_template("customers/index.html", found=found, query=query)
 
 
 @bp.get("/pick")
