@@ -71,6 +71,10 @@ def _pg_trgm_schema(connection) -> str:
         except Exception:  # noqa: BLE001 - a concurrent CREATE EXTENSION won the race
             savepoint.rollback()
         schema = connection.scalar(find)
+    if schema is None:
+        raise RuntimeError("Customer search needs PostgreSQL's pg_trgm extension, and this database user may not "
+                           "create it: run `CREATE EXTENSION pg_trgm;` in the database as its owner or a superuser, "
+                           "then migrate again.")
     return schema.strip('"')
 
 
