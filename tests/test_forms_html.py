@@ -27,3 +27,9 @@ def test_the_app_renders_form_fields_with_the_fast_renderer(app):
 
     assert core.html_params is html.html_params
     assert core.Input.html_params is html.html_params
+
+
+def test_typed_text_cannot_leave_its_attribute():
+    rendered = str(html.html_params(value='"><script>alert(1)</script>', data_note="' onmouseover='x"))
+    assert "<script" not in rendered and '"><' not in rendered
+    assert rendered.count('"') == 4  # two attributes, each value quoted once
