@@ -22,9 +22,13 @@ PG_INDEX = "ix_customers_search_text_trgm"
 TRIGGERS = ("customer_search_insert", "customer_search_delete", "customer_search_update")
 
 
+def phone_digits(phone: str | None) -> str:
+    return "".join(ch for ch in phone or "" if ch.isascii() and ch.isdigit())
+
+
 def search_text(name: str | None, email: str | None, address: str | None, phone: str | None) -> str:
-    digits = "".join(ch for ch in phone or "" if ch.isascii() and ch.isdigit())
-    return "\n".join(((name or "").lower(), (email or "").lower(), "".join((address or "").split()).lower(), digits))
+    return "\n".join(((name or "").lower(), (email or "").lower(), "".join((address or "").split()).lower(),
+                      phone_digits(phone)))
 
 
 def is_schema_object(name: str | None) -> bool:

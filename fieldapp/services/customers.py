@@ -13,6 +13,7 @@ from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import Asset, Case, Customer, User
 from fieldapp.models import search as search_index
+from fieldapp.models.search import phone_digits
 from fieldapp.services import audit
 
 PAGE_SIZE = 25
@@ -29,10 +30,6 @@ _POSTCODES = (re.compile(r"\b[1-9][0-9]{3} ?[A-Za-z]{2}\b"), re.compile(r"\b[0-9
 def _without(column, characters: str) -> ColumnElement:
     """The column with these characters removed, in SQL (REPLACE works on SQLite and PostgreSQL)."""
     return reduce(lambda expr, char: func.replace(expr, char, ""), characters, column)
-
-
-def phone_digits(phone: str | None) -> str:
-    return "".join(ch for ch in phone or "" if ch.isascii() and ch.isdigit())
 
 
 def _matches(query: str) -> ColumnElement | None:
@@ -126,7 +123,7 @@ def search(query: str, page: int, after: int | None = None, before: int | None =
     if anchor is not None and before:
         rows.reverse()  # read backwards from the anchor; shown in name order
         return CustomerPage(rows, page, has_previous=more, has_next=True)
-    return CustomerPage(rows, page, has_previous=page > 1 and bool(rows), has_next=more)
+    return CustomerPage(rows, page, has_previous=anchor is not None or page > 1, has_next=more)
 
 
 def pick(query: str, limit: int = 10) -> list[Customer]:
