@@ -14,10 +14,10 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     config.load(app, test_config)
 
-    from fieldapp import auth, clients, database, errors, htmx, params, security, templating
+    from fieldapp import database, views, web
     from fieldapp.extensions import csrf, db, limiter, login_manager, migrate
-    from fieldapp import compression, conditional
     from fieldapp.forms import html as form_html
+    from fieldapp.web import compression
 
     form_html.install()
 
@@ -29,55 +29,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     compression.init_app(app)  # after_request hooks run last-registered first: ours see the plain body
     with app.app_context():
         database.configure_engine(db.engine)
-
-    clients.init_app(app)
-    params.init_app(app)  # the bounded <int:...> converter, before any route is added
-    auth.init_app(app)
-    security.init_app(app)
-    htmx.init_app(app)
-    conditional.init_app(app)  # unchanged pages answered 304 (runs before compression, after the views)
-    templating.init_app(app)
-    errors.init_app(app)
+    web.init_app(app)
     mimetypes.add_type("application/manifest+json", ".webmanifest")
-
-    from importlib import import_module
-
-    # One feature blueprint per module in fieldapp.views, registered in this order.
-    for name in (
-        "main",
-        "auth",
-        "account",
-        "technician",
-        "visits",
-        "visit_parts",
-        "visit_photos",
-        "handover",
-        "offline",
-        "dispatch",
-        "intake",
-        "cases",
-        "scheduling",
-        "customers",
-        "assets",
-        "public",
-        "scan",
-        "admin",
-        "web",
-        "settings",
-        "reports",
-        "catalog",
-        "returns",
-        "followups",
-        "complaints",
-        "mail",
-        "questions",
-        "maintenance",
-        "coverage",
-        "exports",
-        "faults",
-        "dashboard",
-    ):
-        app.register_blueprint(import_module(f"fieldapp.views.{name}").bp)
+    views.register(app)
 
     from fieldapp import cli
 

@@ -5,10 +5,12 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from fieldapp import clock
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import Role
-from fieldapp.services import accounts, demo, idempotency, mail, maintenance, schedule, settings
+from fieldapp import demo
+from fieldapp.services import accounts, idempotency, mail, maintenance, settings
 
 
 @click.command("seed-demo")
@@ -62,7 +64,7 @@ def plan_maintenance(weeks: int | None) -> None:
     """Put a maintenance case in the queue for each product falling due; run daily from cron
     (idempotent: one case per product and due date, however often it runs)."""
     weeks = weeks or settings.current().maintenance_horizon_weeks
-    result = maintenance.plan(weeks, schedule.today())
+    result = maintenance.plan(weeks, clock.today())
     db.session.commit()
     click.echo(f"Created {result.created} maintenance case(s) due within {weeks} weeks; "
                f"{result.already_planned} already planned.")

@@ -25,7 +25,7 @@ ENV_KEYS = {
     "TRUSTED_PROXY_HOPS": "TRUSTED_PROXY_HOPS",
     # Where Flask-Limiter counts; redis://host:6379 shares the counts between servers.
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
-    # Outgoing mail (services/mail.py).
+    # Outgoing mail (services/mail.py queues it, transports/mail.py sends it).
     "MAIL_BACKEND": "MAIL_BACKEND",
     "MAIL_SERVER": "MAIL_SERVER",
     "MAIL_PORT": "MAIL_PORT",

@@ -1,18 +1,19 @@
 """The one error type services raise when a change cannot be made.
 
 Services know nothing of HTTP: they say what kind of refusal it is, and the write path
-(views/writes.py) maps the kind to a status in one place.
+(web/actions.py) maps the kind to a status in one place.
 """
 from __future__ import annotations
 
 from typing import Literal
 
-Kind = Literal["invalid", "conflict", "not_found", "too_large"]
+Kind = Literal["invalid", "conflict", "not_found", "too_large", "throttled"]
 
 
 class DomainError(Exception):
     """A refused change: the message for the user, the form field it concerns (or None), and
-    its kind: "invalid" input, a "conflict" with the record's state, "not_found", "too_large"."""
+    its kind: "invalid" input, a "conflict" with the record's state, "not_found", "too_large",
+    "throttled" (too many attempts: wait)."""
 
     def __init__(self, message: str, field: str | None = None, kind: Kind = "conflict",
                  errors: dict[str, str] | None = None):

@@ -20,7 +20,7 @@ def _limit_key() -> str:
     """Signed-in staff are counted per person, everyone else per client address."""
     from flask_login import current_user
 
-    from fieldapp.clients import client_address
+    from fieldapp.web.clients import client_address
 
     if current_user.is_authenticated:
         return f"user:{current_user.id}"

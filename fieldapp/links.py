@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from fieldapp.params import has_control_characters
+from fieldapp.values import has_control_characters
 
 URL_MAX_LENGTH = 500
 # Characters no URL typed for a customer needs: spaces, quotes, angle brackets, backslashes (which

@@ -10,6 +10,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import uuid
 from contextlib import closing
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from sqlalchemy import event, text
 from werkzeug.security import generate_password_hash
 
+from fieldapp import clock
 from fieldapp import create_app
 from fieldapp.extensions import db
 from fieldapp.models import (
@@ -40,6 +42,7 @@ def pg_url() -> str:
 def recreate_pg_schema(conn) -> None:
     conn.execute(text(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE; CREATE SCHEMA "{PG_SCHEMA}"'))
 PASSWORD = "correct horse battery"
+HX = {"HX-Request": "true"}  # the headers of an htmx request (a swap, not a boosted page)
 # Cheap hashing in tests: the real default (scrypt) is slow on purpose.
 FAST_HASH = "pbkdf2:sha256:1000"
 
@@ -120,7 +123,7 @@ _TEMPLATES: dict[str, Path] = {}
 def _sqlite_template(kind: str) -> Path:
     """A database file holding the empty schema ("empty") or the demo company ("demo")."""
     if kind not in _TEMPLATES:
-        from fieldapp.services import demo
+        from fieldapp import demo
 
         folder = Path(tempfile.mkdtemp(prefix=f"fieldapp-{kind}-", dir=RAM_DIR))
         path = folder / "template.sqlite"
@@ -150,7 +153,7 @@ def make_app(tmp_path, template: str = "empty", **overrides):
         with app.app_context():
             reset_database()
             if template == "demo":
-                from fieldapp.services import demo
+                from fieldapp import demo
 
                 demo.load_demo()
                 db.session.commit()
@@ -214,10 +217,9 @@ class Factory:
 
     def today(self) -> date:
         """The company's today, as the app sees it (the host's date differs near midnight)."""
-        from fieldapp.services import schedule
 
         with self.app.app_context():
-            return schedule.today()
+            return clock.today()
 
     def user(self, role: Role = Role.TECHNICIAN, **kw) -> User:
         n = next(self.seq)
@@ -437,6 +439,17 @@ class Auth:
 @pytest.fixture
 def auth(client, make) -> Auth:
     return Auth(client, make)
+
+
+@pytest.fixture
+def dispatcher(auth) -> User:
+    """Signed in as a dispatcher (the office)."""
+    return auth.as_role(Role.DISPATCHER)
+
+
+def cid() -> str:
+    """A fresh write id, as a form carries one (client_id)."""
+    return str(uuid.uuid4())
 
 
 class QueryCounter:

@@ -36,10 +36,12 @@ from sqlalchemy import event, func, select, text  # noqa: E402
 import bench_sync  # noqa: E402
 import benchdata  # noqa: E402
 from gunicorn_server import GunicornServer, csrf_token  # noqa: E402
+from fieldapp import clock
 from fieldapp import create_app  # noqa: E402
 from fieldapp.extensions import db  # noqa: E402
 from fieldapp.models import AppliedWrite, Asset, Case, CaseStatus, Customer, User  # noqa: E402
-from fieldapp.services import demo, schedule  # noqa: E402
+from fieldapp import demo  # noqa: E402
+from fieldapp.services import field_team  # noqa: E402
 
 SCALE = int(os.environ.get("SCALE", 1_000_000))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 4))
@@ -215,7 +217,7 @@ def pages_for(app) -> list[Page]:
     """The main page of every role, with records picked the way users meet them."""
     with app.app_context():
         tech = db.session.scalar(select(User).where(User.email == "tech@demo.test"))
-        visit_id = schedule.technician_day(tech, schedule.today())[0].id
+        visit_id = field_team.technician_day(tech, clock.today())[0].id
         busiest_asset = db.session.execute(
             select(Asset.qr_token, Asset.customer_id).join(Case, Case.asset_id == Asset.id)
             .group_by(Asset.id).order_by(func.count(Case.id).desc()).limit(1)).one()
@@ -224,7 +226,7 @@ def pages_for(app) -> list[Page]:
                                         .order_by(Case.id.desc()))
         name = db.session.scalar(select(Customer.name).order_by(Customer.id.desc()))
         query = urllib.parse.quote(name.split()[0].lower())
-        day = schedule.today()
+        day = clock.today()
     token, customer_id = busiest_asset
     tech, office = "tech@demo.test", "dispatcher@demo.test"
     week = f"from={(day - timedelta(days=6)).isoformat()}&to={day.isoformat()}"
@@ -337,7 +339,7 @@ def _saves(wrk: str, server: "_Server", app) -> dict:
     with app.app_context():
         rows = []
         for tech in db.session.scalars(select(User).where(User.email.like("tech%@demo.test")).order_by(User.id)):
-            waiting = [v for v in schedule.technician_day(tech, schedule.today()) if not v.status.is_finished]
+            waiting = [v for v in field_team.technician_day(tech, clock.today()) if not v.status.is_finished]
             if waiting:  # the next visit of the day: one done earlier today can no longer change
                 rows.append((tech.email, waiting[0].id, waiting[0].schedule_version))
         before = db.session.scalar(select(func.count()).select_from(AppliedWrite))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from fieldapp.services import demo
+from fieldapp import demo
 
 QUEUED = 200
 CHROMIUM = "/usr/bin/chromium"

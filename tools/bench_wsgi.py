@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 from fieldapp import create_app
-from fieldapp.auth import public
+from fieldapp.web.auth import public
 
 app = create_app({
     "SQLALCHEMY_DATABASE_URI": os.environ["BENCH_DB_URI"],

@@ -16,11 +16,12 @@ from typing import Iterable, Iterator
 
 from sqlalchemy import select, text
 
+from fieldapp import clock
 from fieldapp.dates import add_months
 from fieldapp.extensions import db
 from fieldapp.models import FaultCode, Part, ProductModel, Role, User
 from fieldapp.models.search import search_text
-from fieldapp.services import demo, schedule
+from fieldapp import demo
 
 VERSION = 1  # bump when the generated data changes: `make bench` then generates it again
 TECHNICIANS = 50
@@ -76,7 +77,7 @@ def generate(visits: int, seed: int = 2026) -> dict[str, int]:
     plan = Plan(visits)
     writer = _Writer(db.engine)
     now = datetime.now(timezone.utc).replace(microsecond=0)
-    today = schedule.today()
+    today = clock.today()
     counts: dict[str, int] = {}
 
     password_hash = db.session.scalar(select(User.password_hash).where(User.email == "tech@demo.test"))
@@ -172,7 +173,7 @@ def generate(visits: int, seed: int = 2026) -> dict[str, int]:
                 slot = today_slots[tech]
                 today_slots[tech] += 1
                 day = today + timedelta(days=slot // 6)
-                start = schedule.at_local(day, 8 + (slot % 6) * 1 + (slot % 6) // 2).astimezone(timezone.utc)
+                start = clock.at_local(day, 8 + (slot % 6) * 1 + (slot % 6) // 2).astimezone(timezone.utc)
                 status = "scheduled"
                 visit_rows.append(_planned_visit(visit_id, case_id, tech, start, now))
                 event_rows.append((case_id, created, dispatcher_id, "visit_scheduled", None, None, None, visit_id))

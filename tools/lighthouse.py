@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from fieldapp.services import demo  # noqa: E402
+from fieldapp import demo  # noqa: E402
 from gunicorn_server import GunicornServer  # noqa: E402
 
 BIN = Path(sys.executable).parent

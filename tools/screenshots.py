@@ -15,10 +15,12 @@ from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from fieldapp import clock
 from fieldapp import create_app
 from fieldapp.extensions import db
 from fieldapp.models import Case, CaseStatus, ReturnRequest, User, VisitStatus
-from fieldapp.services import demo, schedule
+from fieldapp import demo
+from fieldapp.services import field_team
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -33,7 +35,7 @@ def main() -> int:
         db.create_all()
         demo.load_demo()
         tech = db.session.scalar(select(User).where(User.email == "tech@demo.test"))
-        visit = schedule.technician_day(tech, schedule.today())[0]
+        visit = field_team.technician_day(tech, clock.today())[0]
         visit.status, visit.arrived_at = VisitStatus.ON_SITE, datetime.now(timezone.utc)
         db.session.commit()
         visit_id = visit.id

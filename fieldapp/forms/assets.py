@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from fieldapp.forms import BaseForm, enum_choices
 from fieldapp.forms.fields import IdField, IdSelectField
 from fieldapp.models import CaseType, Channel, CoverageKind, Priority
-from fieldapp.services.schedule import today
+from fieldapp.clock import today
 
 
 class AssetForm(BaseForm):

@@ -8,20 +8,16 @@ from datetime import datetime, timezone
 from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, NumberRange, Regexp, StopValidation
 
-from fieldapp.params import MAX_ID
+from fieldapp import money
+from fieldapp.values import MAX_ID
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-MAX_MONEY_CENTS = 10_000_000  # 100,000.00
-MONEY_MAX_LENGTH = 40  # "€ 100 000,00" with room for spaces; longer is never an amount
-# Digits, one decimal point, an optional sign: no exponents ("1e999999" overflows Decimal,
-# "1E+249998" costs seconds of CPU) and no digits but ASCII ones.
-_MONEY = re.compile(r"(?P<sign>[+-]?)(?P<units>[0-9]*)(?:\.(?P<decimals>[0-9]*))?")
 _ID_TEXT = re.compile(r"[0-9]{1,20}")  # range-checked as a number afterwards, never converted when longer
 
 
 class MoneyField(StringField):
-    """An amount like 12.50, 12,50 or € 12.50; `cents` holds it as an integer, never a float.
-    Whether it is required is decided here, on the cleaned text: " " or "€" is no amount."""
+    """An amount like 12.50, 12,50 or € 12.50 (read by fieldapp.money); `cents` holds it as an
+    integer, never a float. Whether it is required is decided on the text: " " is no amount."""
 
     cents: int | None = None
 
@@ -32,30 +28,20 @@ class MoneyField(StringField):
         self.flags.required = required
 
     def pre_validate(self, form) -> None:
-        self.cents = None
-        text = self.data or ""
-        if len(text) > MONEY_MAX_LENGTH:
-            raise StopValidation("Enter an amount like 12.50.")
-        if not text.strip():
-            if self.required:
-                raise StopValidation(self.required_message)
-            return
-        match = _MONEY.fullmatch("".join(text.split()).replace("€", "").replace(",", "."))
-        if match is None or not (match["units"] or match["decimals"]):
-            raise StopValidation("Enter an amount like 12.50.")
-        decimals = match["decimals"] or ""
-        if len(decimals) > 2:
-            raise StopValidation("Enter an amount with at most two decimals, like 12.50.")
-        units = match["units"].lstrip("0")
-        if match["sign"] == "-" and (units or decimals.strip("0")):
-            raise StopValidation("The amount cannot be negative.")
-        # The range is checked on the text: no huge number is ever built.
-        if len(units) > len(str(MAX_MONEY_CENTS // 100)):
-            raise StopValidation("That amount is too large.")
-        cents = int(units or "0") * 100 + int(decimals.ljust(2, "0"))
-        if cents > MAX_MONEY_CENTS:
-            raise StopValidation("That amount is too large.")
-        self.cents = cents
+        try:
+            self.cents = money.parse(self.data)
+        except money.NotAnAmount as wrong:
+            self.cents = None
+            raise StopValidation(str(wrong)) from None
+        if self.cents is None and self.required:
+            raise StopValidation(self.required_message)
+
+    def shown_cents(self) -> int | None:
+        """The amount the field holds, for showing it (None when it holds no amount)."""
+        try:
+            return money.parse(self.data)
+        except money.NotAnAmount:
+            return None
 
 
 def form_id(value) -> int:

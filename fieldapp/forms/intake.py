@@ -9,7 +9,7 @@ from fieldapp.forms.fields import IdField
 from fieldapp.forms.public import PHONE_RE
 from fieldapp.forms.validators import EmailAddress
 from fieldapp.models import CaseType, Channel, Priority
-from fieldapp.params import MAX_ID
+from fieldapp.values import MAX_ID
 
 # What a dispatcher takes at the desk; web and QR requests come in through the public pages.
 DESK_CHANNELS = [c for c in Channel if c not in (Channel.WEB, Channel.QR)]

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from flask import current_app
 from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from fieldapp import clock
 from fieldapp.forms import BaseForm, enum_choices
 from fieldapp.forms.fields import IdSelectField
 from fieldapp.models import ServiceType, User
-from fieldapp.services import schedule
+from fieldapp.services import field_team
 
 REASON = [DataRequired("Give the reason; it goes on the case's timeline."), Length(max=500)]
 
@@ -18,7 +18,7 @@ REASON = [DataRequired("Give the reason; it goes on the case's timeline."), Leng
 def _at(day, moment: time | None) -> datetime | None:
     if day is None or moment is None:
         return None
-    return datetime.combine(day, moment, tzinfo=current_app.config["TZ"])
+    return clock.at(day, moment)
 
 
 class WhenFields(BaseForm):
@@ -87,11 +87,11 @@ class CancelVisitForm(BaseForm):
 
 def schedule_form(technicians: list[User] | None = None, **kwargs) -> ScheduleForm:
     form = ScheduleForm(**kwargs)
-    form.set_technicians(schedule.technicians() if technicians is None else technicians)
+    form.set_technicians(field_team.technicians() if technicians is None else technicians)
     return form
 
 
 def reassign_form(technicians: list[User] | None = None, **kwargs) -> ReassignForm:
     form = ReassignForm(**kwargs)
-    form.set_technicians(schedule.technicians() if technicians is None else technicians)
+    form.set_technicians(field_team.technicians() if technicians is None else technicians)
     return form

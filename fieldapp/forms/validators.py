@@ -6,7 +6,7 @@ import re
 from wtforms.validators import StopValidation, ValidationError
 
 from fieldapp.links import is_http_url
-from fieldapp.params import CONTROL_MESSAGE, has_control_characters
+from fieldapp.values import CONTROL_MESSAGE, has_control_characters
 
 # Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is the mail
 # server's business; WTForms' Email() would also refuse reserved domains such as demo.test.

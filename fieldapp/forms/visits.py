@@ -5,6 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from fieldapp import money
 from fieldapp.forms import BaseForm, enum_choices
 from fieldapp.forms.faults import CodeChoiceField
 from fieldapp.forms.fields import ClientIdField, HappenedAtField, IdField, MoneyField
@@ -39,11 +40,11 @@ class NotCompletedForm(WriteForm):
     note = TextAreaField("Note", validators=[Optional(), Length(max=TEXT_MAX)])
 
 
-# One form per captured piece of the report: saved as entered, each its own swap target.
+# One form per captured piece of the report: saved as entered, each its own swap target. A form
+# reads the visit to show it and parses what was typed; services/visit_report.py saves it.
 class VisitFieldForm(WriteForm):
     name: str
     title: str
-    editable_when_finished = False
 
     def prepare(self, visit: Visit) -> None:
         """Set what the form offers on this visit (its choices), before it loads or validates."""
@@ -51,7 +52,8 @@ class VisitFieldForm(WriteForm):
     def load(self, visit: Visit) -> None:
         raise NotImplementedError
 
-    def apply(self, visit: Visit) -> None:
+    def values(self) -> dict:
+        """What was typed, parsed: the keyword arguments of the field's setter in visit_report."""
         raise NotImplementedError
 
 
@@ -64,8 +66,8 @@ class EnumFieldForm(VisitFieldForm):
         value = getattr(visit, self.name)
         self[self.name].data = value.value if value else ""
 
-    def apply(self, visit):
-        setattr(visit, self.name, self.enum_cls(self[self.name].data))
+    def values(self):
+        return {self.name: self.enum_cls(self[self.name].data)}
 
 
 class ServiceTypeForm(EnumFieldForm):
@@ -88,8 +90,8 @@ class TextFieldForm(VisitFieldForm):
     def load(self, visit):
         self[self.name].data = getattr(visit, self.name) or ""
 
-    def apply(self, visit):
-        setattr(visit, self.name, (self[self.name].data or "").strip() or None)
+    def values(self):
+        return {"text": self[self.name].data}
 
 
 class ActionsForm(TextFieldForm):
@@ -102,12 +104,8 @@ class AdviceForm(TextFieldForm):
     preventative_advice = _report_text("Preventative advice", "How the customer can prevent this happening again.")
     add_tip = StringField(validators=[Optional(), Length(max=500)])
 
-    def apply(self, visit):
-        text = (self.preventative_advice.data or "").strip()
-        tip = (self.add_tip.data or "").strip()
-        if tip and tip not in text:
-            text = f"{text}\n{tip}".strip()
-        visit.preventative_advice = text or None
+    def values(self):
+        return {"text": self.preventative_advice.data, "tip": self.add_tip.data}
 
 
 class NextStepsForm(TextFieldForm):
@@ -132,9 +130,8 @@ class FollowUpForm(VisitFieldForm):
         self.follow_up.data = visit.follow_up.value
         self.days.data = visit.follow_up_days
 
-    def apply(self, visit):
-        visit.follow_up = FollowUpRecommendation(self.follow_up.data)
-        visit.follow_up_days = None if visit.follow_up is FollowUpRecommendation.NONE else self.days.data
+    def values(self):
+        return {"recommendation": FollowUpRecommendation(self.follow_up.data), "days": self.days.data}
 
 
 class TransportForm(VisitFieldForm):
@@ -142,10 +139,10 @@ class TransportForm(VisitFieldForm):
     amount = MoneyField("Transport cost", required=True, required_message="Enter the transport cost, or 0.")
 
     def load(self, visit):
-        self.amount.data = f"{visit.transport_cost_cents / 100:.2f}"
+        self.amount.data = money.as_input(visit.transport_cost_cents)
 
-    def apply(self, visit):
-        visit.transport_cost_cents = self.amount.cents
+    def values(self):
+        return {"cents": self.amount.cents}
 
 
 class OtherCostForm(VisitFieldForm):
@@ -162,17 +159,15 @@ class OtherCostForm(VisitFieldForm):
         return valid
 
     def load(self, visit):
-        self.other_amount.data = f"{visit.other_cost_cents / 100:.2f}" if visit.other_cost_cents else ""
+        self.other_amount.data = money.as_input(visit.other_cost_cents or None)
         self.other_note.data = visit.other_cost_note
 
-    def apply(self, visit):
-        visit.other_cost_cents = self.other_amount.cents or 0
-        visit.other_cost_note = (self.other_note.data or "").strip() or None
+    def values(self):
+        return {"cents": self.other_amount.cents, "note": self.other_note.data}
 
 
 class PaymentForm(EnumFieldForm):
     name, title, enum_cls = "payment_status", "Payment status", PaymentStatus
-    editable_when_finished = True  # "paid" is often settled after the visit
     payment_status = _enum_select("Payment status", PaymentStatus, "Choose the payment status.", "Not settled yet")
 
 
@@ -192,8 +187,8 @@ class FaultCodesForm(VisitFieldForm):
         for field in faults.KIND_FIELDS.values():
             self[field].data = getattr(visit, field)
 
-    def apply(self, visit):
-        faults.set_codes(visit, {kind: self[field].data for kind, field in faults.KIND_FIELDS.items()})
+    def values(self):
+        return {"codes": {kind: self[field].data for kind, field in faults.KIND_FIELDS.items()}}
 
 
 FIELD_FORMS: dict[str, type[VisitFieldForm]] = {

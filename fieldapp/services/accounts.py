@@ -19,10 +19,13 @@ MIN_PASSWORD_LENGTH = 10
 _DUMMY_HASH = generate_password_hash("not a real password")
 
 
-class SignInThrottled(Exception):
+class SignInThrottled(DomainError):
+    """Too many failed sign-ins lately: wait `retry_after_seconds` (nothing is recorded)."""
+
     def __init__(self, retry_after_seconds: int):
-        super().__init__("too many failed sign-ins")
         self.retry_after_seconds = retry_after_seconds
+        super().__init__(f"Too many failed sign-ins. Wait {self.minutes} minute(s) and try again, or ask your "
+                         "administrator to reset your password.", kind="throttled")
 
     @property
     def minutes(self) -> int:
@@ -46,9 +49,11 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def sign_in(email: str, password: str, client: str) -> SignInResult:
-    """Check the password; refuse while too many recent failures for this account from this
-    client, or from this client for any account.
+def sign_in(email: str, password: str, client: str, user_agent: str | None = None,
+            previous_session: str | None = None) -> SignInResult:
+    """Check the password and start a server-side session (ending `previous_session`, the one
+    this browser had); refuse while too many recent failures for this account from this client,
+    or from this client for any account. A failure is recorded: it is a result, not a refusal.
 
     Never per account alone: then anyone anywhere could lock the owner out by typing wrong
     passwords. Failures are stored in the database, so every worker and restart sees them.
@@ -65,6 +70,8 @@ def sign_in(email: str, password: str, client: str) -> SignInResult:
     db.session.execute(delete(FailedLogin).where(FailedLogin.email == email, FailedLogin.client == client[:64]))
     user.last_login_at = now
     audit.record("user.signed_in", user, user=user)
+    sessions.end(previous_session)  # signing in over an old session ends it
+    sessions.start(user, client, user_agent)
     return SignInResult(user)
 
 
@@ -82,6 +89,10 @@ def _raise_if_throttled(email: str, client: str, now: datetime) -> None:
         if count >= limit:
             retry = (oldest + window - now).total_seconds()
             raise SignInThrottled(max(1, int(retry)))
+
+
+def all_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.role, User.name)))
 
 
 def create_user(email: str, name: str, role: Role, password: str, phone: str | None = None,
@@ -123,14 +134,17 @@ def _check_new_password(password: str, field: str = "password") -> None:
         raise DomainError(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.", field, "invalid")
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """The user's own change: every session ends (the caller starts a new one for this browser)."""
+def change_password(user: User, current: str, new: str, client: str | None = None,
+                    user_agent: str | None = None) -> User:
+    """The user's own change: every session ends, and a new one starts for this browser."""
     if not user.check_password(current):
         raise DomainError("That is not your current password.", "current_password", "invalid")
     _check_new_password(new, "new_password")
     user.set_password(new)
     sessions.end_all(user)
     audit.record("user.password_changed", user, user=user)
+    sessions.start(user, client, user_agent)
+    return user
 
 
 def reset_password(user: User, new: str, by: User) -> None:
@@ -150,3 +164,24 @@ def end_sessions(user: User, by: User) -> int:
 def set_pin(user: User, pin: str | None) -> None:
     user.set_pin(pin)
     audit.record("user.pin_set" if pin else "user.pin_removed", user, user=user)
+
+
+HANDOVER_UNLOCK_ATTEMPTS = 5  # then the session ends: the phone is not the technician's any more
+
+
+def take_phone_back(user: User, secret: str, failures: int) -> int | None:
+    """The technician's password or PIN after a hand-over: None when it is right, else the
+    failures so far. At HANDOVER_UNLOCK_ATTEMPTS the session ends (recorded)."""
+    if user.check_password(secret) or user.check_pin(secret):
+        return None
+    failures += 1
+    if failures >= HANDOVER_UNLOCK_ATTEMPTS:
+        audit.record("user.handover_unlock_failed", user, user=user)
+        sessions.end(user.session_token)
+    return failures
+
+
+def sign_out(user: User) -> None:
+    """This browser's session ends (recorded); the user's other sessions go on."""
+    audit.record("user.signed_out", user, user=user)
+    sessions.end(user.session_token)

@@ -41,6 +41,13 @@ def by_token(token: str) -> Asset | None:
         selectinload(Asset.coverages)))
 
 
+def for_labels(ids: list[int]) -> list[Asset] | None:
+    """These products in this order, with their models (a label sheet); None if one is gone."""
+    found = db.session.scalars(select(Asset).where(Asset.id.in_(ids)).options(joinedload(Asset.product_model))).all()
+    by_id = {asset.id: asset for asset in found}
+    return [by_id[i] for i in ids] if len(by_id) == len(ids) else None
+
+
 def is_retired(token: str) -> bool:
     return db.session.get(RetiredLabel, token) is not None
 

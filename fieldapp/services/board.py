@@ -9,12 +9,13 @@ from datetime import date, timedelta
 from sqlalchemy import case as sql_case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from fieldapp import clock
 from fieldapp.extensions import db
 from fieldapp.models import (
     OPEN_CASE_STATUSES, Asset, Case, CaseStatus, Channel, Complaint, FollowUp, Priority, Rating, User, Visit, VisitStatus,
 )
 from fieldapp.orm import utcnow
-from fieldapp.services import complaints, mail, schedule, settings, sla
+from fieldapp.services import complaints, outbox, settings, sla
 
 QUEUE_PAGE = 25
 LANES_PAGE = 8  # technicians per page of lanes: a company of fifty is not one screen
@@ -81,14 +82,14 @@ class NeedsYou:
 def needs_you() -> NeedsYou:
     """Open complaints, recent low ratings whose case still needs attention, and follow-ups
     overdue or due today (the company's today): one query."""
-    today = schedule.today()
+    today = clock.today()
     pending = select(func.count(FollowUp.id)).where(FollowUp.done_at.is_(None))
     row = db.session.execute(select(
         select(func.count(Complaint.id)).where(Complaint.resolved_at.is_(None)).scalar_subquery(),
         complaints.low_ratings().with_only_columns(func.count(Rating.id)).scalar_subquery(),
         pending.where(FollowUp.due_on < today).scalar_subquery(),
         pending.where(FollowUp.due_on == today).scalar_subquery(),
-        mail.trouble_query().scalar_subquery(),
+        outbox.trouble_query().scalar_subquery(),
     )).one()
     return NeedsYou(*row)
 
@@ -117,8 +118,8 @@ def lane_page(technicians: list[User], page: int) -> LanePage:
 
 def lanes(first: date, days: int, technicians: list[User]) -> dict[User, list[Visit]]:
     """Each technician's visits from `first` for `days` days (cancelled ones left out)."""
-    start, _ = schedule.day_bounds(first)
-    _, end = schedule.day_bounds(first + timedelta(days=days - 1))
+    start, _ = clock.day_bounds(first)
+    _, end = clock.day_bounds(first + timedelta(days=days - 1))
     visits = db.session.scalars(
         select(Visit).where(Visit.scheduled_start >= start, Visit.scheduled_start < end,
                             Visit.status != VisitStatus.CANCELLED,

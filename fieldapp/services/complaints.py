@@ -14,7 +14,7 @@ from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import Asset, Case, Complaint, ComplaintSource, Rating, Role, User, Visit
 from fieldapp.orm import utcnow
-from fieldapp.services import audit, cases, lifecycle
+from fieldapp.services import audit, intake, lifecycle
 
 PAGE_SIZE = 25
 LOW_RATING = 2  # overall score at or below: a low rating (as services.ratings flags it)
@@ -139,11 +139,11 @@ def from_qr_page(asset: Asset, name: str, phone: str | None, email: str | None, 
     case, or on a new case when none is open. Who wrote it goes with the complaint."""
     description = description.strip()
     contact = ", ".join(part for part in (name.strip(), (phone or "").strip(), (email or "").strip().lower()) if part)
-    open_cases = cases.open_cases_for(asset)
+    open_cases = intake.open_cases_for(asset)
     if open_cases:
         case = max(open_cases, key=lambda c: (c.created_at, c.id))
     else:
-        case = cases.request_from_qr(asset, name, phone, email, description, None)
+        case = intake.request_from_qr(asset, name, phone, email, description, None)
     _add(case, ComplaintSource.QR_PAGE, f"{description}\n\nFrom: {contact}", None)
     return case
 

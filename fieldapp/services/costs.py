@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import current_app
 
+from fieldapp import clock
 from fieldapp.models import Coverage, CoverageKind, PaymentStatus, Visit
 
 
@@ -43,7 +43,7 @@ class CostBreakdown:
 
 def visit_day(visit: Visit) -> date:
     moment = visit.arrived_at or visit.scheduled_start
-    return moment.astimezone(current_app.config["TZ"]).date()
+    return moment.astimezone(clock.zone()).date()
 
 
 def coverage_for(visit: Visit) -> Coverage | None:

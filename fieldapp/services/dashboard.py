@@ -23,6 +23,7 @@ from flask import current_app
 from sqlalchemy import Date, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
+from fieldapp import clock
 from fieldapp.dates import add_months
 from fieldapp.extensions import db
 from fieldapp.orm import utcnow
@@ -30,7 +31,6 @@ from fieldapp.models import (
     ASPECTS, Asset, Case, Complaint, FaultCode, FaultKind, FollowUp, Part, Priority, ProductModel, Rating, User,
     Visit, VisitPart, VisitStatus,
 )
-from fieldapp.services import schedule
 from fieldapp.services.settings import targets
 
 MAX_DAYS = 2 * 366  # the longest period the page answers (two years, monthly points)
@@ -58,11 +58,11 @@ class Period:
 
     @property
     def start(self) -> datetime:
-        return schedule.day_bounds(self.first)[0]
+        return clock.day_bounds(self.first)[0]
 
     @property
     def end(self) -> datetime:  # excluded: the start of the day after `last`
-        return schedule.day_bounds(self.last)[1]
+        return clock.day_bounds(self.last)[1]
 
     @property
     def previous(self) -> Period:
@@ -108,16 +108,16 @@ def _hours(later, earlier):
 def _local_date(instant, around: Period):
     """The company-time-zone date of an instant. PostgreSQL converts exactly; SQLite knows no time
     zones, so the UTC offsets in force around the period (summer time included) are given as a CASE."""
-    tz = current_app.config["TZ"]
+    tz = clock.zone()
     if _dialect() == "postgresql":
-        return cast(func.timezone(current_app.config["COMPANY_TIMEZONE"], instant), Date)
+        return cast(func.timezone(clock.zone_name(), instant), Date)
     first, last = around.previous.first - timedelta(days=400), around.last + timedelta(days=400)
-    changes, offset = [], schedule.day_bounds(first)[0].astimezone(tz).utcoffset()
+    changes, offset = [], clock.day_bounds(first)[0].astimezone(tz).utcoffset()
     day = first
     while day <= last:  # the offset changes (at most a few a year): days, not rows
         noon = datetime(day.year, day.month, day.day, 12, tzinfo=tz)
         if noon.utcoffset() != offset:
-            changes.append((schedule.day_bounds(day)[0], offset))  # before this day: the old offset
+            changes.append((clock.day_bounds(day)[0], offset))  # before this day: the old offset
             offset = noon.utcoffset()
         day += timedelta(days=1)
     minutes = case(*((instant < moment, f"{int(old.total_seconds() // 60):+d} minutes") for moment, old in changes),
@@ -327,7 +327,7 @@ def rating_trend(period: Period) -> list[TrendPoint]:
     """Average overall rating per week or month of the period (bucketed in SQL by a CASE on the
     buckets' first instants, which are local midnights)."""
     buckets = trend_buckets(period)
-    bounds = [schedule.day_bounds(day)[0] for day, _ in buckets]
+    bounds = [clock.day_bounds(day)[0] for day, _ in buckets]
     index = case(*((Visit.completed_at < bound, i - 1) for i, bound in enumerate(bounds[1:], start=1)),
                  else_=len(bounds) - 1)
     rows = dict((i, (avg, n)) for i, avg, n in db.session.execute(
@@ -508,7 +508,7 @@ def complaints(period: Period) -> Complaints:
 def follow_ups(period: Period) -> FollowUps:
     """Follow-ups due in the period: done on time (on or before the due date, in the company's time
     zone), done late, overdue (not done and the due date has passed) and not due yet."""
-    today = schedule.today()
+    today = clock.today()
     now = FollowUp.due_on >= period.first
     then = FollowUp.due_on < period.first
     done_on = _local_date(FollowUp.done_at, period)

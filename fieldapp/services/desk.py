@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from fieldapp import clock
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import (
@@ -14,7 +15,7 @@ from fieldapp.models import (
     RemoteSupportSession, User, Visit,
 )
 from fieldapp.orm import utcnow
-from fieldapp.services import audit, lifecycle, mail, schedule, settings
+from fieldapp.services import audit, lifecycle, mail, settings
 
 # What an assessment may decide next.
 ASSESS_DECISIONS = (CaseStatus.ASSESSING, CaseStatus.REMOTE_SUPPORT, CaseStatus.VISIT_NEEDED,
@@ -100,7 +101,7 @@ def close(case: Case, summary: str, closed_on: date, waive_follow_ups: bool, by:
         raise DomainError(f"{len(pending)} follow-up(s) still open: finish them, or tick to waive them.",
                           "waive_follow_ups")
     # Dates as the company counts them (its time zone), like every date shown.
-    if closed_on > schedule.today() or closed_on < schedule.local(case.created_at).date():
+    if closed_on > clock.today() or closed_on < clock.local(case.created_at).date():
         raise DomainError("The closure date must be between the opening date and today.", "closed_on", "invalid")
     if case.status is not CaseStatus.RESOLVED:
         resolve(case, summary, by)

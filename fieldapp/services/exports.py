@@ -5,7 +5,7 @@ product model or customer.
 Each export is ONE query of plain columns (no ORM objects, so nothing loads lazily per row),
 run when the download starts and read in batches (`yield_per`: a server-side cursor on
 PostgreSQL), so a year of visits never sits in memory. Rows come out as Python values (text,
-numbers, dates, aware instants, enums, None); fieldapp.csv_stream writes them as CSV. Money is
+numbers, dates, aware instants, enums, None); web/csv_stream.py writes them as CSV. Money is
 a Decimal like 12.50, never a float. Ranges select on indexed columns where the tables grow
 large (visits.scheduled_start, cases.created_at); ratings and complaints are far fewer."""
 from __future__ import annotations
@@ -13,19 +13,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
 
+from fieldapp import clock, money
 from fieldapp.dates import add_months
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import (
     Asset, Case, Complaint, Customer, Part, ProductModel, Rating, Role, User, Visit, VisitPart,
 )
-from fieldapp.services.schedule import day_bounds
+from fieldapp.clock import day_bounds
 
 BATCH = 1000
 MAX_YEARS = 5
@@ -66,11 +65,6 @@ def check(filters: Filters) -> None:
         raise DomainError("There is no such product model: choose one from the list.", kind="invalid")
     if filters.customer_id is not None and db.session.get(Customer, filters.customer_id) is None:
         raise DomainError("There is no such customer: choose one from the list.", kind="invalid")
-
-
-def money(cents: int | None) -> Decimal | None:
-    """12.50 for 1250 cents: exact, two decimals."""
-    return None if cents is None else Decimal(cents).scaleb(-2)
 
 
 def technicians() -> list[User]:
@@ -151,7 +145,7 @@ def visits(filters: Filters) -> Iterator[tuple]:
     ).select_from(Visit).join(User, User.id == Visit.technician_id), Visit.case_id)
     statement = _narrow(statement, filters, Visit.scheduled_start, lambda t: Visit.technician_id == t)
     rows = _rows(statement.order_by(Visit.scheduled_start, Visit.id))
-    return ((*row[:12], *(money(cents) for cents in row[12:19]), *row[19:]) for row in rows)
+    return ((*row[:12], *(money.as_decimal(cents) for cents in row[12:19]), *row[19:]) for row in rows)
 
 
 PARTS = ("Visit date", "Case number", "Visit", "Technician", "Part SKU", "Part name", "Quantity", "Unit cost",
@@ -168,10 +162,10 @@ def parts(filters: Filters) -> Iterator[tuple]:
     ).select_from(VisitPart).join(Visit, Visit.id == VisitPart.visit_id).join(Part, Part.id == VisitPart.part_id)
         .join(User, User.id == Visit.technician_id), Visit.case_id)
     statement = _narrow(statement, filters, Visit.scheduled_start, lambda t: Visit.technician_id == t)
-    tz = current_app.config["TZ"]
+    tz = clock.zone()
     rows = _rows(statement.order_by(Visit.scheduled_start, Visit.id, VisitPart.id))
-    return ((start.astimezone(tz).date(), number, visit_id, technician, sku, name, quantity, money(unit_cents),
-             money(quantity * unit_cents), covered, *rest)
+    return ((start.astimezone(tz).date(), number, visit_id, technician, sku, name, quantity, money.as_decimal(unit_cents),
+             money.as_decimal(quantity * unit_cents), covered, *rest)
             for start, number, visit_id, technician, sku, name, quantity, unit_cents, covered, *rest in rows)
 
 
@@ -190,7 +184,7 @@ def ratings(filters: Filters) -> Iterator[tuple]:
     ).select_from(Rating).join(Visit, Visit.id == Rating.visit_id).join(User, User.id == Visit.technician_id),
         Visit.case_id)
     statement = _narrow(statement, filters, Rating.created_at, lambda t: Visit.technician_id == t)
-    tz = current_app.config["TZ"]
+    tz = clock.zone()
     rows = _rows(statement.order_by(Rating.created_at, Rating.id))
     return ((visit_id, number, start.astimezone(tz).date(), *rest) for visit_id, number, start, *rest in rows)
 

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import case as sql_case, func, literal, select, update
 from sqlalchemy.orm import joinedload
 
+from fieldapp import clock
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import (
@@ -18,7 +19,7 @@ from fieldapp.models import (
     Priority, User, Visit,
 )
 from fieldapp.orm import LabelledEnum, utcnow
-from fieldapp.services import audit, cases, lifecycle, schedule, settings
+from fieldapp.services import audit, intake, lifecycle, settings
 
 PAGE_SIZE = 25
 MAX_DAYS_AHEAD = 365
@@ -67,7 +68,7 @@ def _where(statement, filters: QueueFilters):
 
 def counts(filters: QueueFilters, today: date | None = None) -> dict[str, int]:
     """How many follow-ups are in each bucket (of the kind chosen), in one query."""
-    today = today or schedule.today()
+    today = today or clock.today()
     bucket = _bucket_of(today)
     # Grouped over the pending ones only (the done pile grows for ever); the done ones just counted.
     done = _where(select(func.count(FollowUp.id)).where(FollowUp.done_at.is_not(None)), filters).scalar_subquery()
@@ -79,7 +80,7 @@ def counts(filters: QueueFilters, today: date | None = None) -> dict[str, int]:
 
 def queue(filters: QueueFilters, page: int = 1) -> QueuePage:
     """One page of a bucket: the longest overdue first; done ones newest first."""
-    today = schedule.today()
+    today = clock.today()
     statement = _where(select(FollowUp), filters)
     if filters.bucket == "done":
         statement = statement.where(FollowUp.done_at.is_not(None)).order_by(FollowUp.done_at.desc(), FollowUp.id.desc())
@@ -102,7 +103,7 @@ def get(follow_up_id: int) -> FollowUp | None:
 
 
 def _check_due(due_on: date) -> None:
-    today = schedule.today()
+    today = clock.today()
     if due_on < today:
         raise DomainError("The due date cannot be in the past.", "due_on", "invalid")
     if due_on > today + timedelta(days=MAX_DAYS_AHEAD):
@@ -136,7 +137,7 @@ class Completed:
 
 def _already_done(follow_up: FollowUp) -> DomainError:
     by = f" by {follow_up.done_by.name}" if follow_up.done_by else ""
-    when = f" on {schedule.local(follow_up.done_at):%d %b %Y}" if follow_up.done_at else ""
+    when = f" on {clock.local(follow_up.done_at):%d %b %Y}" if follow_up.done_at else ""
     return DomainError(f"This follow-up was already done{by}{when}.", kind="conflict")
 
 
@@ -176,7 +177,7 @@ def _open_new_case(follow_up: FollowUp, outcome: str, user: User) -> Case:
     contact = {"name": case.contact_name, "phone": case.contact_phone, "email": case.contact_email,
                "preferred_time": case.preferred_time}
     asset = case.asset
-    new_case = cases.take_request(
+    new_case = intake.take_request(
         case.customer, asset, CHANNEL_FOR_KIND.get(follow_up.kind, Channel.PHONE), CaseType.REPAIR, Priority.NORMAL,
         outcome, contact, user, allow_duplicate=True,
         new_customer=asset is not None and asset.customer_id != case.customer_id)
@@ -203,7 +204,7 @@ def plan_satisfaction_call(visit: Visit) -> FollowUp | None:
     if db.session.scalar(select(FollowUp.id).where(FollowUp.visit_id == visit.id,
                                                    FollowUp.source == FollowUpSource.SATISFACTION)) is not None:
         return None
-    day = schedule.local(visit.completed_at or utcnow()).date()
+    day = clock.local(visit.completed_at or utcnow()).date()
     follow_up = FollowUp(kind=FollowUpKind.CALL, source=FollowUpSource.SATISFACTION, visit=visit,
                          due_on=day + timedelta(days=days), notes="How did the visit go?", created_at=utcnow())
     visit.case.follow_ups.append(follow_up)

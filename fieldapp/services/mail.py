@@ -4,34 +4,28 @@ sent (`send_committed`); whatever could not go out is sent again by `flask send-
 (`deliver_due`), with growing pauses. After MAIL_MAX_ATTEMPTS tries a mail is marked failed and
 stays in the office's outbox until someone retries it: a failed send is shown, never lost.
 
-Backends (config MAIL_BACKEND): "smtp" (smtplib, settings MAIL_SERVER...) and "console", which
-prints each mail instead of sending it (what `make run` uses: no MAIL_SERVER, no real mail).
+How a mail leaves (SMTP, or the console under `make run`) is fieldapp/transports/mail.py; what
+the office reads of the outbox is services/outbox.py.
 """
 from __future__ import annotations
 
 import logging
 import re
-import smtplib
-import ssl
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
-from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import event, func, select, update
-from sqlalchemy.orm import defer
+from sqlalchemy import event, select, update
 
 from fieldapp import database
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import Case, MailStatus, OutboundMail, User
 from fieldapp.orm import utcnow
-from fieldapp.params import has_control_characters
+from fieldapp.values import has_control_characters
 from fieldapp.services import audit, lifecycle
+from fieldapp.transports import mail as transports
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +139,7 @@ def deliver(ids: list[int], now: datetime | None = None) -> Counter:
     """One try for each of these mails (those still waiting and due); commits after each."""
     now = now or utcnow()
     outcomes: Counter = Counter()
-    backend = backend_for(current_app.config)
+    backend = transports.backend_for(current_app.config)
     for mail_id in ids:
         outcomes[_attempt(mail_id, now, backend)] += 1
     return outcomes
@@ -162,7 +156,7 @@ def _attempt(mail_id: int, now: datetime, backend) -> str:
         return "skipped"  # sent, given up, or held by another sender meanwhile
     mail = db.session.get(OutboundMail, mail_id)
     try:
-        backend.send(build_message(mail))
+        backend.send(transports.build_message(mail))
     except Exception as error:  # whatever it was, it is kept on the mail and shown in the outbox
         outcome = _failed(mail, error, now)
     else:
@@ -193,127 +187,3 @@ def _failed(mail: OutboundMail, error: Exception, now: datetime) -> str:
         return "failed"
     mail.next_attempt_at = now + BACKOFF[min(mail.attempts, len(BACKOFF)) - 1]
     return "retrying"
-
-
-# --- Messages and backends -------------------------------------------------------------------------------
-
-def sender(config) -> str:
-    if config.get("MAIL_FROM"):
-        return config["MAIL_FROM"]
-    host = urlsplit(config["PUBLIC_BASE_URL"]).hostname or "localhost"
-    return formataddr((config["COMPANY_NAME"], f"no-reply@{host}"))
-
-
-def build_message(mail: OutboundMail) -> EmailMessage:
-    config = current_app.config
-    message = EmailMessage()
-    message["From"] = sender(config)
-    message["To"] = mail.to_address
-    message["Subject"] = mail.subject
-    message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = make_msgid(domain=urlsplit(config["PUBLIC_BASE_URL"]).hostname or "localhost")
-    message.set_content(mail.body)
-    if mail.attachment is not None:
-        maintype, _, subtype = (mail.attachment_type or "application/octet-stream").partition("/")
-        message.add_attachment(mail.attachment, maintype=maintype, subtype=subtype or "octet-stream",
-                               filename=mail.attachment_name or "attachment")
-    return message
-
-
-class ConsoleBackend:
-    """Prints each mail (attachments by name and size) instead of sending it."""
-
-    def send(self, message: EmailMessage) -> None:
-        lines = [f"{name}: {value}" for name, value in message.items() if name in ("From", "To", "Subject", "Date")]
-        body = message.get_body(("plain",))
-        lines += ["", body.get_content().rstrip() if body is not None else ""]
-        for part in message.iter_attachments():
-            lines.append(f"[attachment: {part.get_filename()}, {part.get_content_type()}, "
-                         f"{len(part.get_payload(decode=True))} bytes]")
-        rule = "-" * 72
-        sys.stdout.write("\n".join([rule, "Mail (console backend, not sent):", *lines, rule]) + "\n")
-        sys.stdout.flush()
-
-
-class SmtpBackend:
-    """smtplib: STARTTLS when MAIL_USE_TLS, a TLS connection from the start when MAIL_USE_SSL."""
-
-    def __init__(self, config):
-        self.server = config.get("MAIL_SERVER") or "localhost"
-        self.port = int(config.get("MAIL_PORT") or (465 if _flag(config.get("MAIL_USE_SSL")) else 25))
-        self.username = config.get("MAIL_USERNAME")
-        self.password = config.get("MAIL_PASSWORD")
-        self.use_tls = _flag(config.get("MAIL_USE_TLS"))
-        self.use_ssl = _flag(config.get("MAIL_USE_SSL"))
-        self.timeout = float(config.get("MAIL_TIMEOUT") or 10)
-
-    def send(self, message: EmailMessage) -> None:
-        context = ssl.create_default_context()
-        if self.use_ssl:
-            connection = smtplib.SMTP_SSL(self.server, self.port, timeout=self.timeout, context=context)
-        else:
-            connection = smtplib.SMTP(self.server, self.port, timeout=self.timeout)
-        with connection as smtp:
-            if self.use_tls and not self.use_ssl:
-                smtp.starttls(context=context)
-            if self.username:
-                smtp.login(self.username, self.password or "")
-            smtp.send_message(message)
-
-
-BACKENDS = {"smtp": SmtpBackend, "console": lambda config: ConsoleBackend()}
-
-
-def backend_for(config):
-    return BACKENDS[config["MAIL_BACKEND"]](config)
-
-
-def _flag(value) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)
-
-
-# --- What the office sees --------------------------------------------------------------------------------
-
-OUTBOX_PAGE = 25
-
-
-@dataclass
-class OutboxPage:
-    rows: list[tuple[OutboundMail, str | None]]  # the mail and its case's number
-    page: int
-    pages: int
-
-
-def counts() -> dict[MailStatus, int]:
-    found = dict(db.session.execute(select(OutboundMail.status, func.count(OutboundMail.id))
-                                    .group_by(OutboundMail.status)).all())
-    return {status: found.get(status, 0) for status in MailStatus}
-
-
-def outbox(status: MailStatus, page: int, total: int) -> OutboxPage:
-    """One page of mail in this status, newest first, without the attachments' bytes."""
-    order = (OutboundMail.sent_at.desc(),) if status is MailStatus.SENT else (OutboundMail.created_at.desc(),)
-    rows = db.session.execute(
-        select(OutboundMail, Case.number).outerjoin(Case, Case.id == OutboundMail.case_id)
-        .where(OutboundMail.status == status).options(defer(OutboundMail.attachment))
-        .order_by(*order, OutboundMail.id.desc()).offset((page - 1) * OUTBOX_PAGE).limit(OUTBOX_PAGE)).all()
-    return OutboxPage([tuple(row) for row in rows], page, max(1, -(-total // OUTBOX_PAGE)))
-
-
-def trouble_query():
-    """Counts mail that gave up, or whose last try failed: what the board warns about."""
-    return select(func.count(OutboundMail.id)).where(
-        (OutboundMail.status == MailStatus.FAILED)
-        | ((OutboundMail.status == MailStatus.PENDING) & OutboundMail.last_error.is_not(None)))
-
-
-def trouble_count() -> int:
-    return db.session.scalar(trouble_query()) or 0
-
-
-def for_case(case: Case, limit: int = 20) -> list[OutboundMail]:
-    return list(db.session.scalars(select(OutboundMail).where(OutboundMail.case_id == case.id)
-                                   .options(defer(OutboundMail.attachment))
-                                   .order_by(OutboundMail.created_at.desc(), OutboundMail.id.desc()).limit(limit)))

@@ -17,11 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import current_app
 from sqlalchemy import and_, case as sql_case, exists, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from fieldapp import clock
 from fieldapp.dates import add_months
 from fieldapp.extensions import db
 from fieldapp.models import (
@@ -29,7 +29,7 @@ from fieldapp.models import (
     User, Visit, VisitStatus,
 )
 from fieldapp.orm import utcnow
-from fieldapp.services import audit, lifecycle, schedule
+from fieldapp.services import audit, lifecycle
 from fieldapp.services.numbering import next_case_number
 
 MAX_HORIZON_WEEKS = 52
@@ -163,7 +163,7 @@ def _within(rows, until: date):
     conditions = []
     for months in sorted(model_intervals | {contract_months(n) for n in range(1, 13)}):
         latest = _latest_base(months, until)
-        end_of_latest = schedule.day_bounds(latest)[1]
+        end_of_latest = clock.day_bounds(latest)[1]
         conditions.append(and_(effective == months, or_(
             and_(rows.c.last_done.is_(None), rows.c.sales_date <= latest), rows.c.last_done < end_of_latest)))
     return or_(*conditions) if conditions else false()
@@ -174,7 +174,7 @@ def _dues(today: date, until: date | None = None, asset_id: int | None = None) -
     statement = select(rows).where(or_(rows.c.model_months.is_not(None), rows.c.visits > 0))
     if until is not None:
         statement = statement.where(_within(rows, until))
-    tz = current_app.config["TZ"]
+    tz = clock.zone()
     found = []
     for row in db.session.execute(statement):
         last = row.last_done.astimezone(tz).date() if row.last_done else None
@@ -207,7 +207,7 @@ def _planned_pairs(pairs: list[tuple[int, date]]) -> set[tuple[int, date]]:
 
 def due(asset: Asset, today: date | None = None) -> Due | None:
     """When `asset` is next due for maintenance (what the public QR page shows), or None."""
-    found = _dues(today or schedule.today(), asset_id=asset.id)
+    found = _dues(today or clock.today(), asset_id=asset.id)
     return found[0] if found else None
 
 
@@ -271,7 +271,7 @@ def plan(horizon_weeks: int, today: date, user: User | None = None) -> PlanResul
 def _open_case(asset: Asset, due_item: Due, user: User | None) -> Case:
     now = utcnow()
     customer = asset.customer
-    case = Case(number=next_case_number(now.astimezone(current_app.config["TZ"]).year), asset=asset,
+    case = Case(number=next_case_number(now.astimezone(clock.zone()).year), asset=asset,
                 customer=customer, status=CaseStatus.NEW, created_at=now, channel=CHANNEL,
                 case_type=CaseType.MAINTENANCE, priority=PRIORITY, created_by=user,
                 description=f"Preventive maintenance due {due_item.due_on:%d %b %Y}",

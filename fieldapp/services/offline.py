@@ -1,23 +1,24 @@
 """What a technician's phone keeps for work without signal, and when it last synced.
 
-The phone caches the pages listed by `plan` (views/offline.py serves it as JSON) and refreshes
-them whenever the plan's version changes: a new day, a visit added, moved, cancelled, started
-or rated. Queued changes come back through the ordinary write routes (views/writes.perform).
+The phone caches the pages listed by `plan` (views/visits/offline.py serves it as JSON) and
+refreshes them whenever the plan's version changes: a new day, a visit added, moved, cancelled,
+started or rated. Queued changes come back through the ordinary write routes (web/actions.py).
 """
 from __future__ import annotations
 
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Protocol
 from datetime import date, timedelta
 
-from flask import url_for
 from sqlalchemy import select
 
+from fieldapp import clock
 from fieldapp.extensions import db
 from fieldapp.models import Part, Rating, User, Visit
 from fieldapp.orm import utcnow
-from fieldapp.services import schedule
+from fieldapp.services import field_team
 
 SYNC_MARK_EVERY = timedelta(minutes=1)  # the board needs minutes, not every request
 
@@ -30,35 +31,43 @@ class OfflineDay:
 
 def days(user: User) -> list[OfflineDay]:
     """Today and tomorrow: what a technician may need before the next chance of signal."""
-    today = schedule.today()
-    return [OfflineDay(day, schedule.technician_day(user, day)) for day in (today, today + timedelta(days=1))]
+    today = clock.today()
+    return [OfflineDay(day, field_team.technician_day(user, day)) for day in (today, today + timedelta(days=1))]
 
 
-def visit_urls(visit: Visit, rated: bool) -> list[str]:
-    urls = [url_for("visits.show", visit_id=visit.id)]
+class PlanLinks(Protocol):
+    """The addresses of the pages a phone keeps: the web layer knows them, this module does not."""
+
+    def fixed(self) -> list[str]: ...  # Today, the offline and sync pages, the parts catalog
+    def day(self, day: date) -> str: ...
+    def visit(self, visit: Visit) -> str: ...
+    def rating(self, visit: Visit) -> str: ...
+    def product(self, asset) -> str: ...
+
+
+def visit_urls(visit: Visit, rated: bool, links: PlanLinks) -> list[str]:
+    urls = [links.visit(visit)]
     if not visit.status.is_finished and not rated:
-        urls.append(url_for("handover.rating_form", visit_id=visit.id))
+        urls.append(links.rating(visit))
     if visit.case.asset is not None:  # the product's full history, for staff
-        urls.append(url_for("public.asset", token=visit.case.asset.qr_token))
+        urls.append(links.product(visit.case.asset))
     return urls
 
 
-def plan(user: User) -> dict:
+def plan(user: User, links: PlanLinks) -> dict:
     """The URLs to keep and a version that changes whenever one of those pages would."""
     offline_days = days(user)
-    urls = [url_for("technician.today"), url_for("offline.page"), url_for("offline.sync_page"),
-            url_for("offline.parts")]
-    urls += [url_for("technician.today", day=d.day.isoformat()) for d in offline_days[1:]]
+    urls = links.fixed() + [links.day(d.day) for d in offline_days[1:]]
     state = [user.id, offline_days[0].day.isoformat()]
     visits = []
     ids = [visit.id for offline_day in offline_days for visit in offline_day.visits]
     rated = set(db.session.scalars(select(Rating.visit_id).where(Rating.visit_id.in_(ids)))) if ids else set()
     for offline_day in offline_days:
         for visit in offline_day.visits:
-            urls += visit_urls(visit, visit.id in rated)
+            urls += visit_urls(visit, visit.id in rated, links)
             state.append([visit.id, visit.status.value, visit.schedule_version, visit.id in rated,
                           visit.case.status.value])
-            visits.append({"id": visit.id, "url": url_for("visits.show", visit_id=visit.id)})
+            visits.append({"id": visit.id, "url": links.visit(visit)})
     version = hashlib.sha256(json.dumps([state, urls]).encode()).hexdigest()[:20]
     return {"version": version, "user": user.id, "urls": list(dict.fromkeys(urls)), "visits": visits}
 

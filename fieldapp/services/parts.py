@@ -45,7 +45,7 @@ def add(visit: Visit, part: Part, quantity: int, unit_cost_cents: int | None,
     )
     visit.parts.append(row)
     db.session.flush()
-    audit.record("visit.part_added", visit, {"part": part.sku, "quantity": quantity})
+    audit.record("visit.part_added", visit, {"part": part.sku, "quantity": quantity}, user=visit.technician)
     return row
 
 
@@ -57,13 +57,13 @@ def update(visit: Visit, row: VisitPart, quantity: int, unit_cost_cents: int, fa
     row.faulty_serial = faulty_serial or None
     row.replacement_serial = replacement_serial or None
     row.covered = covered
-    audit.record("visit.part_changed", visit, {"part": row.part.sku, "quantity": quantity})
+    audit.record("visit.part_changed", visit, {"part": row.part.sku, "quantity": quantity}, user=visit.technician)
 
 
 def remove(visit: Visit, row: VisitPart) -> None:
     ensure_editable(visit)
     visit.parts.remove(row)
-    audit.record("visit.part_removed", visit, {"part": row.part.sku})
+    audit.record("visit.part_removed", visit, {"part": row.part.sku}, user=visit.technician)
 
 
 def row_of(visit: Visit, row_id: int) -> VisitPart | None:

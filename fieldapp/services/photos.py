@@ -1,26 +1,33 @@
 """Visit photos: checked to be real images, re-encoded (which drops EXIF location data and
-anything hidden in the file), stored under server-made names with a thumbnail."""
+anything hidden in the file), stored under server-made names with a thumbnail.
+
+The files follow the transaction of their row: a photo whose write is rolled back leaves no file
+behind, and a removed photo's files go only once the removal is committed."""
 from __future__ import annotations
 
 import io
 import os
 import secrets
 import warnings
+from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
 from PIL import Image, ImageOps
+from sqlalchemy import event
 
 from fieldapp.extensions import db
 from fieldapp.models import User, Visit, VisitPhoto
 from fieldapp.services import audit
 from fieldapp.domain import DomainError
-from fieldapp.services.visits import ensure_editable
+from fieldapp.services.visits import ensure_editable, technician_time
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}  # MPO: some phone cameras' JPEGs
 MAX_PIXELS = 50_000_000
 MAX_EDGE = 2048
 THUMB_EDGE = 320
+_WRITTEN = "fieldapp.photos.written"  # session.info: files written in the open transaction
+_REMOVED = "fieldapp.photos.removed"  # ... and files to delete once it commits
 
 
 def upload_folder() -> Path:
@@ -31,8 +38,11 @@ def max_bytes() -> int:
     return current_app.config["PHOTO_MAX_BYTES"]
 
 
-def save(visit: Visit, data: bytes, user: User) -> VisitPhoto:
+def save(visit: Visit, data: bytes, user: User, taken_at: datetime | None = None) -> VisitPhoto:
+    """A photo on the visit; `taken_at`: when a phone without signal took it (checked like a
+    step's time, before anything is written)."""
     ensure_editable(visit)
+    taken = technician_time(visit, taken_at) if taken_at else None
     if len(data) > max_bytes():
         raise DomainError(f"The photo is larger than the limit of {readable_size(max_bytes())}.", "photo",
                           "too_large")
@@ -40,15 +50,19 @@ def save(visit: Visit, data: bytes, user: User) -> VisitPhoto:
     name = f"{visit.id}-{secrets.token_hex(16)}.jpg"
     folder = upload_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    full = _write_jpeg(image, folder / name, quality=85)
+    full_path, thumb_path = folder / name, folder / name.replace(".jpg", ".thumb.jpg")
+    db.session.info.setdefault(_WRITTEN, []).extend([full_path, thumb_path])
+    full = _write_jpeg(image, full_path, quality=85)
     thumb = image.copy()
     thumb.thumbnail((THUMB_EDGE, THUMB_EDGE))
-    _write_jpeg(thumb, folder / name.replace(".jpg", ".thumb.jpg"), quality=75)
+    _write_jpeg(thumb, thumb_path, quality=75)
     photo = VisitPhoto(stored_name=name, width=image.width, height=image.height, size_bytes=full,
                        uploaded_by_id=user.id)
+    if taken is not None:
+        photo.created_at = taken
     visit.photos.append(photo)
     db.session.flush()
-    audit.record("visit.photo_added", visit, {"photo": photo.id})
+    audit.record("visit.photo_added", visit, {"photo": photo.id}, user=user)
     return photo
 
 
@@ -98,7 +112,20 @@ def path_of(photo: VisitPhoto, thumbnail: bool = False) -> Path:
 def remove(visit: Visit, photo: VisitPhoto) -> None:
     ensure_editable(visit)
     visit.photos.remove(photo)
-    audit.record("visit.photo_removed", visit, {"photo": photo.id})
+    audit.record("visit.photo_removed", visit, {"photo": photo.id}, user=visit.technician)
     db.session.flush()
-    for thumbnail in (False, True):
-        path_of(photo, thumbnail).unlink(missing_ok=True)
+    db.session.info.setdefault(_REMOVED, []).extend(path_of(photo, thumbnail) for thumbnail in (False, True))
+
+
+@event.listens_for(db.session, "after_commit")
+def _committed(session) -> None:
+    session.info.pop(_WRITTEN, None)
+    for path in session.info.pop(_REMOVED, ()):
+        path.unlink(missing_ok=True)
+
+
+@event.listens_for(db.session, "after_rollback")
+def _rolled_back(session) -> None:
+    session.info.pop(_REMOVED, None)
+    for path in session.info.pop(_WRITTEN, ()):
+        path.unlink(missing_ok=True)

@@ -40,7 +40,8 @@ def submit(visit: Visit, scores: dict[str, int], comments: str | None, complaint
         raise DomainError(ALREADY_RATED) from None
     db.session.expire(visit, ["rating"])
     _flag_case(visit, rating)
-    audit.record("visit.rated", visit, {"overall": rating.overall, "source": source.value})
+    audit.record("visit.rated", visit, {"overall": rating.overall, "source": source.value},
+                 user=visit.technician if source is RatingSource.ON_SITE else None)
     return rating
 
 

@@ -39,7 +39,7 @@ def summary_text(report: CaseReport, note: str | None = None) -> str:
              f"Please find attached the After-Sale Services Report for case {report.number}.", ""]
     width = max(len(label) for label, _ in report.example_table())
     lines += [f"{label.ljust(width)}  {value}" for label, value in report.example_table()]
-    lines += ["", f"Kind regards,", report.company]
+    lines += ["", "Kind regards,", report.company]
     return "\n".join(lines)
 
 

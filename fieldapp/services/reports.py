@@ -10,9 +10,10 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from fieldapp import clock, money
 from fieldapp.extensions import db
 from fieldapp.models import ASPECTS, Asset, Case, Coverage, Rating, User, Visit, VisitPart, VisitStatus
-from fieldapp.services import costs, schedule
+from fieldapp.services import costs
 
 ASPECT_LABELS = {
     "overall": "Overall", "timeliness": "Timeliness", "professionalism": "Professionalism",
@@ -154,7 +155,7 @@ class CaseReport:
     summary: str | None
     next_steps: list[str]
     closure_date: date | None
-    generated_at: datetime = field(default_factory=lambda: datetime.now(current_app.config["TZ"]))
+    generated_at: datetime = field(default_factory=lambda: datetime.now(clock.zone()))
 
     @property
     def reported_visits(self) -> list[VisitSection]:
@@ -193,13 +194,11 @@ class CaseReport:
 
     @property
     def cost_summary(self) -> str:
-        from fieldapp.templating import money
-
         if self.costs.total_cents == 0:
             return "Free"
         if self.costs.billable_cents == 0:
-            return f"{money(self.costs.total_cents)}, covered"
-        return f"{money(self.costs.billable_cents)} billable of {money(self.costs.total_cents)}"
+            return f"{money.display(self.costs.total_cents)}, covered"
+        return f"{money.display(self.costs.billable_cents)} billable of {money.display(self.costs.total_cents)}"
 
 
 def load_case(case_id: int) -> Case | None:
@@ -263,7 +262,7 @@ def _payment_status(visits: list[VisitSection], total: Costs) -> str:
 def build(case: Case) -> CaseReport:
     from fieldapp.services import maintenance  # the planner's rule for the next maintenance date
 
-    today = schedule.today()
+    today = clock.today()
     asset, customer = case.asset, case.customer
     visits = [_visit(v) for v in sorted(case.visits, key=lambda v: v.scheduled_start)
               if v.status is not VisitStatus.CANCELLED]
@@ -295,7 +294,7 @@ def build(case: Case) -> CaseReport:
         coverage_now=CoverageInfo.of(asset.coverage_on(today)) if asset else None,
         next_maintenance=next_maintenance, costs=total, payment_status=_payment_status(visits, total),
         follow_ups=follow_ups, summary=case.resolution_summary, next_steps=next_steps,
-        closure_date=case.closed_on or (schedule.local(case.resolved_at).date() if case.resolved_at else None),
+        closure_date=case.closed_on or (clock.local(case.resolved_at).date() if case.resolved_at else None),
     )
 
 

@@ -6,19 +6,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from fieldapp import clock, money
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import (
     Asset, Case, CaseStatus, CaseType, Channel, Priority, ReturnCondition, ReturnDecision, ReturnRequest,
     ReturnStatus as R, User,
 )
-from fieldapp.services import audit, cases, lifecycle, schedule
+from fieldapp.services import audit, intake, lifecycle
 
 NOT_RETURNABLE = "This model cannot be returned"
 OPEN_STATUSES = [s for s in R if s.is_open]
@@ -58,7 +57,7 @@ def eligibility(asset: Asset, on: date) -> Eligibility:
 
     The window counts calendar days from the sales date, which is day 0: with a 30-day window
     the last day to ask is sales_date + 30 days, and the day after that is too late. Days are
-    the company's (callers pass schedule.today()), so a request at 23:30 UTC that is already the
+    the company's (callers pass clock.today()), so a request at 23:30 UTC that is already the
     next day in Amsterdam is judged on that next day. Only the day of asking counts: time the
     request then waits for a decision, or for the product to come back, does not pause or eat
     into the window. A product asked about before its recorded sales date is within the window."""
@@ -100,7 +99,7 @@ def request(case: Case | None, asset: Asset, reason: str, condition: ReturnCondi
     From the office (`user` given): on `case`, or on a new return case for the product opened
     through `channel`. From the product's public page (no user): a new QR case in the queue,
     and only while the product may be returned (the page offers the form only then)."""
-    judged = eligibility(asset, schedule.today())
+    judged = eligibility(asset, clock.today())
     if user is None and not judged.eligible:
         raise DomainError(f"{judged.reason}.", kind="conflict")
     if case is not None:
@@ -113,11 +112,11 @@ def request(case: Case | None, asset: Asset, reason: str, condition: ReturnCondi
         where = "" if user is None else f" (case {existing.case.number})"
         raise DomainError(f"A return of this product is already in progress{where}.")
     if case is None:
-        case = cases.take_request(asset.customer, asset, Channel.QR if user is None else channel, CaseType.RETURN,
+        case = intake.take_request(asset.customer, asset, Channel.QR if user is None else channel, CaseType.RETURN,
                                   Priority.NORMAL, f"Return: {reason.strip()}", contact or {}, user,
                                   allow_duplicate=True)
     requested = ReturnRequest(asset=asset, reason=reason.strip(), condition=condition,
-                              requested_on=schedule.today(), eligible=judged.eligible,
+                              requested_on=clock.today(), eligible=judged.eligible,
                               eligibility_reason=judged.reason, status=R.REQUESTED, created_by=user)
     case.return_requests.append(requested)
     where = "from the product's QR label" if user is None else "by the office"
@@ -148,10 +147,6 @@ def _check(ret: ReturnRequest, to: R) -> None:
         raise DomainError(f"A return that is {ret.status.label.lower()} cannot be {STEP_VERBS[to]}.")
 
 
-def _amount(cents: int) -> str:
-    return f"{current_app.config['CURRENCY_SYMBOL']} {(Decimal(cents) / 100).quantize(Decimal('0.01')):,}"
-
-
 def approve(ret: ReturnRequest, decision: ReturnDecision, amount_cents: int | None, override_note: str | None,
             by: User) -> None:
     """Approve with what will be done (refund, exchange, repair) and, for a refund, the amount if
@@ -164,7 +159,7 @@ def approve(ret: ReturnRequest, decision: ReturnDecision, amount_cents: int | No
     ret.status = R.APPROVED
     ret.decision, ret.amount_cents = decision, amount_cents
     ret.override_note = note if not ret.eligible else None
-    text = decision.label + (f", {_amount(amount_cents)}" if amount_cents is not None else "")
+    text = decision.label + (f", {money.display(amount_cents)}" if amount_cents is not None else "")
     if ret.override_note:
         text += f". Not eligible ({ret.eligibility_reason}), approved because: {ret.override_note}"
     lifecycle.record(ret.case, "return_approved", text, by)
@@ -202,7 +197,7 @@ def complete(ret: ReturnRequest, amount_cents: int | None, resolve_case: bool, b
         raise DomainError("Enter the amount refunded.", "amount", "invalid")
     case = ret.case
     ret.status, ret.amount_cents = to, amount_cents
-    text = ret.status.label + (f": {_amount(ret.amount_cents)}" if ret.amount_cents is not None else "")
+    text = ret.status.label + (f": {money.display(ret.amount_cents)}" if ret.amount_cents is not None else "")
     lifecycle.record(case, "return_completed", text, by)
     audit.record("return.completed", ret, {"status": ret.status.value}, user=by)
     if resolve_case:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from fieldapp.extensions import db
 from fieldapp.models import CompanySettings, Priority, ServiceTarget
+from fieldapp.services import audit
 
 SETTINGS_ID = 1
 
@@ -53,3 +54,18 @@ def set_target(priority: Priority, response_hours: int, resolution_hours: int) -
         db.session.add(row)
     row.response_hours = response_hours
     row.resolution_hours = resolution_hours
+
+
+def save(satisfaction_call_days: int | None, maintenance_horizon_weeks: int, renewal_notice_days: int,
+         email_report_on_close: bool, targets_by_priority: dict[Priority, Target], by) -> CompanySettings:
+    """The admin's settings page, saved as one change (recorded with the targets)."""
+    row = editable()
+    row.satisfaction_call_days = satisfaction_call_days
+    row.maintenance_horizon_weeks = maintenance_horizon_weeks
+    row.renewal_notice_days = renewal_notice_days
+    row.email_report_on_close = email_report_on_close
+    for priority, target in targets_by_priority.items():
+        set_target(priority, target.response_hours, target.resolution_hours)
+    audit.record("settings.changed", row, {"targets": {
+        p.value: [t.response_hours, t.resolution_hours] for p, t in targets_by_priority.items()}}, user=by)
+    return row

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable
 
+from fieldapp import clock
 from fieldapp.models import Case, CaseEvent, CaseStatus
 from fieldapp.orm import utcnow
-from fieldapp.services import schedule
 from fieldapp.services.settings import Target, targets as company_targets
 
 # The clock stands still in these statuses...
@@ -131,7 +131,7 @@ def _clock(name: str, target_hours: int, spans, stop: datetime | None, now: date
 def target_for(case: Case, by_priority: dict | None = None) -> tuple[Target, str]:
     """The contract's targets when one in force on the day the case was opened promises them."""
     if case.asset is not None:
-        coverage = case.asset.coverage_on(schedule.local(case.created_at).date())
+        coverage = case.asset.coverage_on(clock.local(case.created_at).date())
         if coverage is not None and coverage.response_hours and coverage.resolution_hours:
             label = coverage.reference or coverage.kind.label
             return Target(coverage.response_hours, coverage.resolution_hours), f"Contract {label}"

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from fieldapp import clock
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import (
@@ -13,7 +14,7 @@ from fieldapp.models import (
     Outcome, Role, User, Visit, VisitPart, VisitStatus,
 )
 from fieldapp.orm import utcnow
-from fieldapp.services import audit, costs, followups, lifecycle, schedule
+from fieldapp.services import audit, costs, followups, lifecycle
 
 
 def visible_visit(user: User, visit_id: int, page: bool = True) -> Visit | None:
@@ -85,7 +86,7 @@ def start_travel(visit: Visit, at: datetime | None = None) -> None:
     visit.status = VisitStatus.TRAVELLING
     visit.travel_started_at = technician_time(visit, at)
     lifecycle.follow_visit(visit.case, CaseStatus.IN_PROGRESS, "visit_started", user=visit.technician, visit=visit)
-    audit.record("visit.travelling", visit)
+    audit.record("visit.travelling", visit, user=visit.technician)
 
 
 def arrive(visit: Visit, at: datetime | None = None) -> None:
@@ -93,7 +94,7 @@ def arrive(visit: Visit, at: datetime | None = None) -> None:
     visit.arrived_at = technician_time(visit, at, after=visit.travel_started_at)
     visit.status = VisitStatus.ON_SITE
     lifecycle.follow_visit(visit.case, CaseStatus.IN_PROGRESS, "visit_arrived", user=visit.technician, visit=visit)
-    audit.record("visit.arrived", visit)
+    audit.record("visit.arrived", visit, user=visit.technician)
 
 
 def complete(visit: Visit, labour_minutes: int | None, at: datetime | None = None) -> None:
@@ -116,7 +117,7 @@ def complete(visit: Visit, labour_minutes: int | None, at: datetime | None = Non
     _record_follow_up(visit)
     _update_case_after_completion(visit)
     followups.plan_satisfaction_call(visit)
-    audit.record("visit.completed", visit, {"outcome": visit.outcome.value})
+    audit.record("visit.completed", visit, {"outcome": visit.outcome.value}, user=visit.technician)
 
 
 def not_complete(visit: Visit, reason: NotCompletedReason, note: str | None, at: datetime | None = None) -> None:
@@ -135,7 +136,7 @@ def not_complete(visit: Visit, reason: NotCompletedReason, note: str | None, at:
     else:
         lifecycle.record(case, "visit_not_completed", summary, visit.technician, visit)
     lifecycle.raise_attention(case, f"Visit could not be completed: {reason.label.lower()}", visit=visit)
-    audit.record("visit.not_completed", visit, {"reason": reason.value})
+    audit.record("visit.not_completed", visit, {"reason": reason.value}, user=visit.technician)
 
 
 def _record_follow_up(visit: Visit) -> None:
@@ -144,7 +145,7 @@ def _record_follow_up(visit: Visit) -> None:
     kind = FollowUpKind.CALL if visit.follow_up is FollowUpRecommendation.CALL else FollowUpKind.VISIT
     visit.case.follow_ups.append(FollowUp(
         kind=kind, source=FollowUpSource.RECOMMENDATION, visit=visit,
-        due_on=schedule.today() + timedelta(days=visit.follow_up_days),
+        due_on=clock.today() + timedelta(days=visit.follow_up_days),
         notes=visit.next_steps, created_by_id=visit.technician_id))
 
 

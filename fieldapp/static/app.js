@@ -1,5 +1,6 @@
-// FieldApp's only hand-written script for every page: tell the user when a request did not
-// get through, so nothing looks saved that was not. (htmx leaves the form as it was.)
+// FieldApp's script for every page. First: tell the user when a request did not get through, so
+// nothing looks saved that was not (htmx leaves the form as it was). Then, for technicians only
+// (<body data-offline>), the phone's offline queue.
 (function () {
   "use strict";
   function say(text) {

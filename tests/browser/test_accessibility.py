@@ -5,9 +5,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from fieldapp import clock
 from fieldapp.extensions import db
 from fieldapp.models import Asset, Part, User, VisitPart, VisitStatus
-from fieldapp.services import schedule
+from fieldapp.services import field_team
 from tests.browser.conftest import sign_in
 
 AXE = Path(__file__).resolve().parents[2] / ".cache/node/node_modules/axe-core/axe.min.js"
@@ -34,7 +35,7 @@ def violations(page, url):
 def _on_site_visit_and_token(app):
     with app.app_context():
         tech = db.session.scalar(select(User).where(User.email == "tech@demo.test"))
-        visit = schedule.technician_day(tech, schedule.today())[0]
+        visit = field_team.technician_day(tech, clock.today())[0]
         visit.status, visit.arrived_at = VisitStatus.ON_SITE, datetime.now(timezone.utc)
         part = db.session.scalar(select(Part).order_by(Part.id))
         visit.parts.append(VisitPart(part=part, quantity=1, unit_cost_cents=part.unit_price_cents))

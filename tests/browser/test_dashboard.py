@@ -7,9 +7,9 @@ from datetime import timedelta
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from fieldapp import clock
 from fieldapp.extensions import db
 from fieldapp.models import User, Visit, VisitStatus
-from fieldapp.services import schedule
 from tests.browser.conftest import sign_in
 from tests.browser.test_accessibility import a11y_page, violations  # noqa: F401 (a fixture)
 
@@ -29,7 +29,7 @@ def test_the_dispatcher_reads_the_reports_and_drills_down(browser, server, live_
     page.get_by_role("link", name="Last 12 months").click()
     expect(page.get_by_role("link", name="Last 12 months")).to_have_attribute("aria-current", "page")
     with live_app.app_context():
-        today = schedule.today()
+        today = clock.today()
     page.get_by_label("From").fill((today - timedelta(days=59)).isoformat())
     page.get_by_label("To").fill(today.isoformat())
     page.get_by_role("button", name="Show").click()

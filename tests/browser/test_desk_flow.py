@@ -7,9 +7,10 @@ from datetime import timedelta
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from fieldapp import clock
 from fieldapp.extensions import db
 from fieldapp.models import Asset, Case, CaseStatus, Outcome, Visit
-from fieldapp.services import schedule, visits
+from fieldapp.services import visits
 from tests.browser.conftest import sign_in
 
 
@@ -25,7 +26,7 @@ def _free_product(app):
 def _slot(app):
     """This afternoon at 17:00, or tomorrow's when the afternoon is over."""
     with app.app_context():
-        now = schedule.local(schedule.utcnow())
+        now = clock.now()
         day = now.date() if now.hour < 16 else now.date() + timedelta(days=1)
         return day
 

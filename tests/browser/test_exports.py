@@ -11,7 +11,7 @@ from fieldapp.extensions import db
 from fieldapp.models import User, Visit
 from fieldapp.services import exports
 from tests.browser.conftest import sign_in
-from fieldapp.views.exports import this_month
+from fieldapp.views.reports.exports import this_month
 from tests.browser.test_accessibility import a11y_page, violations  # noqa: F401  (a11y_page: a fixture)
 
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from fieldapp import clock
 from fieldapp.extensions import db
 from fieldapp.models import Asset, Case, Customer, ProductModel
-from fieldapp.services import schedule
 from tests.browser.conftest import sign_in
 
 
@@ -20,7 +20,7 @@ def _product_falling_due(app) -> str:
                                   .order_by(ProductModel.id).limit(1))
         customer = db.session.scalar(select(Customer).order_by(Customer.id).limit(1))
         asset = Asset(serial_number="MAINT-DUE-0001", product_model=model, customer=customer,
-                      sales_date=schedule.today() - timedelta(days=350))
+                      sales_date=clock.today() - timedelta(days=350))
         db.session.add(asset)
         db.session.commit()
         return asset.serial_number

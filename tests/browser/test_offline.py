@@ -9,9 +9,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
+from fieldapp import clock
 from fieldapp.extensions import db
 from fieldapp.models import AppliedWrite, Rating, User, Visit, VisitPart, VisitPhoto, VisitStatus
-from fieldapp.services import schedule, scheduling
+from fieldapp.services import booking, field_team
 from tests.browser.conftest import sign_in
 from tests.browser.test_visit_flow import _draw_signature
 from tests.browser.test_visit_page import _open_first_visit
@@ -29,7 +30,7 @@ QUEUE_JS = "() => FieldStore.all().then(items => items.map(i => ({label: i.label
 def technician_visits(app, days_ahead: int) -> list[Visit]:
     with app.app_context():
         tech = db.session.scalar(select(User).where(User.email == "tech@demo.test"))
-        return schedule.technician_day(tech, schedule.today() + timedelta(days=days_ahead))
+        return field_team.technician_day(tech, clock.today() + timedelta(days=days_ahead))
 
 
 def ready_for_offline(page):
@@ -220,7 +221,7 @@ def test_a_change_replayed_three_times_is_applied_once(page, server, live_app):
     with live_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(VisitPart).where(VisitPart.visit_id == visit.id)) == 1
         assert db.session.scalar(select(func.count()).select_from(AppliedWrite)
-                                 .where(AppliedWrite.action == "visit.add_part")) == 1
+                                 .where(AppliedWrite.action == "visit_parts.add")) == 1
 
 
 def test_a_visit_cancelled_while_the_phone_was_offline_shows_both_versions_and_overwrites_nothing(
@@ -228,7 +229,7 @@ def test_a_visit_cancelled_while_the_phone_was_offline_shows_both_versions_and_o
     visit = save_actions_offline(page, server, live_app, "Replaced the pump.", days_ahead=1)
     with live_app.app_context():
         dispatcher = db.session.scalar(select(User).where(User.email == "dispatcher@demo.test"))
-        scheduling.cancel(db.session.get(Visit, visit.id), "Customer called: fixed it himself.", dispatcher)
+        booking.cancel(db.session.get(Visit, visit.id), "Customer called: fixed it himself.", dispatcher)
         db.session.commit()
     page.goto(server.url + "/sync")
     page.context.set_offline(False)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from fieldapp.extensions import db
 from fieldapp.models import Asset
-from fieldapp.services import demo
+from fieldapp import demo
 from tests.browser.conftest import LiveServer, sign_in
 from tests.mailbox import smtp_server  # noqa: F401  (fixture)
 

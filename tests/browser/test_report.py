@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from fieldapp.extensions import db
-from fieldapp.models import Case, CaseStatus, Visit
+from fieldapp.models import Case, CaseStatus
 from tests.browser.conftest import sign_in
 
 

@@ -5,9 +5,10 @@ label; the return pages pass axe."""
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from fieldapp import clock
 from fieldapp.extensions import db
 from fieldapp.models import Asset, ReturnRequest, ReturnStatus
-from fieldapp.services import returns, schedule
+from fieldapp.services import returns
 from tests.browser.conftest import sign_in
 from tests.browser.test_accessibility import a11y_page, violations  # noqa: F401 (a fixture)
 
@@ -23,7 +24,7 @@ def _returnable_label(app) -> str:
     """The label of a product that may be returned today and has no return under way."""
     with app.app_context():
         for asset in db.session.scalars(select(Asset).order_by(Asset.id)):
-            policy = returns.policy(asset, schedule.today())
+            policy = returns.policy(asset, clock.today())
             if policy.today.eligible and not policy.in_progress:
                 return asset.qr_token
     raise AssertionError("the demo has no product that may be returned today")

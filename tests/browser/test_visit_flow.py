@@ -3,9 +3,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from fieldapp import clock
 from fieldapp.extensions import db
 from fieldapp.models import Rating, RatingSource, User, Visit, VisitStatus
-from fieldapp.services import demo, schedule
+from fieldapp import demo
+from fieldapp.services import field_team
 from tests.browser.conftest import sign_in
 
 
@@ -17,7 +19,7 @@ def browser_context_args(with_service_worker):
 def _first_visit_today(app) -> Visit:
     with app.app_context():
         tech = db.session.scalar(select(User).where(User.email == "tech@demo.test"))
-        return schedule.technician_day(tech, schedule.today())[0]
+        return field_team.technician_day(tech, clock.today())[0]
 
 
 def _add_part(page, query):

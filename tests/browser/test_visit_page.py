@@ -2,9 +2,10 @@
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from fieldapp import clock
 from fieldapp.extensions import db
 from fieldapp.models import User, Visit
-from fieldapp.services import schedule
+from fieldapp.services import field_team
 from tests.browser.conftest import sign_in
 
 
@@ -12,7 +13,7 @@ def _open_first_visit(page, server, live_app) -> Visit:
     """The demo technician's first visit today, opened on the phone (not started yet)."""
     with live_app.app_context():
         tech = db.session.scalar(select(User).where(User.email == "tech@demo.test"))
-        visit = schedule.technician_day(tech, schedule.today())[0]
+        visit = field_team.technician_day(tech, clock.today())[0]
     sign_in(page, server, "tech@demo.test")
     page.goto(f"{server.url}/visits/{visit.id}")
     return visit

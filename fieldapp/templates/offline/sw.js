@@ -1,4 +1,4 @@
-// FieldApp's service worker (served at /sw.js by views/offline.py): keeps a technician's pages
+// FieldApp's service worker (served at /sw.js by views/visits/offline.py): keeps a technician's pages
 // for work without signal and sends the changes queued meanwhile, each exactly once.
 // Plain JavaScript, no build step. Version {{ version }}.
 "use strict";

@@ -1,0 +1,1 @@
+"""The ways messages leave FieldApp: mail today (console or SMTP)."""

@@ -1,0 +1,95 @@
+"""How mail leaves: the message built from an outbox row, and the transports that carry it.
+
+Config MAIL_BACKEND picks one: "smtp" (smtplib, settings MAIL_SERVER...) or "console", which
+prints each mail instead of sending it (what `make run` uses: no MAIL_SERVER, no real mail).
+"""
+from __future__ import annotations
+
+import smtplib
+import ssl
+import sys
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+from fieldapp.models import OutboundMail
+from fieldapp.orm import utcnow
+
+
+def sender(config) -> str:
+    if config.get("MAIL_FROM"):
+        return config["MAIL_FROM"]
+    host = urlsplit(config["PUBLIC_BASE_URL"]).hostname or "localhost"
+    return formataddr((config["COMPANY_NAME"], f"no-reply@{host}"))
+
+
+def build_message(mail: OutboundMail) -> EmailMessage:
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = sender(config)
+    message["To"] = mail.to_address
+    message["Subject"] = mail.subject
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = make_msgid(domain=urlsplit(config["PUBLIC_BASE_URL"]).hostname or "localhost")
+    message.set_content(mail.body)
+    if mail.attachment is not None:
+        maintype, _, subtype = (mail.attachment_type or "application/octet-stream").partition("/")
+        message.add_attachment(mail.attachment, maintype=maintype, subtype=subtype or "octet-stream",
+                               filename=mail.attachment_name or "attachment")
+    return message
+
+
+class ConsoleBackend:
+    """Prints each mail (attachments by name and size) instead of sending it."""
+
+    def send(self, message: EmailMessage) -> None:
+        lines = [f"{name}: {value}" for name, value in message.items() if name in ("From", "To", "Subject", "Date")]
+        body = message.get_body(("plain",))
+        lines += ["", body.get_content().rstrip() if body is not None else ""]
+        for part in message.iter_attachments():
+            lines.append(f"[attachment: {part.get_filename()}, {part.get_content_type()}, "
+                         f"{len(part.get_payload(decode=True))} bytes]")
+        rule = "-" * 72
+        sys.stdout.write("\n".join([rule, "Mail (console backend, not sent):", *lines, rule]) + "\n")
+        sys.stdout.flush()
+
+
+class SmtpBackend:
+    """smtplib: STARTTLS when MAIL_USE_TLS, a TLS connection from the start when MAIL_USE_SSL."""
+
+    def __init__(self, config):
+        self.server = config.get("MAIL_SERVER") or "localhost"
+        self.port = int(config.get("MAIL_PORT") or (465 if _flag(config.get("MAIL_USE_SSL")) else 25))
+        self.username = config.get("MAIL_USERNAME")
+        self.password = config.get("MAIL_PASSWORD")
+        self.use_tls = _flag(config.get("MAIL_USE_TLS"))
+        self.use_ssl = _flag(config.get("MAIL_USE_SSL"))
+        self.timeout = float(config.get("MAIL_TIMEOUT") or 10)
+
+    def send(self, message: EmailMessage) -> None:
+        context = ssl.create_default_context()
+        if self.use_ssl:
+            connection = smtplib.SMTP_SSL(self.server, self.port, timeout=self.timeout, context=context)
+        else:
+            connection = smtplib.SMTP(self.server, self.port, timeout=self.timeout)
+        with connection as smtp:
+            if self.use_tls and not self.use_ssl:
+                smtp.starttls(context=context)
+            if self.username:
+                smtp.login(self.username, self.password or "")
+            smtp.send_message(message)
+
+
+BACKENDS = {"smtp": SmtpBackend, "console": lambda config: ConsoleBackend()}
+
+
+def backend_for(config):
+    return BACKENDS[config["MAIL_BACKEND"]](config)
+
+
+def _flag(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)

@@ -1,0 +1,111 @@
+"""Administration: staff accounts and the audit trail."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, render_template, url_for
+from flask_login import current_user
+
+from fieldapp.extensions import db
+from fieldapp.forms import ActionForm
+from fieldapp.forms.admin import UserActiveForm, UserCreateForm, UserPasswordForm, UserRoleForm
+from fieldapp.models import Role, User
+from fieldapp.services import accounts, audit, sessions
+from fieldapp.web.actions import Refused, act, form_in
+from fieldapp.web.auth import roles
+from fieldapp.web.params import page_arg
+from fieldapp.web.sections import OnForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _users_page(form: UserCreateForm | None = None) -> str:
+    return render_template("admin/index.html", users=accounts.all_users(), form=form or UserCreateForm(),
+                           active_form=UserActiveForm, open_sessions=sessions.counts())
+
+
+def _refused_on_list(refused: Refused) -> str:
+    flash(refused.message, "error")
+    return _users_page()
+
+
+@bp.get("/")
+@roles(Role.ADMIN)
+def index():
+    return _users_page()
+
+
+@bp.post("/users")
+@roles(Role.ADMIN)
+def create_user():
+    form = UserCreateForm()
+    return act(form, lambda: accounts.create_user(form.email.data, form.name.data, Role(form.role.data),
+                                                  form.password.data, form.phone.data, created_by=current_user),
+               OnForm(url_for("admin.index"), lambda user: f"{user.name} can now sign in as {user.role.label.lower()}.",
+                      lambda refused: _users_page(form)))
+
+
+@bp.post("/users/<int:user_id>/active")
+@roles(Role.ADMIN)
+def set_active(user_id: int):
+    user, form = _user(user_id), UserActiveForm()
+    return act(form, lambda: accounts.set_active(user, bool(form.active.data), by=current_user),
+               OnForm(url_for("admin.index"), lambda _: f"{user.name} is now {'active' if user.active else 'deactivated'}.",
+                      _refused_on_list))
+
+
+def _user(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+def _user_page(account: User, refused: Refused | None = None) -> str:
+    return render_template(
+        "admin/user.html", account=account, open_sessions=sessions.counts().get(account.id, 0),
+        role_form=form_in(refused, "role") or UserRoleForm(formdata=None, role=account.role.value),
+        password_form=form_in(refused, "password") or UserPasswordForm(formdata=None),
+        action_form=ActionForm(formdata=None))
+
+
+@bp.get("/users/<int:user_id>")
+@roles(Role.ADMIN)
+def user(user_id: int):
+    return _user_page(_user(user_id))
+
+
+def _on_user(account: User, message) -> OnForm:
+    return OnForm(url_for("admin.user", user_id=account.id), message,
+                  lambda refused: _user_page(_user(account.id), refused))
+
+
+@bp.post("/users/<int:user_id>/role")
+@roles(Role.ADMIN)
+def set_role(user_id: int):
+    account, form = _user(user_id), UserRoleForm()
+    return act(form, lambda: accounts.set_role(account, Role(form.role.data), by=current_user),
+               _on_user(account, lambda _: f"{account.name} is now {account.role.label.lower()}; their open sessions "
+                                           "were ended."), "role")
+
+
+@bp.post("/users/<int:user_id>/password")
+@roles(Role.ADMIN)
+def reset_password(user_id: int):
+    account, form = _user(user_id), UserPasswordForm()
+    return act(form, lambda: accounts.reset_password(account, form.password.data, by=current_user),
+               _on_user(account, f"New password set for {account.name}; their open sessions were ended."), "password")
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+@roles(Role.ADMIN)
+def end_sessions(user_id: int):
+    account = _user(user_id)
+    me = current_user._get_current_object()
+    answer = _on_user(account, lambda ended: f"{ended} session(s) of {account.name} ended: they must sign in again.")
+    if account.id == me.id:  # their own sessions, this one included
+        answer.to = url_for("auth.login")
+    return act(ActionForm(), lambda: accounts.end_sessions(account, by=me), answer)
+
+
+@bp.get("/audit")
+@roles(Role.ADMIN)
+def audit_log():
+    page = page_arg()
+    events, pages, total = audit.page_of_events(page)
+    return render_template("admin/audit.html", events=events, page=page, pages=pages, total=total)

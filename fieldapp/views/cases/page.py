@@ -1,0 +1,124 @@
+"""The case page (/cases/<id>): its layout, and the sections the cases area shows on it. Other
+areas add theirs (email, follow-ups, complaints, returns) to `case_page` by name; a refused form
+of any action comes back in its section through the same builders (web/sections.py)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import g, url_for
+
+from fieldapp import clock
+from fieldapp.forms.cases import AssessForm, CloseForm, NoteForm, RemoteSupportForm, ResolveForm, StatusForm
+from fieldapp.forms.scheduling import CancelVisitForm, RescheduleForm, reassign_form, schedule_form
+from fieldapp.models import Case, CaseStatus, User, Visit, VisitStatus
+from fieldapp.services import booking, field_team, lifecycle, sla
+from fieldapp.web.actions import Refused, form_in
+from fieldapp.web.loaders import load_case
+from fieldapp.web.sections import Section, page
+
+
+def _base(case: Case) -> dict:
+    return {"case": case, "asset": case.asset, "customer": case.customer, "today": clock.today(),
+            "is_open": case.status.is_open}
+
+
+def _url(case_id: int, **anchor) -> str:
+    return url_for("cases.show", case_id=case_id, **anchor)
+
+
+case_page = page("case").define("cases/show.html", load=load_case, base=_base, url=_url)
+
+
+def _technicians() -> list[User]:
+    """Active technicians, read once per request (the booking form and each visit's changes)."""
+    if "case_technicians" not in g:
+        g.case_technicians = field_team.technicians()
+    return g.case_technicians
+
+
+def _attention(case: Case, refused: Refused | None) -> dict:
+    return {"clear_forms": {item.id: form_in(refused, ("clear", item.id)) or NoteForm(formdata=None)
+                            for item in case.open_attention}}
+
+
+def _clocks(case: Case, refused: Refused | None) -> dict:
+    return {"clocks": sla.clocks(case)}
+
+
+def _customer(case: Case, refused: Refused | None) -> dict:
+    return {"coverage": case.asset.coverage_on(clock.today()) if case.asset else None}
+
+
+def _nothing(case: Case, refused: Refused | None) -> dict:
+    return {}
+
+
+CHANGEABLE = (VisitStatus.SCHEDULED, VisitStatus.TRAVELLING)
+
+
+def visit_change_forms(visit: Visit, refused: Refused | None) -> dict:
+    """Move, reassign and cancel forms of a visit still to come (the refused one in its place)."""
+    start, end = clock.local(visit.scheduled_start), clock.local(visit.scheduled_end)
+    return {
+        "reschedule": form_in(refused, ("reschedule", visit.id)) or RescheduleForm(
+            formdata=None, day=start.date(), start=start.time(), window_end=end.time(), minutes=visit.expected_minutes),
+        "reassign": form_in(refused, ("reassign", visit.id)) or reassign_form(
+            _technicians(), formdata=None, technician_id=visit.technician_id),
+        "cancel": form_in(refused, ("cancel", visit.id)) or CancelVisitForm(formdata=None),
+    }
+
+
+def _visits(case: Case, refused: Refused | None) -> dict:
+    # A refused change of a visit that is no longer to come (cancelled meanwhile) has no form to
+    # come back in: its message is shown at the top of the page.
+    return {"visit_forms": {v.id: visit_change_forms(v, refused) for v in case.visits if v.status in CHANGEABLE}}
+
+
+def new_booking_form(case: Case):
+    """A booking form filled with a sensible slot: the next full hour, a two-hour window."""
+    start = clock.local(clock.now() + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+    return schedule_form(_technicians(), formdata=None, day=start.date(), start=start.time(),
+                         window_end=(start + timedelta(hours=2)).time(), minutes=60,
+                         service_type=booking.default_service(case).value)
+
+
+def _actions(case: Case, refused: Refused | None) -> dict:
+    today = clock.today()
+    booking = form_in(refused, "book")
+    clashes = getattr(refused.error, "conflicts", None) if booking is not None else None
+    if case.status.is_open and booking is None:
+        booking = new_booking_form(case)
+    return {
+        "assess_form": form_in(refused, "assess") or AssessForm(
+            formdata=None, assessment_notes=case.assessment_notes, category=case.assessment_category,
+            priority=case.priority.value),
+        "remote_form": form_in(refused, "remote") or RemoteSupportForm(formdata=None, channel=case.channel.value),
+        "status_form": form_in(refused, "status") or StatusForm(formdata=None),
+        "resolve_form": form_in(refused, "resolve") or ResolveForm(formdata=None, summary=case.resolution_summary),
+        "close_form": form_in(refused, "close") or CloseForm(
+            formdata=None, summary=case.resolution_summary, closed_on=today),
+        "reopen_form": form_in(refused, "reopen") or NoteForm(formdata=None),
+        "schedule_form": booking,
+        "clashes": clashes,
+        "open_visits": [v for v in case.visits if not v.status.is_finished],
+        "can_close": case.status not in (CaseStatus.CLOSED, CaseStatus.CANCELLED),
+    }
+
+
+def _timeline(case: Case, refused: Refused | None) -> dict:
+    return {"timeline": sorted(case.events, key=lambda e: (e.at, e.id), reverse=True),
+            "event_labels": lifecycle.EVENT_LABELS, "note_form": form_in(refused, "note") or NoteForm(formdata=None)}
+
+
+for _section in (
+    Section("attention", "cases/_attention.html", _attention, order=10),
+    Section("targets", "cases/_clocks.html", _clocks, order=20),
+    Section("request", "cases/_request.html", _nothing, order=30),
+    Section("customer", "cases/_customer.html", _customer, order=50),
+    Section("assessment", "cases/_assessment.html", _nothing, order=60),
+    Section("visits", "cases/_visits.html", _visits, order=70),
+    Section("resolution", "cases/_resolution.html", _nothing, order=200),
+    Section("actions", "cases/_actions.html", _actions, slot="side"),
+    Section("timeline", "cases/_timeline.html", _timeline, slot="bottom"),
+):
+    case_page.add(_section)

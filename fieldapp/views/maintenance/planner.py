@@ -1,0 +1,68 @@
+"""The maintenance planner for the dispatcher: what falls due in the next weeks, one button to
+put those cases in the queue, and the maintenance cases already open."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user
+
+from fieldapp import clock
+from fieldapp.forms.maintenance import PlanMaintenanceForm
+from fieldapp.services import maintenance, settings
+from fieldapp.values import parse_id
+from fieldapp.web.actions import Refused, act
+from fieldapp.web.auth import OFFICE, roles
+from fieldapp.web.params import page_arg
+from fieldapp.web.sections import OnForm
+
+bp = Blueprint("maintenance", __name__, url_prefix="/maintenance")
+
+PAGE = 25
+
+
+def _weeks_arg() -> int:
+    raw = request.args.get("weeks", "")
+    if not raw:
+        return settings.current().maintenance_horizon_weeks
+    weeks = parse_id(raw)
+    if weeks is None or weeks > maintenance.MAX_HORIZON_WEEKS:
+        abort(400, f"Choose 1 to {maintenance.MAX_HORIZON_WEEKS} weeks ahead.")
+    return weeks
+
+
+def _page(weeks: int, form: PlanMaintenanceForm | None = None) -> str:
+    today = clock.today()
+    preview = maintenance.preview(weeks, today)
+    page = page_arg()
+    shown = preview.proposals[(page - 1) * PAGE:page * PAGE]
+    cases_page = page_arg("cases_page")
+    open_cases, more_cases = maintenance.open_cases(cases_page, PAGE)
+    return render_template(
+        "maintenance/index.html", preview=preview, weeks=weeks, today=today, shown=shown,
+        assets=maintenance.assets_for(shown), describe=maintenance.describe, page=page,
+        pages=max(1, -(-len(preview.proposals) // PAGE)), open_cases=open_cases, cases_page=cases_page,
+        more_cases=more_cases, max_weeks=maintenance.MAX_HORIZON_WEEKS,
+        plan_form=form or PlanMaintenanceForm(formdata=None, weeks=weeks))
+
+
+@bp.get("/")
+@roles(*OFFICE)
+def index():
+    return _page(_weeks_arg())
+
+
+@bp.post("/plan")
+@roles(*OFFICE)
+def plan():
+    form = PlanMaintenanceForm()
+
+    def planned(result) -> str:
+        return (f"{result.created} maintenance case{'' if result.created == 1 else 's'} created; "
+                f"{result.already_planned} already planned.")
+
+    def refused_page(refused: Refused) -> str:
+        valid = form.weeks.data and not form.weeks.errors
+        return _page(form.weeks.data if valid else settings.current().maintenance_horizon_weeks, form)
+
+    return act(form, lambda: maintenance.plan(form.weeks.data, clock.today(), current_user),
+               OnForm(lambda result: url_for("maintenance.index", weeks=form.weeks.data, _anchor="open-cases"),
+                      planned, refused_page))

@@ -1,0 +1,5 @@
+"""Public pages, for customers without an account: what a product's QR label opens (and its
+forms), and the web request form."""
+from fieldapp.views.public import label, web_request
+
+BLUEPRINTS = (label.bp, web_request.bp)

@@ -1,0 +1,30 @@
+"""The technician's day: Today (and the days around it), polled for changes every minute."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint
+from flask_login import current_user
+
+from fieldapp import clock
+from fieldapp.models import Role
+from fieldapp.services import costs, field_team
+from fieldapp.web.auth import roles
+from fieldapp.web.htmx import respond
+from fieldapp.web.params import day_arg
+
+bp = Blueprint("technician", __name__)
+
+DAY_RANGE = 31  # how far back or ahead the day switch may go
+
+
+@bp.get("/today")
+@roles(Role.TECHNICIAN)
+def today():
+    today = clock.today()
+    day = day_arg("day", today, "The day must be a date like 2026-11-22.", within_days=DAY_RANGE)
+    visits = field_team.technician_day(current_user, day)
+    return respond("technician/today.html", "technician/_visit_list.html", {
+        "day": day, "today": today, "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
+        "visits": visits, "badges": {v.id: costs.coverage_badge(costs.coverage_for(v)) for v in visits},
+    })

@@ -1,0 +1,79 @@
+"""Jinja filters and globals: local times, money, versioned static URLs, `can`."""
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Flask, current_app, has_request_context, request, url_for
+from flask_login import current_user
+
+from fieldapp import clock, money
+from fieldapp.forms.fields import new_client_id
+from fieldapp.web.auth import can
+
+
+def fmt_time(dt: datetime | None) -> str:
+    return clock.local(dt).strftime("%H:%M") if dt else ""
+
+
+def fmt_datetime(dt: datetime | None) -> str:
+    return clock.local(dt).strftime("%a %d %b %Y, %H:%M") if dt else ""
+
+
+def fmt_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = clock.local_day(value)
+    return value.strftime("%d %b %Y")
+
+
+def duration(minutes: int | None) -> str:
+    """Minutes as hours:minutes, e.g. 95 -> "1:35"."""
+    if minutes is None:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}:{rest:02d}"
+
+
+def span(value: timedelta | None) -> str:
+    """A length of time for people: "35 min", "4 h 10 min", "2 d 3 h"."""
+    if value is None:
+        return ""
+    minutes = max(int(value.total_seconds() // 60), 0)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{minutes} min"
+
+
+@lru_cache(maxsize=256)
+def _versioned(path: str, mtime_ns: int, filename: str, script_root: str) -> str:
+    """Built once per file version and mount point: url_for costs more than the page's SQL."""
+    version = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    return url_for("static", filename=filename, v=version)
+
+
+def static_url(filename: str) -> str:
+    """A static URL carrying a content hash, so it can be cached for a year."""
+    path = Path(current_app.static_folder) / filename
+    return _versioned(str(path), path.stat().st_mtime_ns, filename,
+                      request.script_root if has_request_context() else "")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(time=fmt_time, datetime=fmt_datetime, date=fmt_date, money=money.display,
+                                 duration=duration, span=span)
+    app.jinja_env.globals.update(static_url=static_url, new_client_id=new_client_id, can=can)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def company():
+        return {"company_name": current_app.config["COMPANY_NAME"], "user": current_user}

@@ -1,0 +1,96 @@
+"""While the customer holds the phone, the technician's screens need the technician's password
+or PIN: the thank-you screen, the back button and typed URLs all lead to the unlock screen."""
+import pytest
+from sqlalchemy import select
+
+from fieldapp.extensions import db
+from fieldapp.models import AuditEvent, Role, User
+from tests.conftest import PASSWORD
+from tests.visits.test_handover import on_site_visit, rating_data
+
+
+@pytest.fixture
+def handed_over(client, auth, make):
+    technician = auth.as_role(Role.TECHNICIAN)
+    visit = on_site_visit(make, technician)
+    assert client.get(f"/visits/{visit.id}/handover/").status_code == 200
+    return technician, visit
+
+
+def test_the_thank_you_screen_asks_for_the_technician_before_going_back(client, handed_over):
+    technician, visit = handed_over
+    thanks = client.post(f"/visits/{visit.id}/handover/", data=rating_data(), follow_redirects=True)
+    html = thanks.get_data(as_text=True)
+    assert "Thank you" in html
+    assert f'href="/visits/{visit.id}/handover/unlock"' in html
+    assert f'href="/visits/{visit.id}"' not in html
+
+    unlock = client.get(f"/visits/{visit.id}/handover/unlock")
+    assert unlock.status_code == 200 and "Your password or PIN" in unlock.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/today", "/visits/{id}", "/scan/", "/account/", "/a/{token}"])
+def test_every_staff_page_is_locked_while_the_customer_holds_the_phone(app, client, handed_over, path):
+    technician, visit = handed_over
+    with app.app_context():
+        from fieldapp.models import Visit
+        token = db.session.get(Visit, visit.id).case.asset.qr_token
+    response = client.get(path.format(id=visit.id, token=token))
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/visits/{visit.id}/handover/unlock"
+
+
+def test_htmx_requests_are_sent_to_the_unlock_screen_too(client, handed_over):
+    technician, visit = handed_over
+    response = client.post(f"/visits/{visit.id}/fields/actions_taken", headers={"HX-Request": "true"},
+                           data={"actions_taken": "customer typing", "client_id": "x"})
+    assert response.headers["HX-Redirect"] == f"/visits/{visit.id}/handover/unlock"
+
+
+def test_the_password_takes_the_phone_back(client, handed_over):
+    technician, visit = handed_over
+    response = client.post(f"/visits/{visit.id}/handover/unlock", data={"secret": PASSWORD})
+    assert response.status_code == 303 and response.headers["Location"] == f"/visits/{visit.id}"
+    assert client.get("/today").status_code == 200
+
+
+def test_a_pin_the_technician_set_takes_the_phone_back(app, client, auth, make):
+    technician = auth.as_role(Role.TECHNICIAN)
+    assert client.post("/account/pin", data={"pin": "4821", "confirm": "4821"}).status_code == 303
+    visit = on_site_visit(make, technician)
+    client.get(f"/visits/{visit.id}/handover/")
+
+    assert client.post(f"/visits/{visit.id}/handover/unlock", data={"secret": "4821"}).status_code == 303
+    assert client.get("/today").status_code == 200
+
+
+@pytest.mark.parametrize("pin, confirm, message", [("12", "12", "4 to 8 digits"), ("12ab", "12ab", "4 to 8 digits"),
+                                                  ("1234", "4321", "The two PINs differ.")])
+def test_a_bad_pin_is_refused_with_a_message(app, client, auth, pin, confirm, message):
+    technician = auth.as_role(Role.TECHNICIAN)
+    response = client.post("/account/pin", data={"pin": pin, "confirm": confirm})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, technician.id).pin_hash is None
+
+
+def test_a_wrong_secret_keeps_the_lock_and_five_sign_the_technician_out(app, client, handed_over):
+    technician, visit = handed_over
+    for attempt in range(4):
+        response = client.post(f"/visits/{visit.id}/handover/unlock", data={"secret": "0000"})
+        assert response.status_code == 401
+        assert f"{4 - attempt} attempts left" in response.get_data(as_text=True)
+        assert client.get("/today").status_code == 303
+
+    last = client.post(f"/visits/{visit.id}/handover/unlock", data={"secret": "0000"})
+
+    assert last.status_code == 303 and last.headers["Location"] == "/login"
+    assert client.get("/today").status_code == 302  # signed out: a sign-in is needed
+    with app.app_context():
+        assert db.session.scalar(select(AuditEvent.action).where(
+            AuditEvent.action == "user.handover_unlock_failed")) is not None
+
+
+def test_signing_out_is_still_possible_while_locked(client, handed_over):
+    assert client.post("/logout").status_code == 303
+    assert client.get("/today").status_code == 302
