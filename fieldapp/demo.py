@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from fieldapp import clock
+from fieldapp import clock, money
 from fieldapp.extensions import db
 from fieldapp.models import (
     ASPECTS, Asset, AttentionItem, Case, CaseStatus, CaseType, Channel, Complaint, ComplaintSource, Coverage,
@@ -224,7 +224,7 @@ def _assets(rng: random.Random, models: list[ProductModel], customers: list[Cust
 
 def _new_case(rng: random.Random, asset: Asset, dispatcher: User, status: CaseStatus,
               created: datetime, **fields) -> Case:
-    year = created.astimezone(clock.zone()).year
+    year = clock.local(created).year
     case = Case(
         number=next_case_number(year), asset=asset, customer=asset.customer,
         channel=rng.choice([Channel.PHONE, Channel.PHONE, Channel.EMAIL, Channel.CHAT, Channel.WEB, Channel.QR]),
@@ -267,7 +267,7 @@ def _complete(rng: random.Random, visit: Visit, parts: list[Part], rated: bool =
     tips = visit.case.asset.product_model.care_tip_list
     visit.preventative_advice = tips[0] if tips else None
     visit.transport_cost_cents = rng.choice([0, 2500, 3500])
-    day = visit.scheduled_start.astimezone(clock.zone()).date()
+    day = clock.local_day(visit.scheduled_start)
     coverage = visit.case.asset.coverage_on(day)
     for part in rng.sample(parts, rng.choice([0, 1, 1, 2])):
         visit.parts.append(VisitPart(
@@ -311,7 +311,7 @@ def _history(rng, assets, technicians, dispatcher, parts) -> None:
         _complete(rng, visit, parts, rated=i % 3 != 0)
         _resolve(case, visit)
         case.status = CaseStatus.CLOSED
-        case.closed_on = visit.completed_at.astimezone(clock.zone()).date()
+        case.closed_on = clock.local_day(visit.completed_at)
         lifecycle.record(case, "closed", "Report sent to the customer.", dispatcher, from_status=CaseStatus.RESOLVED,
                          to_status=CaseStatus.CLOSED, at=visit.completed_at + timedelta(hours=3))
         if i % 6 == 0:
@@ -621,7 +621,7 @@ def _returns(assets, models, dispatcher) -> None:
         if status in (R.RECEIVED, R.REFUNDED):
             steps.append(("return_received", "Back in the warehouse, checked."))
         if status is R.REFUNDED:
-            steps.append(("return_completed", f"Refunded: € {amount / 100:,.2f}"))
+            steps.append(("return_completed", f"Refunded: {money.display(amount)}"))
         if status is R.REFUSED:
             ret.refusal_reason = "Installed systems are not taken back; offered a repair under warranty instead."
             steps.append(("return_refused", ret.refusal_reason))

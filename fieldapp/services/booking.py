@@ -207,27 +207,23 @@ def _busy_until(visit: Visit) -> datetime:
     return visit.scheduled_start + timedelta(minutes=visit.expected_minutes)
 
 
-def _local(moment: datetime) -> datetime:
-    return moment.astimezone(clock.zone())
-
-
 def _day(moment: datetime) -> str:
-    local = _local(moment)
+    local = clock.local(moment)
     return f"{local:%a} {local.day} {local:%b}"  # Tue 24 Nov
 
 
 def _when(moment: datetime) -> str:
-    return f"{_day(moment)} {_local(moment):%H:%M}"
+    return f"{_day(moment)} {clock.local(moment):%H:%M}"
 
 
 def _window(start: datetime, end: datetime) -> str:
-    if _local(start).date() == _local(end).date():
-        return f"{_when(start)}–{_local(end):%H:%M}"
+    if clock.local(start).date() == clock.local(end).date():
+        return f"{_when(start)}–{clock.local(end):%H:%M}"
     return f"{_when(start)} – {_when(end)}"
 
 
 def _span(visit: Visit, near: datetime) -> str:
     """A clashing visit's busy time, with its day only when it is not the requested one."""
-    start, end = _local(visit.scheduled_start), _local(_busy_until(visit))
+    start, end = clock.local(visit.scheduled_start), clock.local(_busy_until(visit))
     text = f"{start:%H:%M}–{end:%H:%M}"
-    return text if start.date() == _local(near).date() else f"{_day(start)} {text}"
+    return text if start.date() == clock.local(near).date() else f"{_day(start)} {text}"

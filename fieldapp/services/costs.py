@@ -43,7 +43,7 @@ class CostBreakdown:
 
 def visit_day(visit: Visit) -> date:
     moment = visit.arrived_at or visit.scheduled_start
-    return moment.astimezone(clock.zone()).date()
+    return clock.local_day(moment)
 
 
 def coverage_for(visit: Visit) -> Coverage | None:

@@ -118,13 +118,13 @@ def close(case: Case, summary: str, closed_on: date, waive_follow_ups: bool, by:
 
 
 def _email_report_on_close(case: Case, by: User) -> None:
-    from fieldapp.services import report_documents  # the PDF stack loads only when a report is sent
+    from fieldapp.services import report_mail  # the PDF stack loads only when a report is sent
 
-    to = report_documents.recipient(case)
+    to = report_mail.recipient(case)
     if to is None or not mail.valid_address(to):
         lifecycle.record(case, "note", "The report was not emailed: the customer has no usable email address.", by)
         return
-    report_documents.email(case, to, None, by, why="case closed")
+    report_mail.email(case, to, None, by, why="case closed")
 
 
 def reopen(case: Case, note: str, by: User) -> None:

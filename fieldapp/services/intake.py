@@ -21,7 +21,7 @@ from fieldapp.services.numbering import next_case_number
 
 def _new_case(asset: Asset | None, customer: Customer | None = None, **fields) -> Case:
     now = utcnow()
-    case = Case(number=next_case_number(now.astimezone(clock.zone()).year), asset=asset,
+    case = Case(number=next_case_number(clock.local(now).year), asset=asset,
                 customer=customer or (asset.customer if asset else None), status=CaseStatus.NEW, created_at=now,
                 **fields)
     db.session.add(case)

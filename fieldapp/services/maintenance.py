@@ -271,7 +271,7 @@ def plan(horizon_weeks: int, today: date, user: User | None = None) -> PlanResul
 def _open_case(asset: Asset, due_item: Due, user: User | None) -> Case:
     now = utcnow()
     customer = asset.customer
-    case = Case(number=next_case_number(now.astimezone(clock.zone()).year), asset=asset,
+    case = Case(number=next_case_number(clock.local(now).year), asset=asset,
                 customer=customer, status=CaseStatus.NEW, created_at=now, channel=CHANNEL,
                 case_type=CaseType.MAINTENANCE, priority=PRIORITY, created_by=user,
                 description=f"Preventive maintenance due {due_item.due_on:%d %b %Y}",

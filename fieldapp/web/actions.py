@@ -126,6 +126,11 @@ def record_on_read(change: Callable[[], None]) -> None:
         log.exception("recording a read failed")
 
 
+def discard() -> None:
+    """Nothing of a failed request is kept (the error pages call this before they render)."""
+    db.session.rollback()
+
+
 def _run_after_commit() -> None:
     for effect in _after_commit:
         effect()

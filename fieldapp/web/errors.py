@@ -9,7 +9,7 @@ from flask import Flask, Response, g, make_response, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from fieldapp.extensions import db
+from fieldapp.web.actions import discard
 from fieldapp.web.htmx import wants_fragment
 
 MESSAGES = {
@@ -42,12 +42,12 @@ def render_error(code: int, message: str | None = None) -> Response:
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        db.session.rollback()
+        discard()
         return render_error(400, CSRF_MESSAGE)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        db.session.rollback()
+        discard()
         if error.code is None or error.code < 400:
             return error
         response = render_error(error.code, _specific_message(error))
@@ -58,7 +58,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
-        db.session.rollback()
+        discard()
         app.logger.exception("unhandled error", exc_info=error)
         return render_error(InternalServerError.code)
 

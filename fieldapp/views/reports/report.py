@@ -7,7 +7,8 @@ from flask_login import current_user
 from fieldapp.extensions import db
 from fieldapp.forms.reports import EmailReportForm
 from fieldapp.models import MailStatus
-from fieldapp.services import report_documents, reports
+from fieldapp.documents import report as report_document
+from fieldapp.services import report_mail, reports
 from fieldapp.web.actions import act
 from fieldapp.web.auth import OFFICE, roles
 from fieldapp.web.downloads import content_disposition
@@ -22,7 +23,7 @@ def _case(case_id: int):
 
 def _page(case, form: EmailReportForm | None = None) -> str:
     report = reports.build(case)
-    form = form or EmailReportForm(formdata=None, to=report_documents.recipient(case))
+    form = form or EmailReportForm(formdata=None, to=report_mail.recipient(case))
     return render_template("reports/page.html", report=report, case_id=case.id, aspects=reports.ASPECT_ORDER,
                            form=form)
 
@@ -37,8 +38,8 @@ def show(case_id: int):
 @roles(*OFFICE)
 def pdf(case_id: int):
     report = reports.build(_case(case_id))
-    response = Response(report_documents.render_pdf(report), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = content_disposition(report_documents.filename(report))
+    response = Response(report_document.render_pdf(report), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = content_disposition(report_document.filename(report))
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -55,5 +56,5 @@ def _queued(queued) -> str:
 @roles(*OFFICE)
 def email(case_id: int):
     case, form = _case(case_id), EmailReportForm()
-    return act(form, lambda: report_documents.email(case, form.to.data, form.note.data, current_user),
+    return act(form, lambda: report_mail.email(case, form.to.data, form.note.data, current_user),
                OnForm(url_for("reports.show", case_id=case_id), _queued, lambda refused: _page(_case(case_id), form)))
