@@ -62,12 +62,16 @@ def prune_writes(days: int) -> None:
 @with_appcontext
 def plan_maintenance(weeks: int | None) -> None:
     """Put a maintenance case in the queue for each product falling due; run daily from cron
-    (idempotent: one case per product and due date, however often it runs)."""
+    (idempotent: one case per product and due date, however often it runs). It first computes
+    again the due dates the passing days have changed (and, once after an upgrade, all of them)."""
     weeks = weeks or settings.current().maintenance_horizon_weeks
-    result = maintenance.plan(weeks, clock.today())
+    today = clock.today()
+    refreshed = maintenance.refresh_stale(today)  # due dates that no longer hold (a coverage began or ended)
+    db.session.commit()
+    result = maintenance.plan(weeks, today)
     db.session.commit()
     click.echo(f"Created {result.created} maintenance case(s) due within {weeks} weeks; "
-               f"{result.already_planned} already planned.")
+               f"{result.already_planned} already planned. {refreshed} due date(s) computed again.")
 
 
 @click.command("send-mail")

@@ -554,6 +554,7 @@ def _coverage_sales(assets, dispatcher) -> None:
                           f"DEMO-{asset.id:04d}", dispatcher)
         except DomainError:
             continue  # it would overlap the demo's own contracts: not sold
+    maintenance.refresh_stale(today)  # the demo's rows were written around the services
     maintenance.plan(settings.current().maintenance_horizon_weeks, today, dispatcher)
 
 

@@ -36,12 +36,11 @@ from sqlalchemy import event, func, select, text  # noqa: E402
 import bench_sync  # noqa: E402
 import benchdata  # noqa: E402
 from gunicorn_server import GunicornServer, csrf_token  # noqa: E402
-from fieldapp import clock
-from fieldapp import create_app  # noqa: E402
+from fieldapp import clock, create_app  # noqa: E402
 from fieldapp.extensions import db  # noqa: E402
 from fieldapp.models import AppliedWrite, Asset, Case, CaseStatus, Customer, User  # noqa: E402
 from fieldapp import demo  # noqa: E402
-from fieldapp.services import field_team  # noqa: E402
+from fieldapp.services import field_team, maintenance  # noqa: E402
 
 SCALE = int(os.environ.get("SCALE", 1_000_000))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 4))
@@ -138,9 +137,16 @@ def _migrate(uri: str) -> None:
         db.session.commit()
         if before != after:
             print(f"Migrated the bench database from {before} to {after}", flush=True)
+        # What the company's daily `flask plan-maintenance` does first: due dates that no longer
+        # hold (and, after the upgrade that added them, all of them) are computed again.
+        refreshed = maintenance.refresh_stale(clock.today())
+        db.session.commit()
+        if refreshed:
+            print(f"  computed {refreshed:,} products' maintenance due dates", flush=True)
+        if before != after or refreshed:
             _analyze()
         db.engine.dispose()
-    if before != after:
+    if before != after or refreshed:
         _checkpoint(uri)
 
 

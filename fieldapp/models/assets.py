@@ -5,7 +5,7 @@ import secrets
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.extensions import db
@@ -35,6 +35,17 @@ class Asset(db.Model):
     qr_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_qr_token)
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When maintenance is next due by the rule of services/maintenance.py, as computed on
+    # `maintenance_checked_on` (None: not yet), and good until `maintenance_due_until` (the day
+    # a coverage with included visits starts or ends changes it; None: until an input changes).
+    # Kept by the services that change what it depends on, and daily by `flask plan-maintenance`:
+    # the planner pages through it in SQL instead of computing every product's date.
+    maintenance_due_on: Mapped[date | None]
+    maintenance_due_until: Mapped[date | None] = mapped_column(index=True)
+    maintenance_checked_on: Mapped[date | None] = mapped_column(index=True)
+    # The planner's range: due by the horizon, with what says the date holds (no table lookups).
+    __table_args__ = (Index("ix_assets_maintenance_due", "maintenance_due_on", "maintenance_checked_on",
+                            "maintenance_due_until"),)
 
     product_model: Mapped[ProductModel] = relationship()
     customer: Mapped[Customer] = relationship(back_populates="assets")

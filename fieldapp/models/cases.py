@@ -96,8 +96,9 @@ class Case(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     resolved_at: Mapped[datetime | None] = mapped_column(index=True)
     closed_on: Mapped[date | None]  # the report's closure date
-    # Set on cases the maintenance planner proposes: the due date they are for.
-    maintenance_due_on: Mapped[date | None]
+    # Set on cases the maintenance planner proposes: the due date they are for (indexed: the
+    # planner reads the few planned ones by date).
+    maintenance_due_on: Mapped[date | None] = mapped_column(index=True)
     # The first thing the office did about the case (service targets; kept by services.lifecycle).
     first_response_at: Mapped[datetime | None] = mapped_column(index=True)
 

@@ -13,7 +13,7 @@ from fieldapp.models import (
     VisitPart, VisitStatus, new_qr_token,
 )
 from fieldapp.dates import add_months
-from fieldapp.services import audit
+from fieldapp.services import audit, maintenance
 
 PAGE_SIZE = 25
 
@@ -77,7 +77,7 @@ def register(model: ProductModel, customer: Customer, serial: str, sales_date: d
                                         covers_parts=True, covers_labour=True, covers_transport=False,
                                         terms=model.warranty_terms))
     db.session.add(asset)
-    db.session.flush()
+    maintenance.inputs_changed(asset)
     audit.record("asset.registered", asset, {"serial": asset.serial_number}, user=by)
     return asset
 
@@ -91,6 +91,7 @@ def update(asset: Asset, model: ProductModel, customer: Customer, serial: str, s
     asset.sales_date = sales_date
     asset.install_address = (install_address or "").strip() or None
     asset.notes = (notes or "").strip() or None
+    maintenance.inputs_changed(asset)  # its model or sales date may have changed
     audit.record("asset.updated", asset, user=by)
 
 
@@ -102,13 +103,14 @@ def save_coverage(asset: Asset, coverage: Coverage | None, values: dict, by: Use
         asset.coverages.append(coverage)
     for key, value in values.items():
         setattr(coverage, key, value)
-    db.session.flush()
+    maintenance.inputs_changed(asset)
     audit.record("asset.coverage_saved", asset, {"coverage": coverage.id, "kind": coverage.kind.value}, user=by)
     return coverage
 
 
 def remove_coverage(asset: Asset, coverage: Coverage, by: User) -> None:
     asset.coverages.remove(coverage)
+    maintenance.inputs_changed(asset)
     audit.record("asset.coverage_removed", asset, {"coverage": coverage.id}, user=by)
 
 

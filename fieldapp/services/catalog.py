@@ -13,7 +13,7 @@ from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.links import is_http_url
 from fieldapp.models import Asset, FaqEntry, Part, ProductModel, ProductResource, ResourceKind, User, VisitPart
-from fieldapp.services import audit
+from fieldapp.services import audit, maintenance
 
 PAGE_SIZE = 25
 PART_STATUSES = ("active", "inactive", "all")
@@ -100,6 +100,8 @@ def update_model(model: ProductModel, values: dict, by: User) -> None:
     for key in changed:
         setattr(model, key, values[key])
     _flush(MODEL_NUMBER_TAKEN, "model_number")
+    if "maintenance_interval_months" in changed:
+        maintenance.model_changed(model)
     audit.record("product_model.updated", model, {"fields": changed}, user=by)
 
 

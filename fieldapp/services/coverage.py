@@ -16,7 +16,7 @@ from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import Asset, Coverage, CoverageKind, CoveragePlan, RenewalOutcome, User
 from fieldapp.orm import utcnow
-from fieldapp.services import audit
+from fieldapp.services import audit, maintenance
 
 # What a plan may be; the standard warranty comes with the product, it is not sold.
 PLAN_KINDS = (CoverageKind.EXTENDED_WARRANTY, CoverageKind.SERVICE_CONTRACT)
@@ -123,6 +123,7 @@ def sell(asset: Asset, plan: CoveragePlan, starts_on: date, price_cents: int, re
             previous.renewal_contacted_at = previous.renewal_contacted_at or utcnow()
     db.session.flush()
     db.session.expire(asset, ["coverages"])
+    maintenance.inputs_changed(asset)  # a contract with included visits sets the pace
     audit.record("asset.coverage_sold", asset, {"coverage": coverage.id, "plan": plan.id, "price_cents": price_cents},
                  user=by)
     return coverage

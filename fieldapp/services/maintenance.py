@@ -8,16 +8,20 @@ day in the company's time zone), else the sales date; the product is due the int
 month arithmetic clamped to the month's end (31 Jan + 1 month = 28/29 Feb). The public QR page
 and the planner both read it from `due()` / `_dues()` below, so they cannot disagree.
 
-The planner reads one row per candidate product from SQL (model interval, visits included,
-last maintenance, sales date, whether a maintenance case is open, latest planned due date), filtered to what falls due
-within the horizon, and computes the date in Python with the same function the public page uses.
+Each product's next due date is stored (assets.maintenance_due_on), with the day it was computed
+and the last day it holds: the planner pages through those in SQL. Whatever changes an input of
+the rule calls `inputs_changed` (or `model_changed`); the passing of time is caught by the day
+it holds, and `flask plan-maintenance` computes again, daily, what no longer holds. Computing
+reads one row per product from SQL (model interval, visits included, last maintenance, sales
+date, whether a maintenance case is open, latest planned due date) and applies `due_date()` in
+Python: the same function the public QR page uses.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case as sql_case, exists, false, func, or_, select
+from sqlalchemy import Select, and_, case as sql_case, exists, false, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -34,6 +38,7 @@ from fieldapp.services.numbering import next_case_number
 
 MAX_HORIZON_WEEKS = 52
 CHUNK = 500  # ids per IN (...) list
+MANY = 20 * CHUNK  # more products than this are computed in one grouped pass over all of them
 # A planned maintenance case is booked by phoning the customer: no existing channel says
 # "the planner", and the opened event says where the case really came from.
 CHANNEL = Channel.PHONE
@@ -85,10 +90,26 @@ class Due:
 
 @dataclass(frozen=True)
 class Preview:
+    """What plan() would create: `count` proposals (product, due date), soonest first, read a
+    page at a time; `already_planned` more fall due by the horizon but have their case."""
     horizon_weeks: int
     until: date
-    proposals: list[Due]  # what plan() would create, soonest first
+    count: int
     already_planned: int
+    _stored: Select  # the stored proposals, ordered
+    _live: list[tuple[date, int]]  # proposals computed here (stored dates that do not hold)
+
+    def page(self, number: int, size: int) -> list[tuple[int, date]]:
+        start = (number - 1) * size
+        if not self._live:  # the usual case: the daily job has run
+            rows = db.session.execute(self._stored.offset(start).limit(size))
+            return [(asset_id, due_on) for asset_id, due_on in rows]
+        return self.all()[start:start + size]
+
+    def all(self) -> list[tuple[int, date]]:
+        merged = sorted([(due_on, asset_id) for asset_id, due_on in db.session.execute(self._stored)]
+                        + self._live)
+        return [(asset_id, due_on) for due_on, asset_id in merged]
 
 
 @dataclass(frozen=True)
@@ -97,21 +118,23 @@ class PlanResult:
     already_planned: int
 
 
-def _candidates(today: date, asset_id: int | None = None):
+def _candidates(today: date, asset_id: int | None = None, asset_ids: list[int] | None = None):
     """One row per product that can fall due: its model interval, the visits a coverage in
     force today includes, its last completed maintenance, sales date, whether a maintenance case
     is open and the latest due date planned.
 
-    For one product (the QR page) each figure is a lookup by that product. For the planner, over
-    every product, each is one grouped pass instead (the last maintenance of 100,000 products
-    looked up one by one takes seconds; grouped from the maintenance visits, a third of one)."""
+    For one product (the QR page) or a few (`asset_ids`: a page, a chunk) each figure is a lookup
+    by product. Over every product, each is one grouped pass instead (the last maintenance of
+    100,000 products looked up one by one takes seconds; grouped from the maintenance visits, a
+    third of one)."""
     in_force = and_(Coverage.starts_on <= today, Coverage.ends_on >= today)
     maintenance_done = and_(Visit.status == VisitStatus.COMPLETED, Visit.service_type == ServiceType.MAINTENANCE)
     open_maintenance = and_(Case.case_type == CaseType.MAINTENANCE, Case.status.in_(OPEN_CASE_STATUSES))
     # The latest due date planned for the product: one step down the unique (asset, due date) index.
     last_planned = (select(func.max(Case.maintenance_due_on)).where(Case.asset_id == Asset.id)
                     .correlate(Asset).scalar_subquery())
-    if asset_id is not None:
+    if asset_id is not None or asset_ids is not None:  # a few products: lookups by each
+        chosen = Asset.id == asset_id if asset_id is not None else Asset.id.in_(asset_ids)
         visits = (select(func.max(Coverage.maintenance_visits_per_year))
                   .where(Coverage.asset_id == Asset.id, in_force).correlate(Asset).scalar_subquery())
         last_done = (select(func.max(Visit.completed_at)).join(Case, Visit.case_id == Case.id)
@@ -121,7 +144,7 @@ def _candidates(today: date, asset_id: int | None = None):
                            ProductModel.maintenance_interval_months.label("model_months"),
                            func.coalesce(visits, 0).label("visits"), last_done.label("last_done"),
                            open_case.label("open_case"), last_planned.label("last_planned"))
-        statement = statement.join(ProductModel, Asset.product_model_id == ProductModel.id).where(Asset.id == asset_id)
+        statement = statement.join(ProductModel, Asset.product_model_id == ProductModel.id).where(chosen)
     else:
         covered = (select(Coverage.asset_id, func.max(Coverage.maintenance_visits_per_year).label("visits"))
                    .where(in_force).group_by(Coverage.asset_id).cte("covered"))
@@ -169,15 +192,15 @@ def _within(rows, until: date):
     return or_(*conditions) if conditions else false()
 
 
-def _dues(today: date, until: date | None = None, asset_id: int | None = None) -> list[Due]:
-    rows = _candidates(today, asset_id)
+def _dues(today: date, until: date | None = None, asset_id: int | None = None,
+          asset_ids: list[int] | None = None) -> list[Due]:
+    rows = _candidates(today, asset_id, asset_ids)
     statement = select(rows).where(or_(rows.c.model_months.is_not(None), rows.c.visits > 0))
     if until is not None:
         statement = statement.where(_within(rows, until))
-    tz = clock.zone()
     found = []
     for row in db.session.execute(statement):
-        last = row.last_done.astimezone(tz).date() if row.last_done else None
+        last = clock.local_day(row.last_done) if row.last_done else None
         months, reason = interval(row.model_months, row.visits)
         due_on = due_date(row.model_months, row.visits, last, row.sales_date)
         if until is None or due_on <= until:
@@ -198,10 +221,10 @@ def _planned_pairs(pairs: list[tuple[int, date]]) -> set[tuple[int, date]]:
     wanted, planned = set(pairs), set()
     ids = sorted({asset_id for asset_id, _ in pairs})
     for start in range(0, len(ids), CHUNK):  # by product: the unique index's first column
-        planned.update(pair for pair in db.session.execute(
+        planned.update(tuple(pair) for pair in db.session.execute(
             select(Case.asset_id, Case.maintenance_due_on)
             .where(Case.asset_id.in_(ids[start:start + CHUNK]), Case.maintenance_due_on.is_not(None)))
-            .tuples() if pair in wanted)
+            if tuple(pair) in wanted)
     return planned
 
 
@@ -220,18 +243,100 @@ def horizon(weeks: int, today: date) -> date:
     return today + timedelta(weeks=weeks)
 
 
+def _stale(today: date):
+    """Products whose stored due date does not hold today (or was never computed)."""
+    return or_(Asset.maintenance_checked_on.is_(None), Asset.maintenance_due_until < today)
+
+
+def _fresh(today: date):
+    return and_(Asset.maintenance_checked_on.is_not(None),
+                or_(Asset.maintenance_due_until.is_(None), Asset.maintenance_due_until >= today))
+
+
 def preview(horizon_weeks: int, today: date) -> Preview:
     """What the planner would propose: products due by the horizon (overdue ones too) that
-    have neither a case for that due date nor another open maintenance case."""
+    have neither a case for that due date nor another open maintenance case.
+
+    Read from the stored due dates (an index range); the products whose stored date does not
+    hold today (a coverage started or ended since `flask plan-maintenance` last ran, or never
+    computed) are computed here, as the QR page computes one. What is taken, a case for the due
+    date or an open maintenance case, is read from the cases (few), not per product."""
     until = horizon(horizon_weeks, today)
-    dues = _dues(today, until)
-    proposals = [d for d in dues if d.proposed]
-    return Preview(horizon_weeks, until, proposals, len(dues) - len(proposals))
+    due_by = and_(_fresh(today), Asset.maintenance_due_on <= until)
+    planned = {(asset_id, due_on) for asset_id, due_on in db.session.execute(select(
+        Case.asset_id, Case.maintenance_due_on).where(Case.maintenance_due_on.is_not(None), Case.maintenance_due_on <= until))}
+    # Open cases are few among all, but SQLite's statistics know only the average per status (a
+    # twelfth of every case): asked for all open statuses at once, or with the case type, it walks
+    # every case. One status at a time, it takes the status index.
+    opened = {asset_id for status in OPEN_CASE_STATUSES for asset_id, case_type in db.session.execute(
+        select(Case.asset_id, Case.case_type).where(Case.status == status)) if case_type is CaseType.MAINTENANCE}
+    opened.discard(None)
+    # Of the products due, those taken: few, so read by id.
+    candidates = sorted(opened | {asset_id for asset_id, _ in planned})
+    taken = {asset_id for start in range(0, len(candidates), CHUNK) for asset_id, due_on in db.session.execute(
+        select(Asset.id, Asset.maintenance_due_on).where(Asset.id.in_(candidates[start:start + CHUNK]), due_by))
+        if asset_id in opened or (asset_id, due_on) in planned}
+    due_count = db.session.scalar(select(func.count()).select_from(Asset).where(due_by))
+    stored = (select(Asset.id, Asset.maintenance_due_on).where(due_by, Asset.id.not_in(taken) if taken else true())
+              .order_by(Asset.maintenance_due_on, Asset.id))
+    stale = list(db.session.scalars(select(Asset.id).where(_stale(today))))
+    live = [d for start in range(0, len(stale), CHUNK) for d in _dues(today, until, asset_ids=stale[start:start + CHUNK])]
+    proposed_live = [(d.due_on, d.asset_id) for d in live if d.proposed]
+    count = due_count - len(taken) + len(proposed_live)
+    already = len(taken) + len(live) - len(proposed_live)
+    return Preview(horizon_weeks, until, count, already, stored, proposed_live)
 
 
-def assets_for(dues: list[Due]) -> dict[int, Asset]:
-    """The products of some dues, with customer and model, in few queries."""
-    ids = [d.asset_id for d in dues]
+def details(asset_ids: list[int], today: date) -> dict[int, Due]:
+    """The whole story of these products' due dates (why, since when): for the rows shown."""
+    return {d.asset_id: d for start in range(0, len(asset_ids), CHUNK)
+            for d in _dues(today, asset_ids=asset_ids[start:start + CHUNK])}
+
+
+# --- Keeping the stored due dates -------------------------------------------------------------------
+
+def refresh(asset_ids: list[int], today: date) -> None:
+    """Store these products' due dates as of `today`, and until when they hold (the day before
+    a coverage with included visits starts, or the day one in force ends)."""
+    everything = {d.asset_id: d.due_on for d in _dues(today)} if len(asset_ids) > MANY else None
+    for start in range(0, len(asset_ids), CHUNK):
+        chunk = asset_ids[start:start + CHUNK]
+        due = everything if everything is not None else {d.asset_id: d.due_on for d in _dues(today, asset_ids=chunk)}
+        until: dict[int, date] = {}
+        for asset_id, starts_on, ends_on in db.session.execute(
+                select(Coverage.asset_id, Coverage.starts_on, Coverage.ends_on)
+                .where(Coverage.asset_id.in_(chunk), Coverage.maintenance_visits_per_year > 0,
+                       Coverage.ends_on >= today)):
+            holds = starts_on - timedelta(days=1) if starts_on > today else ends_on
+            until[asset_id] = min(holds, until.get(asset_id, holds))
+        db.session.execute(update(Asset), [
+            {"id": asset_id, "maintenance_due_on": due.get(asset_id), "maintenance_due_until": until.get(asset_id),
+             "maintenance_checked_on": today} for asset_id in chunk])
+
+
+def refresh_stale(today: date) -> int:
+    """The daily refresh (`flask plan-maintenance`): every product whose stored date does not
+    hold today. Returns how many were computed."""
+    stale = list(db.session.scalars(select(Asset.id).where(_stale(today))))
+    refresh(stale, today)
+    return len(stale)
+
+
+def inputs_changed(asset: Asset) -> None:
+    """A product's maintenance rule got new inputs (a maintenance visit completed, a coverage
+    saved or removed, its model or sales date changed): its stored due date is computed again."""
+    db.session.flush()
+    refresh([asset.id], clock.today())
+
+
+def model_changed(model: ProductModel) -> None:
+    """A model's maintenance interval changed: every product of the model is computed again."""
+    db.session.flush()
+    refresh(list(db.session.scalars(select(Asset.id).where(Asset.product_model_id == model.id))), clock.today())
+
+
+def assets_for(ids: list[int]) -> dict[int, Asset]:
+    """These products, with customer and model, in few queries."""
     found = {}
     for start in range(0, len(ids), CHUNK):
         found.update((a.id, a) for a in db.session.scalars(
@@ -253,11 +358,14 @@ def plan(horizon_weeks: int, today: date, user: User | None = None) -> PlanResul
     (asset, due date) constraint: a concurrent run that got there first makes the insert fail
     inside its own savepoint, and that product counts as already planned)."""
     previewed = preview(horizon_weeks, today)
-    assets = assets_for(previewed.proposals)
+    proposals = previewed.all()
+    ids = [asset_id for asset_id, _ in proposals]
+    assets = assets_for(ids)
+    dues = details(ids, today)
     created = 0
-    for due_item in previewed.proposals:
-        asset = assets.get(due_item.asset_id)
-        if asset is None:  # removed since the preview
+    for asset_id, due_on in proposals:
+        asset, due_item = assets.get(asset_id), dues.get(asset_id)
+        if asset is None or due_item is None or due_item.due_on != due_on:  # changed since the preview
             continue
         try:
             with db.session.begin_nested():
@@ -265,7 +373,7 @@ def plan(horizon_weeks: int, today: date, user: User | None = None) -> PlanResul
         except IntegrityError:
             continue
         created += 1
-    return PlanResult(created, previewed.already_planned + len(previewed.proposals) - created)
+    return PlanResult(created, previewed.already_planned + len(proposals) - created)
 
 
 def _open_case(asset: Asset, due_item: Due, user: User | None) -> Case:

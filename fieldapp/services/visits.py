@@ -11,10 +11,10 @@ from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import (
     Asset, Case, CaseStatus, FollowUp, FollowUpKind, FollowUpRecommendation, FollowUpSource, NotCompletedReason,
-    Outcome, Role, User, Visit, VisitPart, VisitStatus,
+    Outcome, Role, ServiceType, User, Visit, VisitPart, VisitStatus,
 )
 from fieldapp.orm import utcnow
-from fieldapp.services import audit, costs, followups, lifecycle
+from fieldapp.services import audit, costs, followups, lifecycle, maintenance
 
 
 def visible_visit(user: User, visit_id: int, page: bool = True) -> Visit | None:
@@ -117,6 +117,8 @@ def complete(visit: Visit, labour_minutes: int | None, at: datetime | None = Non
     _record_follow_up(visit)
     _update_case_after_completion(visit)
     followups.plan_satisfaction_call(visit)
+    if visit.service_type is ServiceType.MAINTENANCE and visit.case.asset is not None:
+        maintenance.inputs_changed(visit.case.asset)  # the next one counts from this one
     audit.record("visit.completed", visit, {"outcome": visit.outcome.value}, user=visit.technician)
 
 

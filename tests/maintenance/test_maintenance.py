@@ -125,7 +125,7 @@ def test_the_horizon_edge_is_included(app, make):
     on_edge = make.asset(product_model=model, sales_date=maintenance._latest_base(1, until))
     past_edge = make.asset(product_model=model, sales_date=maintenance._latest_base(1, until) + timedelta(days=1))
     with app.app_context():
-        proposed = [d.asset_id for d in maintenance.preview(2, today).proposals]
+        proposed = [asset_id for asset_id, _ in maintenance.preview(2, today).all()]
     assert on_edge.id in proposed and past_edge.id not in proposed
     assert _due(app, on_edge) <= until < _due(app, past_edge)
 
@@ -170,11 +170,11 @@ def test_the_preview_takes_the_same_few_queries_for_many_products(app, make, cou
     for n in range(3):
         make.asset(product_model=model, sales_date=today - timedelta(days=340 + n))
     with app.app_context(), count_queries() as few:
-        assert len(maintenance.preview(8, today).proposals) == 3
+        assert maintenance.preview(8, today).count == 3
     for n in range(12):
         make.asset(product_model=model, sales_date=today - timedelta(days=320 + n))
     with app.app_context(), count_queries() as many:
-        assert len(maintenance.preview(8, today).proposals) == 15
+        assert maintenance.preview(8, today).count == 15
     assert many.count == few.count
 
 

@@ -33,13 +33,15 @@ def _page(weeks: int, form: PlanMaintenanceForm | None = None) -> str:
     today = clock.today()
     preview = maintenance.preview(weeks, today)
     page = page_arg()
-    shown = preview.proposals[(page - 1) * PAGE:page * PAGE]
+    ids = [asset_id for asset_id, _ in preview.page(page, PAGE)]
+    dues = maintenance.details(ids, today)
     cases_page = page_arg("cases_page")
     open_cases, more_cases = maintenance.open_cases(cases_page, PAGE)
     return render_template(
-        "maintenance/index.html", preview=preview, weeks=weeks, today=today, shown=shown,
-        assets=maintenance.assets_for(shown), describe=maintenance.describe, page=page,
-        pages=max(1, -(-len(preview.proposals) // PAGE)), open_cases=open_cases, cases_page=cases_page,
+        "maintenance/index.html", preview=preview, weeks=weeks, today=today,
+        shown=[dues[asset_id] for asset_id in ids if asset_id in dues],
+        assets=maintenance.assets_for(ids), describe=maintenance.describe, page=page,
+        pages=max(1, -(-preview.count // PAGE)), open_cases=open_cases, cases_page=cases_page,
         more_cases=more_cases, max_weeks=maintenance.MAX_HORIZON_WEEKS,
         plan_form=form or PlanMaintenanceForm(formdata=None, weeks=weeks))
 
