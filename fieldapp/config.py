@@ -50,6 +50,9 @@ def defaults(instance_path: str) -> dict:
         "UPLOAD_FOLDER": os.path.join(instance_path, "uploads"),
         # A technician signs in once for the working day.
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        # The server-side session ends 12 hours after sign-in whatever the cookie says: sending the
+        # cookie again with every answer (to push its expiry on) costs a signature and bytes for nothing.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,  # also set per request when served over https

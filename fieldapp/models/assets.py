@@ -59,12 +59,18 @@ class Asset(db.Model):
 
     def coverage_on(self, day: date) -> Coverage | None:
         """The warranty or contract in force on `day`; a contract wins over a warranty."""
-        active = [c for c in self.coverages if c.is_active_on(day)]
-        active.sort(key=lambda c: (c.kind is CoverageKind.SERVICE_CONTRACT, c.ends_on), reverse=True)
-        return active[0] if active else None
+        return in_force(self.coverages, day)
 
     def __repr__(self) -> str:
         return f"<Asset {self.serial_number}>"
+
+
+def in_force(coverages, day: date):
+    """Of these coverages (or rows with kind, starts_on, ends_on), the one in force on `day`: a
+    contract wins over a warranty, then the one that runs longest."""
+    active = [c for c in coverages if c.starts_on <= day <= c.ends_on]
+    active.sort(key=lambda c: (c.kind is CoverageKind.SERVICE_CONTRACT, c.ends_on), reverse=True)
+    return active[0] if active else None
 
 
 class CoverageKind(LabelledEnum):

@@ -51,11 +51,12 @@ def coverage_for(visit: Visit) -> Coverage | None:
     return asset.coverage_on(visit_day(visit)) if asset else None
 
 
-def coverage_badge(coverage: Coverage | None) -> tuple[str, str]:
-    """(css modifier, text) for the badge shown on Today and the visit page."""
-    if coverage is None:
+def coverage_badge(kind: CoverageKind | None) -> tuple[str, str]:
+    """(css modifier, text) for the badge shown on Today and the visit page: what covers the
+    visit (the kind of coverage in force on its day), or nothing."""
+    if kind is None:
         return "billable", "Billable"
-    if coverage.kind is CoverageKind.SERVICE_CONTRACT:
+    if kind is CoverageKind.SERVICE_CONTRACT:
         return "covered", "Under contract"
     return "covered", "In warranty"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from fieldapp import clock
@@ -27,19 +27,22 @@ REMOTE_NEXT = {
 }
 
 
+# Built once (its loader options cost more to build than to run): a case with everything its page shows.
+_CASE_PAGE = select(Case).where(Case.id == bindparam("case_id")).options(
+    joinedload(Case.customer), joinedload(Case.asset).joinedload(Asset.product_model),
+    joinedload(Case.asset).selectinload(Asset.coverages), joinedload(Case.created_by),
+    selectinload(Case.visits).joinedload(Visit.technician), selectinload(Case.visits).joinedload(Visit.rating),
+    selectinload(Case.follow_ups).joinedload(FollowUp.done_by),
+    selectinload(Case.complaints).options(joinedload(Complaint.owner), joinedload(Complaint.resolved_by)),
+    selectinload(Case.attention_items).joinedload(AttentionItem.cleared_by),
+    selectinload(Case.remote_sessions).joinedload(RemoteSupportSession.user),
+    selectinload(Case.events).joinedload(CaseEvent.user),
+)
+
+
 def case_page(case_id: int) -> Case | None:
     """A case with everything its page shows, in a fixed number of queries."""
-    return db.session.scalar(
-        select(Case).where(Case.id == case_id).options(
-            joinedload(Case.customer), joinedload(Case.asset).joinedload(Asset.product_model),
-            joinedload(Case.asset).selectinload(Asset.coverages), joinedload(Case.created_by),
-            selectinload(Case.visits).joinedload(Visit.technician), selectinload(Case.visits).joinedload(Visit.rating),
-            selectinload(Case.follow_ups).joinedload(FollowUp.done_by),
-            selectinload(Case.complaints).options(joinedload(Complaint.owner), joinedload(Complaint.resolved_by)),
-            selectinload(Case.attention_items).joinedload(AttentionItem.cleared_by),
-            selectinload(Case.remote_sessions).joinedload(RemoteSupportSession.user),
-            selectinload(Case.events).joinedload(CaseEvent.user),
-        ))
+    return db.session.scalar(_CASE_PAGE, {"case_id": case_id})
 
 
 def _open_only(case: Case) -> None:

@@ -11,7 +11,7 @@ import re
 import secrets
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from fieldapp.extensions import db
 from fieldapp.models import User, UserSession
@@ -38,15 +38,18 @@ def start(user: User, client: str | None, user_agent: str | None) -> str:
     return token
 
 
+# Built once: every request of a signed-in user runs it (building the statement cost more than running it).
+_BY_TOKEN = (select(User).join(UserSession, UserSession.user_id == User.id)
+             .where(UserSession.token_hash == bindparam("token_hash"), UserSession.created_at > bindparam("since"),
+                    User.active.is_(True)))
+
+
 def load(token: str) -> User | None:
     """The active user whose unexpired session this token names, or None."""
     if not _TOKEN.fullmatch(token):
         return None
     since = utcnow() - current_app.config["PERMANENT_SESSION_LIFETIME"]
-    user = db.session.scalar(
-        select(User).join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.token_hash == _hash(token), UserSession.created_at > since, User.active.is_(True))
-    )
+    user = db.session.scalar(_BY_TOKEN, {"token_hash": _hash(token), "since": since})
     if user is not None:
         user.session_token = token
     return user

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from fieldapp import clock
@@ -17,21 +17,24 @@ from fieldapp.orm import utcnow
 from fieldapp.services import audit, costs, followups, lifecycle, maintenance
 
 
+# Built once (building a statement with its loader options costs more than running it): the
+# visit with everything its page shows, or its row alone.
+_VISIT_PAGE = select(Visit).where(Visit.id == bindparam("visit_id")).options(
+    joinedload(Visit.case).joinedload(Case.asset).joinedload(Asset.product_model),
+    joinedload(Visit.case).joinedload(Case.asset).selectinload(Asset.coverages),
+    joinedload(Visit.case).joinedload(Case.customer),
+    joinedload(Visit.technician),
+    selectinload(Visit.parts).joinedload(VisitPart.part),
+    joinedload(Visit.rating),
+)
+_VISIT_ROW = select(Visit).where(Visit.id == bindparam("visit_id"))
+
+
 def visible_visit(user: User, visit_id: int, page: bool = True) -> Visit | None:
     """The visit if `user` may see it: technicians only their own, office staff all.
     `page`: with everything its page shows, loaded at once; else the visit's row alone (a write:
     the commit expires what was loaded, so the answer would load it again anyway)."""
-    statement = select(Visit).where(Visit.id == visit_id)
-    if page:
-        statement = statement.options(
-            joinedload(Visit.case).joinedload(Case.asset).joinedload(Asset.product_model),
-            joinedload(Visit.case).joinedload(Case.asset).selectinload(Asset.coverages),
-            joinedload(Visit.case).joinedload(Case.customer),
-            joinedload(Visit.technician),
-            selectinload(Visit.parts).joinedload(VisitPart.part),
-            joinedload(Visit.rating),
-        )
-    visit = db.session.scalar(statement)
+    visit = db.session.scalar(_VISIT_PAGE if page else _VISIT_ROW, {"visit_id": visit_id})
     if visit is None:
         return None
     if user.role is Role.TECHNICIAN and visit.technician_id != user.id:

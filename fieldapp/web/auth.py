@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from flask import Flask, abort, current_app, make_response, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, make_response, redirect, request, session, url_for
 from flask_login import current_user, login_user
 
 from fieldapp.extensions import login_manager
@@ -103,15 +103,25 @@ def may_see(user: User, record) -> bool:
 
 def can(endpoint: str, record=None) -> bool:
     """Would the signed-in user be let through `endpoint` (for `record`)? Reads the same
-    declarations as enforce_access, so a template never shows a button that answers 403."""
+    declarations as enforce_access, so a template never shows a button that answers 403.
+    Asked a dozen times per page (the navigation): answered once per request and endpoint."""
+    known = g.setdefault("can", {})
+    key = (endpoint, getattr(record, "__tablename__", None), getattr(record, "id", None))
+    if key not in known:
+        known[key] = _can(endpoint, record)
+    return known[key]
+
+
+def _can(endpoint: str, record) -> bool:
     view = current_app.view_functions.get(endpoint)
     if view is None:
         raise LookupError(f"no endpoint {endpoint!r}")
     if getattr(view, "is_public", False):
         return True
-    if not current_user.is_authenticated or current_user.role not in getattr(view, "allowed_roles", ()):
+    user = current_user._get_current_object()
+    if not user.is_authenticated or user.role not in getattr(view, "allowed_roles", ()):
         return False
-    return record is None or may_see(current_user, record)
+    return record is None or may_see(user, record)
 
 
 def start_browser_session(user: User) -> None:

@@ -59,11 +59,20 @@ def _versioned(path: str, mtime_ns: int, filename: str, script_root: str) -> str
     return url_for("static", filename=filename, v=version)
 
 
+@lru_cache(maxsize=256)
+def _deployed(folder: str, filename: str, script_root: str) -> str:
+    """Outside debug mode the static files change only with a new deployment (a new process)."""
+    path = Path(folder) / filename
+    return _versioned(str(path), path.stat().st_mtime_ns, filename, script_root)
+
+
 def static_url(filename: str) -> str:
     """A static URL carrying a content hash, so it can be cached for a year."""
-    path = Path(current_app.static_folder) / filename
-    return _versioned(str(path), path.stat().st_mtime_ns, filename,
-                      request.script_root if has_request_context() else "")
+    script_root = request.script_root if has_request_context() else ""
+    if not current_app.debug:
+        return _deployed(current_app.static_folder, filename, script_root)
+    path = Path(current_app.static_folder) / filename  # `make run` with FLASK_DEBUG: edits show at once
+    return _versioned(str(path), path.stat().st_mtime_ns, filename, script_root)
 
 
 def init_app(app: Flask) -> None:
@@ -76,4 +85,5 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def company():
-        return {"company_name": current_app.config["COMPANY_NAME"], "user": current_user}
+        # The user itself, not Flask-Login's proxy: a page asks it a dozen times.
+        return {"company_name": current_app.config["COMPANY_NAME"], "user": current_user._get_current_object()}

@@ -23,8 +23,8 @@ DAY_RANGE = 31  # how far back or ahead the day switch may go
 def today():
     today = clock.today()
     day = day_arg("day", today, "The day must be a date like 2026-11-22.", within_days=DAY_RANGE)
-    visits = field_team.technician_day(current_user, day)
+    cards = field_team.day_cards(current_user, day)
     return respond("technician/today.html", "technician/_visit_list.html", {
         "day": day, "today": today, "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
-        "visits": visits, "badges": {v.id: costs.coverage_badge(costs.coverage_for(v)) for v in visits},
+        "visits": cards, "badges": {card.id: costs.coverage_badge(card.coverage) for card in cards},
     })

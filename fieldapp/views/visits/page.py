@@ -79,7 +79,8 @@ FIELD_SECTIONS = {name: field_section(name) for name in FIELD_FORMS}
 
 def _head(visit: Visit, refused: Refused | None) -> dict:
     coverage = costs.coverage_for(visit)
-    return {"coverage": coverage, "badge": costs.coverage_badge(coverage), "history": visits.asset_history(visit)}
+    return {"coverage": coverage, "badge": costs.coverage_badge(coverage.kind if coverage else None),
+            "history": visits.asset_history(visit)}
 
 
 def _workflow(visit: Visit, refused: Refused | None) -> dict:
