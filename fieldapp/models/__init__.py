@@ -11,7 +11,7 @@ from fieldapp.models.mail import MailStatus, OutboundMail
 from fieldapp.models.people import Customer, FailedLogin, Role, User, UserSession
 from fieldapp.models.ratings import ASPECTS, Rating, RatingSource
 from fieldapp.models.returns import ReturnCondition, ReturnDecision, ReturnRequest, ReturnStatus
-from fieldapp.models.settings import CompanySettings, ServiceTarget
+from fieldapp.models.settings import CompanySettings, DashboardSnapshot, ServiceTarget
 from fieldapp.models.visits import (
     FollowUpRecommendation, NotCompletedReason, Outcome, PaymentStatus, ServiceType, Visit,
     VisitPart, VisitPhoto, VisitStatus,
@@ -25,7 +25,7 @@ __all__ = [
     "NumberSequence", "Outcome", "Part", "PaymentStatus", "Priority", "ProductModel",
     "ProductResource", "Rating", "RatingSource", "ResourceKind", "RetiredLabel", "Role", "ServiceType", "User", "UserSession",
     "Visit", "VisitPart", "VisitPhoto", "VisitStatus", "new_qr_token",
-    "CompanySettings", "CoveragePlan", "FaqEntry", "FollowUpSource", "MailStatus", "OutboundMail", "RenewalOutcome",
+    "CompanySettings", "CoveragePlan", "DashboardSnapshot", "FaqEntry", "FollowUpSource", "MailStatus", "OutboundMail", "RenewalOutcome",
     "ReturnCondition", "ReturnDecision", "ReturnRequest", "ReturnStatus", "ServiceTarget",
     "FaultCode", "FaultKind",
 ]

@@ -1,7 +1,9 @@
 """Company settings the office changes without a restart: service targets and after-visit habits."""
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldapp.extensions import db
@@ -45,3 +47,16 @@ class ServiceTarget(db.Model):
     priority: Mapped[Priority] = enum_column(Priority, unique=True)
     response_hours: Mapped[int]
     resolution_hours: Mapped[int]
+
+
+class DashboardSnapshot(db.Model):
+    """The Reports page for a period, computed ahead (`flask refresh-reports`, from cron): at a
+    million visits its figures cost seconds, so the page shows this while it is fresh."""
+
+    __tablename__ = "dashboard_snapshots"
+
+    first_day: Mapped[date] = mapped_column(primary_key=True)
+    last_day: Mapped[date] = mapped_column(primary_key=True)
+    computed_at: Mapped[datetime]
+    good_until: Mapped[datetime]  # shown until then (a longer period is computed less often)
+    data: Mapped[str] = mapped_column(Text)  # JSON (services/dashboard_cache.py)

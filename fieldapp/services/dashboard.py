@@ -14,19 +14,16 @@ Which instant puts a row in a period:
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import Date, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from fieldapp import clock
 from fieldapp.dates import add_months
 from fieldapp.extensions import db
-from fieldapp.orm import utcnow
 from fieldapp.models import (
     ASPECTS, Asset, Case, Complaint, FaultCode, FaultKind, FollowUp, Part, Priority, ProductModel, Rating, User,
     Visit, VisitPart, VisitStatus,
@@ -548,30 +545,6 @@ class Report:
     costs: Costs
     complaints: Complaints
     follow_ups: FollowUps
-
-
-# A million visits make the figures cost seconds of aggregates: each process keeps a report for a
-# while (DASHBOARD_CACHE_SECONDS, 0 = never), and the page says when it was computed.
-_cache: dict[tuple, tuple[float, datetime, Report]] = {}
-CACHE_ENTRIES = 32
-
-
-def cached_report(period: Period) -> tuple[Report, datetime]:
-    """The period's report and when it was computed: kept for DASHBOARD_CACHE_SECONDS."""
-    seconds = current_app.config["DASHBOARD_CACHE_SECONDS"]
-    key = (id(current_app._get_current_object()), period.first, period.last)
-    now = time.monotonic()
-    kept = _cache.get(key)
-    if kept and now - kept[0] < seconds:
-        return kept[2], kept[1]
-    fresh, computed_at = report(period), utcnow()
-    if seconds > 0:
-        for old in [k for k, (at, _, _) in _cache.items() if now - at >= seconds]:
-            del _cache[old]
-        if len(_cache) >= CACHE_ENTRIES:  # the oldest goes
-            del _cache[next(iter(_cache))]
-        _cache[key] = (now, computed_at, fresh)
-    return fresh, computed_at
 
 
 def report(period: Period) -> Report:

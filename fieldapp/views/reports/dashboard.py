@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, abort, current_app, render_template, request
 
 from fieldapp import clock
-from fieldapp.services import dashboard
+from fieldapp.services import dashboard, dashboard_cache
 from fieldapp.services.dashboard import PRESETS, Filters, Period
 from fieldapp.web.auth import OFFICE, roles
 from fieldapp.web.params import day_arg, id_arg, page_arg
@@ -46,7 +46,7 @@ def _period() -> tuple[Period, str | None]:
 @roles(*OFFICE)
 def index():
     period, chosen = _period()
-    report, computed_at = dashboard.cached_report(period)
+    report, computed_at = dashboard_cache.report_for(period)
     return render_template("dashboard/index.html", report=report, computed_at=computed_at, period=period,
                            chosen=chosen, cache_minutes=current_app.config["DASHBOARD_CACHE_SECONDS"] // 60,
                            presets=PRESETS, rise_points=dashboard.RISE_POINTS, rise_min=dashboard.RISE_MIN_COUNT)
