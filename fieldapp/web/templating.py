@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from fieldapp import clock, money
 from fieldapp.forms.fields import new_client_id
+from fieldapp.forms.html import render_field
 from fieldapp.web.auth import can
 
 
@@ -78,7 +79,8 @@ def static_url(filename: str) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(time=fmt_time, datetime=fmt_datetime, date=fmt_date, money=money.display,
                                  duration=duration, span=span)
-    app.jinja_env.globals.update(static_url=static_url, new_client_id=new_client_id, can=can)
+    app.jinja_env.globals.update(static_url=static_url, new_client_id=new_client_id, can=can,
+                                 render_field=render_field)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
