@@ -51,3 +51,8 @@ def at_local(day: date, hour: int, minute: int = 0) -> datetime:
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """The instants where `day` starts and ends in the company's time zone."""
     return at(day, time.min), at(day + timedelta(days=1), time.min)
+
+
+def day_text(day: date) -> str:
+    """A day as people read it, the same on every page, report and email: 15 Jan 2026."""
+    return day.strftime("%d %b %Y")

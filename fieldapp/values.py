@@ -7,8 +7,14 @@ control characters (PostgreSQL refuses NUL outright), and on one line no bidi ov
 from __future__ import annotations
 
 import re
+from datetime import date
 
 MAX_ID = 2**31 - 1
+# Every date anyone types (a form, the API, an import) lies in these years: what the code later
+# computes from a date (a day after it, a year of months after it) must stay a date.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2200, 12, 31)
+DATE_RANGE_MESSAGE = f"Enter a date between {EARLIEST_DATE.year} and {LATEST_DATE.year}."
 _NUMBER = re.compile(r"[0-9]{1,10}")
 # What secrets.token_urlsafe() makes: URL-safe base64.
 _URL_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -33,3 +39,18 @@ def is_url_token(raw: str) -> bool:
 
 def has_control_characters(text: str, multiline: bool = False) -> bool:
     return (_CONTROL_MULTILINE if multiline else _CONTROL_SINGLE_LINE).search(text) is not None
+
+
+# An RFC 2047 encoded word ("=?utf-8?q?...?="): a mail program decodes it, so one typed into a
+# subject or a name could carry line breaks past a check of the raw text (CVE-2024-6923).
+_ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bq]\?", re.IGNORECASE)
+HEADER_MESSAGE = "Write it as plain text on one line (no =?…?= mail encoding)."
+
+
+def is_plain_header_text(text: str) -> bool:
+    """Safe as a mail header's value (a subject, a name): one line, no encoded words."""
+    return not has_control_characters(text) and _ENCODED_WORD.search(text) is None
+
+
+def is_sensible_date(day: date) -> bool:
+    return EARLIEST_DATE <= day <= LATEST_DATE

@@ -297,7 +297,9 @@ def measure(uri: str, wrk: str) -> dict:
         saves = _saves(wrk, server, app)
         server.settle()
         sync = bench_sync.measure(server.url)
-        if sync:
+        if sync and sync.get("skipped"):
+            print(f"  offline queue: not measured: {sync['skipped']}", flush=True)
+        elif sync:
             print(f"  offline queue: {sync['changes']} changes sent in {sync['seconds']:.1f} s "
                   f"({sync['changes_per_s']:.0f}/s), {sync['left']} left", flush=True)
     return {"results": results, "pages": pages, "saves": saves, "sync": sync}

@@ -35,6 +35,9 @@ QUEUE_JS = """
 """
 
 
+EDITABLE_JS = "fields => fields.every(name => document.getElementById('field-' + name) !== null)"
+
+
 def measure(base_url: str) -> dict | None:
     """Seconds from reconnecting until QUEUED changes are delivered; None without the demo
     technician (the generated company at scale has other names)."""
@@ -54,8 +57,15 @@ def measure(base_url: str) -> dict | None:
                 return None
             page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
             plan = page.evaluate("() => fetch('/offline/manifest').then(r => r.json())")
-            visit_url = next(v["url"] for v in plan["visits"])
-            page.goto(base_url + visit_url)
+            # A visit whose report can still be typed into (at scale, the first one of the day
+            # may be finished already: its page has no field forms).
+            for visit in plan["visits"]:
+                page.goto(base_url + visit["url"])
+                if page.evaluate(EDITABLE_JS, list(TEXT_FIELDS)):
+                    break
+            else:
+                return {"changes": 0, "seconds": 0.0, "left": 0, "changes_per_s": 0.0,
+                        "skipped": "no visit of the technician's offline plan can still be edited"}
             context.set_offline(True)
             queued = page.evaluate(QUEUE_JS, [QUEUED, list(TEXT_FIELDS), plan["user"]])
             started = time.monotonic()

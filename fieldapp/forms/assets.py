@@ -1,11 +1,11 @@
 """Forms of the asset registry: a sold unit, its warranties/contracts, a new case for it."""
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from fieldapp.forms import BaseForm, enum_choices
-from fieldapp.forms.fields import IdField, IdSelectField
+from fieldapp.forms.fields import DateField, IdField, IdSelectField
 from fieldapp.models import CaseType, Channel, CoverageKind, Priority
 from fieldapp.clock import today
 

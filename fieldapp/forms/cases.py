@@ -1,10 +1,11 @@
 """Forms of the case page: each action a dispatcher takes is one small form."""
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from fieldapp.forms import BaseForm, enum_choices
+from fieldapp.forms.fields import DateField
 from fieldapp.models import CaseStatus, Channel, Priority, RemoteSupportOutcome
 from fieldapp.services.desk import ASSESS_DECISIONS
 

@@ -1,11 +1,11 @@
 """Forms of coverage sales: a plan (admin), selling it on a product, and a renewal call."""
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from fieldapp.forms import BaseForm, enum_choices
-from fieldapp.forms.fields import ClientIdField, IdSelectField, MoneyField
+from fieldapp.forms.fields import ClientIdField, DateField, IdSelectField, MoneyField
 from fieldapp.models import RenewalOutcome
 
 MAX_PLAN_MONTHS = 120

@@ -5,11 +5,12 @@ import re
 import uuid
 from datetime import datetime, timezone
 
-from wtforms import HiddenField, IntegerField, SelectField, StringField
+import wtforms
+from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, NumberRange, Regexp, StopValidation
 
 from fieldapp import money
-from fieldapp.values import MAX_ID
+from fieldapp.values import DATE_RANGE_MESSAGE, MAX_ID, is_sensible_date
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 _ID_TEXT = re.compile(r"[0-9]{1,20}")  # range-checked as a number afterwards, never converted when longer
@@ -73,13 +74,30 @@ class IdField(IntegerField):
                 self.data = None  # NumberRange says what to do
 
 
-class IdSelectField(SelectField):
-    """The id of a row chosen from a <select>: parsed like IdField, then one of the choices."""
+def _chosen_id(value) -> int | None:
+    """An id from a <select>; None for its placeholder (nothing chosen yet)."""
+    return None if value in ("", None) else form_id(value)
 
-    def __init__(self, label=None, message: str = "Choose one from the list.", **kwargs):
-        super().__init__(label, coerce=form_id, invalid_value_message=message, invalid_choice_message=message,
+
+class IdSelectField(SelectField):
+    """The id of a row chosen from a <select>: parsed like IdField, then one of the choices. With
+    `placeholder`, the select starts on it ("Choose a technician…"): nothing is chosen for the
+    user, and sending it is refused like any value not in the list."""
+
+    def __init__(self, label=None, message: str = "Choose one from the list.", placeholder: str | None = None,
+                 optional: bool = False, **kwargs):
+        super().__init__(label, coerce=_chosen_id, invalid_value_message=message, invalid_choice_message=message,
                          **kwargs)
-        self.flags.required = True
+        self.placeholder, self.message, self.optional = placeholder, message, optional
+        self.flags.required = not optional
+
+    def set_choices(self, choices) -> None:
+        self.choices = ([SelectChoice("", self.placeholder)] if self.placeholder else []) + list(choices)
+
+    def pre_validate(self, form) -> None:
+        if self.placeholder and self.data is None and not self.process_errors:  # the placeholder is no choice
+            raise StopValidation("" if self.optional else self.message)
+        super().pre_validate(form)
 
 
 def new_client_id() -> str:
@@ -104,7 +122,10 @@ class ClientIdField(HiddenField):
 class HappenedAtField(HiddenField):
     """When a change queued on an offline phone happened there (ISO 8601 with its offset, as
     `Date.toISOString()` writes it). Empty for a change sent as it was made: then it is now.
-    The services bound it (not in the future, not before the visit was planned)."""
+    Its year is bounded like every date; the services bound it closer (not in the future, not
+    before the visit was planned)."""
+
+    NOT_A_TIME = "The time of this change is not a valid time; it was not saved."
 
     def process_formdata(self, valuelist) -> None:
         self.data = None
@@ -113,8 +134,18 @@ class HappenedAtField(HiddenField):
             return
         try:
             moment = datetime.fromisoformat(raw) if len(raw) <= 40 else None
-        except ValueError:
+            # 0001-01-01T00:00+14:00 is no instant in UTC: OverflowError, not ValueError.
+            moment = moment.astimezone(timezone.utc) if moment is not None and moment.tzinfo else None
+        except (ValueError, OverflowError):
             moment = None
-        if moment is None or moment.tzinfo is None:
-            raise ValueError("The time of this change is not a valid time; it was not saved.")
-        self.data = moment.astimezone(timezone.utc)
+        if moment is None or not is_sensible_date(moment.date()):
+            raise ValueError(self.NOT_A_TIME)
+        self.data = moment
+
+
+class DateField(wtforms.DateField):
+    """A day typed as 2026-11-24, within the years every date must lie in (values.py)."""
+
+    def pre_validate(self, form) -> None:
+        if self.data is not None and not is_sensible_date(self.data):
+            raise StopValidation(DATE_RANGE_MESSAGE)

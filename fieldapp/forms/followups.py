@@ -1,11 +1,11 @@
 """Forms of the follow-ups: planning one on a case, and marking one done with its outcome."""
 from __future__ import annotations
 
-from wtforms import DateField, SelectChoice, SelectField, TextAreaField
+from wtforms import SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from fieldapp.forms import BaseForm, enum_choices
-from fieldapp.forms.fields import ClientIdField
+from fieldapp.forms.fields import ClientIdField, DateField
 from fieldapp.models import FollowUpKind
 from fieldapp.services.followups import NextStep
 

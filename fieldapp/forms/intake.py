@@ -5,7 +5,8 @@ from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringF
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from fieldapp.forms import BaseForm, enum_choices
-from fieldapp.forms.fields import IdField
+from fieldapp.clock import today
+from fieldapp.forms.fields import DateField, IdField, IdSelectField
 from fieldapp.forms.public import PHONE_RE
 from fieldapp.forms.validators import EmailAddress
 from fieldapp.models import CaseType, Channel, Priority
@@ -36,6 +37,10 @@ class IntakeForm(BaseForm):
     new_address = TextAreaField("Address", validators=[Optional(), Length(max=500)])
     asset_id = OptionalIdField("One of the customer's products")
     serial = StringField("Or the serial number", validators=[Optional(), Length(max=80)])
+    # A product not registered yet, registered with the request (services/intake.take_at_desk).
+    new_model_id = IdSelectField("Model", message="Choose the product's model.", placeholder="Choose the model…",
+                                 optional=True)
+    new_sales_date = DateField("Sold on", validators=[Optional()])
     channel = SelectField("Came in by", choices=[SelectChoice(c.value, c.label) for c in DESK_CHANNELS],
                           default=Channel.PHONE.value,
                           validators=[DataRequired()])
@@ -51,6 +56,10 @@ class IntakeForm(BaseForm):
     confirm_duplicate = BooleanField("Open a new case anyway")
     confirm_new_customer = BooleanField("Create the new customer anyway")
 
+    def validate_new_sales_date(self, field):
+        if field.data and field.data > today():
+            raise ValidationError("The sales date cannot be in the future.")
+
     def validate_new_phone(self, field):
         if field.data and not PHONE_RE.match(field.data.strip()):
             raise ValidationError("Enter a phone number with digits only, like +31 6 1234 5678.")
@@ -63,6 +72,14 @@ class IntakeForm(BaseForm):
             self.customer_id.errors.append("Find the customer, or fill in a new customer below.")
             return False
         return valid
+
+    def set_choices(self, models) -> None:
+        self.new_model_id.set_choices((m.id, m.label) for m in models)
+
+    @property
+    def new_product(self):
+        from fieldapp.services.intake import NewProduct
+        return NewProduct(self.new_model_id.data, self.new_sales_date.data)
 
     @property
     def contact(self) -> dict:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField, TimeField
+from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from fieldapp import clock
 from fieldapp.forms import BaseForm, enum_choices
-from fieldapp.forms.fields import IdSelectField
+from fieldapp.forms.fields import DateField, IdSelectField
 from fieldapp.models import ServiceType, User
 from fieldapp.services import field_team
 
@@ -44,12 +44,14 @@ def _technician_field() -> IdSelectField:
 
 
 class ScheduleForm(WhenFields):
-    technician_id = _technician_field()
+    # Nothing chosen for the dispatcher: a clash warning is only ever about a choice they made.
+    technician_id = IdSelectField("Technician", message="Choose a technician.", placeholder="Choose a technician…")
     service_type = SelectField("Service type", choices=enum_choices(ServiceType), validators=[DataRequired()])
-    notes = TextAreaField("Notes for the technician", validators=[Optional(), Length(max=2000)])
+    notes = TextAreaField("Notes for the technician", validators=[Optional(), Length(max=2000)],
+                          description="Shown to the technician on Today and on the visit: what to bring, where to ring.")
 
     def set_technicians(self, technicians: list[User]) -> None:
-        self.technician_id.choices = [SelectChoice(t.id, t.name) for t in technicians]
+        self.technician_id.set_choices(SelectChoice(t.id, t.name) for t in technicians)
 
 
 class RescheduleForm(WhenFields):

@@ -27,7 +27,14 @@ class WriteForm(BaseForm):
 
 
 class StepForm(WriteForm):
-    """Start travel / arrived: a button and the write id."""
+    """A button and the write id."""
+
+
+class FirstStepForm(StepForm):
+    """Start travel / arrived. On a visit planned for another day the technician ticks that they
+    mean it (services/visits.on_its_day); the page shows the box only then."""
+
+    other_day = BooleanField("I am doing it today")
 
 
 class CompleteForm(WriteForm):

@@ -25,6 +25,12 @@ class Channel(LabelledEnum):
     WEB = "web", "Web form"
     QR = "qr", "QR code"
 
+    @property
+    def in_customers_words(self) -> bool:
+        """The request's description is what the customer wrote (personal data, like their name),
+        not a note the office typed."""
+        return self in (Channel.EMAIL, Channel.CHAT, Channel.WEB, Channel.QR)
+
 
 class CaseType(LabelledEnum):
     REPAIR = "repair", "Repair / fault"

@@ -35,6 +35,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     # A short PIN the technician sets to take the phone back from a customer (hashed).
     pin_hash: Mapped[str | None] = mapped_column(String(255))
+    # The PIN as the phone checks it without signal (PBKDF2-SHA256, services/accounts.py): a
+    # PIN is a short secret for the minutes a customer holds the phone, never the password.
+    pin_verifier: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     # When the technician's phone last reached the server to send queued changes or refresh its
@@ -45,6 +48,7 @@ class User(UserMixin, db.Model):
     # Flask-Login keeps get_id() in the session cookie, so the cookie names a session row that
     # the server can end, never the user id alone.
     session_token = None  # str | None; a plain attribute, not mapped
+    handover_visit_id = None  # int | None: the session's hand-over lock (services.sessions.load)
 
     def get_id(self) -> str | None:
         return self.session_token
@@ -119,5 +123,10 @@ class UserSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     client: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(200))
+    # The hand-over lock: while set, this browser answers only the visit's rating and unlock
+    # screens. Kept here, not in the cookie: an older copy of the cookie cannot undo it, nor
+    # reset the wrong answers counted against it.
+    handover_visit_id: Mapped[int | None]
+    handover_failures: Mapped[int] = mapped_column(default=0)
 
     user: Mapped[User] = relationship()

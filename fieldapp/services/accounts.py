@@ -1,7 +1,9 @@
 """Signing in with throttling of failed attempts, and managing staff accounts."""
 from __future__ import annotations
 
+import hashlib
 import math
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -161,20 +163,33 @@ def end_sessions(user: User, by: User) -> int:
     return ended
 
 
+PIN_VERIFIER_ITERATIONS = 300_000  # PBKDF2-SHA256: about half a second on a cheap phone's WebCrypto
+
+
+def pin_verifier(pin: str) -> str:
+    """How a phone checks the PIN without signal: "pbkdf2-sha256$iterations$salt$key" (hex)."""
+    salt = secrets.token_bytes(16)
+    key = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, PIN_VERIFIER_ITERATIONS)
+    return f"pbkdf2-sha256${PIN_VERIFIER_ITERATIONS}${salt.hex()}${key.hex()}"
+
+
 def set_pin(user: User, pin: str | None) -> None:
     user.set_pin(pin)
+    user.pin_verifier = pin_verifier(pin) if pin else None
     audit.record("user.pin_set" if pin else "user.pin_removed", user, user=user)
 
 
 HANDOVER_UNLOCK_ATTEMPTS = 5  # then the session ends: the phone is not the technician's any more
 
 
-def take_phone_back(user: User, secret: str, failures: int) -> int | None:
-    """The technician's password or PIN after a hand-over: None when it is right, else the
-    failures so far. At HANDOVER_UNLOCK_ATTEMPTS the session ends (recorded)."""
+def take_phone_back(user: User, secret: str) -> int | None:
+    """The technician's password or PIN after a hand-over: None when it is right (the lock goes),
+    else how many wrong answers so far, counted on the server-side session. At
+    HANDOVER_UNLOCK_ATTEMPTS the session ends (recorded)."""
     if user.check_password(secret) or user.check_pin(secret):
+        sessions.take_back(user.session_token)
         return None
-    failures += 1
+    failures = sessions.count_failure(user.session_token)
     if failures >= HANDOVER_UNLOCK_ATTEMPTS:
         audit.record("user.handover_unlock_failed", user, user=user)
         sessions.end(user.session_token)

@@ -11,7 +11,7 @@ from fieldapp import clock
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import (
-    AuditEvent, Case, CaseEvent, CaseStatus, CaseType, Role, ServiceType, User, Visit, VisitStatus,
+    AuditEvent, Case, CaseEvent, CaseType, Role, ServiceType, User, Visit, VisitStatus,
 )
 from fieldapp.orm import utcnow
 from fieldapp.services import audit, lifecycle
@@ -73,7 +73,7 @@ def schedule_visit(case: Case, technician: User | None, start: datetime, window_
     db.session.add(visit)
     db.session.flush()
     note = f"{technician.name}, {_window(start, window_end)}{override}"
-    lifecycle.follow_visit(case, CaseStatus.SCHEDULED, "visit_scheduled", note, user=by, visit=visit)
+    lifecycle.follow_visits(case, "visit_scheduled", note, user=by, visit=visit)
     audit.record("visit.scheduled", visit, {"technician": technician.id, "start": start.isoformat(),
                                             "override": bool(override)}, user=by)
     return visit
@@ -121,11 +121,8 @@ def cancel(visit: Visit, reason: str, by: User) -> None:
     visit.status = VisitStatus.CANCELLED
     visit.schedule_version += 1
     note = f"{visit.technician.name}, {_window(visit.scheduled_start, visit.scheduled_end)}. Reason: {reason.strip()}"
-    case = visit.case
-    if any(not v.status.is_finished for v in case.visits if v is not visit):
-        lifecycle.record(case, "visit_cancelled", note, user=by, visit=visit)
-    else:  # nothing else planned: back in the dispatcher's queue
-        lifecycle.follow_visit(case, CaseStatus.VISIT_NEEDED, "visit_cancelled", note, user=by, visit=visit)
+    # What is left decides: another visit still planned, one that resolved it, or the queue.
+    lifecycle.follow_visits(visit.case, "visit_cancelled", note, user=by, visit=visit)
     audit.record("visit.cancelled", visit, {"reason": reason.strip()}, user=by)
 
 

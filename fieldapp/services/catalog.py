@@ -46,6 +46,11 @@ def search_models(query: str, page: int) -> tuple[list[tuple[ProductModel, int]]
     return [(model, registered) for model, registered in rows], total
 
 
+def models_by_name() -> list[ProductModel]:
+    """Every model, for a choice of one (registering a product)."""
+    return list(db.session.scalars(select(ProductModel).order_by(ProductModel.name, ProductModel.id)))
+
+
 def get_model(model_id: int) -> ProductModel | None:
     return db.session.scalar(select(ProductModel).where(ProductModel.id == model_id).options(
         selectinload(ProductModel.resources), selectinload(ProductModel.faq_entries)))

@@ -55,6 +55,8 @@ class DayCard:
     model: str | None
     serial: str | None
     address: str | None  # where the product is: its install address, else the customer's
+    notes: str | None  # the office's notes for the technician ("bring a spare drain pump")
+    preferred_time: str | None  # when the customer asked to be visited
     coverage: CoverageKind | None  # in force on the visit's day
 
 
@@ -64,7 +66,8 @@ def _day_cards_statement():
         select(Visit.id, Visit.scheduled_start, Visit.scheduled_end, Visit.status, Visit.service_type,
                Case.description, func.coalesce(Customer.name, Case.contact_name),
                func.coalesce(Case.contact_phone, Customer.phone), ProductModel.name, Asset.serial_number,
-               func.coalesce(Asset.install_address, owner.address), Asset.id)
+               func.coalesce(Asset.install_address, owner.address), Visit.notes_for_technician, Case.preferred_time,
+               Asset.id)
         .join(Case, Visit.case_id == Case.id).outerjoin(Customer, Case.customer_id == Customer.id)
         .outerjoin(Asset, Case.asset_id == Asset.id).outerjoin(ProductModel, Asset.product_model_id == ProductModel.id)
         .outerjoin(owner, Asset.customer_id == owner.id)

@@ -5,6 +5,7 @@ a case opened from a product's page."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
@@ -15,7 +16,7 @@ from fieldapp.models import (
     OPEN_CASE_STATUSES, Asset, Case, CaseStatus, CaseType, Channel, Customer, Priority, User,
 )
 from fieldapp.orm import utcnow
-from fieldapp.services import assets, audit, customers, lifecycle
+from fieldapp.services import assets, audit, catalog, customers, lifecycle
 from fieldapp.services.numbering import next_case_number
 
 
@@ -147,13 +148,21 @@ class NewCustomer:
     address: str | None
 
 
+@dataclass(frozen=True)
+class NewProduct:
+    """A product the caller has that is not registered yet: its model and when it was sold."""
+    model_id: int | None = None
+    sales_date: date | None = None
+
+
 def take_at_desk(customer_id: int | None, new_customer: NewCustomer, asset_id: int | None, serial: str | None,
          channel: Channel, case_type: CaseType, priority: Priority, description: str, contact: dict, by: User,
-         allow_duplicate_case: bool = False, allow_duplicate_customer: bool = False) -> Case:
-    """Open the case; a new customer is created in the same transaction (nothing is kept when
-    the case is refused)."""
+         allow_duplicate_case: bool = False, allow_duplicate_customer: bool = False,
+         new_product: NewProduct = NewProduct()) -> Case:
+    """Open the case; a new customer and a new product are registered in the same transaction
+    (nothing is kept when the case is refused)."""
     customer = _customer(customer_id, new_customer, by, allow_duplicate_customer)
-    asset = _asset(customer, asset_id, serial)
+    asset = _asset(customer, asset_id, serial, new_product, by)
     return take_request(customer, asset, channel, case_type, priority, description, contact, by,
                               allow_duplicate_case, new_customer=customer_id is None)
 
@@ -164,15 +173,25 @@ def _customer(customer_id: int | None, new: NewCustomer, by: User, allow_duplica
     return customers.create(new.name, new.phone, new.email, new.address, None, by, allow_duplicate=allow_duplicate)
 
 
-def _asset(customer: Customer, asset_id: int | None, serial: str | None) -> Asset | None:
+def _asset(customer: Customer, asset_id: int | None, serial: str | None, new: NewProduct, by: User) -> Asset | None:
     if asset_id:
         asset = next((a for a in customers.products(customer) if a.id == asset_id), None)
         return asset or _refuse("Choose one of this customer's products.", "asset_id")
     serial = (serial or "").strip()
     if not serial:
+        if new.model_id is not None:
+            _refuse("Enter the serial number of the product to register.", "serial")
         return None
-    return assets.by_serial(serial) or _refuse(f"No product has serial number {serial}. Register it first, "
-                                               "or leave the serial empty.", "serial")
+    found = assets.by_serial(serial)
+    if found is not None:
+        return found
+    if new.model_id is None:
+        _refuse(f"No product has serial number {serial}. Choose its model and sale date below to register it "
+                "with this request, or leave the serial empty.", "serial")
+    model = catalog.get_model(new.model_id) or _refuse("That model no longer exists.", "new_model_id")
+    if new.sales_date is None:
+        _refuse("Enter the date it was sold, like 2026-03-31 (the warranty counts from it).", "new_sales_date")
+    return assets.register(model, customer, serial, new.sales_date, None, None, None, by)
 
 
 def _refuse(message: str, field: str):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from fieldapp.domain import DomainError
-from fieldapp.models import AttentionItem, Case, CaseEvent, CaseStatus as S, Channel, User, Visit
+from fieldapp.models import AttentionItem, Case, CaseEvent, CaseStatus as S, Channel, Outcome, User, Visit, VisitStatus
 from fieldapp.orm import utcnow
 
 # From each status, the statuses a case may move to.
@@ -110,6 +110,36 @@ def follow_visit(case: Case, to: S, kind: str, note: str | None = None, user: Us
     if to is not case.status and can_move(case, to):
         return move(case, to, kind, note, user, visit)
     return record(case, kind, note, user, visit)
+
+
+def status_from_visits(visits) -> S:
+    """What a case's visits say its status is, all of them together:
+    a technician on the way or on site → in progress; else one still planned → scheduled;
+    else the last visit that ended (cancelled ones left out) decides: completed as resolved →
+    resolved; anything else, or no visit that ended at all → a visit is needed."""
+    if any(v.status in (VisitStatus.TRAVELLING, VisitStatus.ON_SITE) for v in visits):
+        return S.IN_PROGRESS
+    if any(v.status is VisitStatus.SCHEDULED for v in visits):
+        return S.SCHEDULED
+    ended = [v for v in visits if v.status in (VisitStatus.COMPLETED, VisitStatus.NOT_COMPLETED)]
+    if not ended:
+        return S.VISIT_NEEDED
+    last = max(ended, key=lambda v: (v.completed_at, v.id))
+    if last.status is VisitStatus.COMPLETED and last.outcome is Outcome.RESOLVED:
+        return S.RESOLVED
+    return S.VISIT_NEEDED
+
+
+def follow_visits(case: Case, kind: str, note: str | None = None, user: User | None = None,
+                  visit: Visit | None = None) -> CaseEvent:
+    """A visit was booked, started, ended or cancelled: the case takes the status all its visits
+    say (`status_from_visits`), along the table, with the event on the timeline. Resolved by a
+    visit, the case's summary is what that visit did, unless the office wrote one."""
+    event = follow_visit(case, status_from_visits(case.visits), kind, note, user, visit)
+    if case.status is S.RESOLVED and not case.resolution_summary:
+        ended = [v for v in case.visits if v.status is VisitStatus.COMPLETED]
+        case.resolution_summary = max(ended, key=lambda v: (v.completed_at, v.id)).actions_taken if ended else None
+    return event
 
 
 # A request taken live (on the phone, at the desk, in a chat) is answered as it is taken.

@@ -23,7 +23,7 @@ from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import Case, MailStatus, OutboundMail, User
 from fieldapp.orm import utcnow
-from fieldapp.values import has_control_characters
+from fieldapp.values import HEADER_MESSAGE, has_control_characters, is_plain_header_text
 from fieldapp.services import audit, lifecycle
 from fieldapp.transports import mail as transports
 
@@ -65,6 +65,8 @@ def queue(to: str, subject: str, body: str, kind: str, case: Case | None = None,
     subject = " ".join((subject or "").split())
     if not subject or len(subject) > SUBJECT_MAX or has_control_characters(subject):
         raise DomainError(f"Give a subject of at most {SUBJECT_MAX} characters, on one line.", "subject", "invalid")
+    if not is_plain_header_text(subject):
+        raise DomainError(f"The subject: {HEADER_MESSAGE}", "subject", "invalid")
     if not (body or "").strip():
         raise DomainError("Write the message.", "body", "invalid")
     mail = OutboundMail(kind=kind, to_address=address, subject=subject, body=body.strip() + "\n",
@@ -178,7 +180,7 @@ def _sent(mail: OutboundMail) -> str:
 def _failed(mail: OutboundMail, error: Exception, now: datetime) -> str:
     mail.last_error = f"{type(error).__name__}: {error}"[:ERROR_MAX]
     log.warning("mail %s to %s not sent (try %s): %s", mail.id, mail.to_address, mail.attempts, mail.last_error)
-    if mail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+    if mail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"] or getattr(error, "permanent", False):
         mail.status = MailStatus.FAILED
         case = db.session.get(Case, mail.case_id) if mail.case_id else None
         if case is not None:  # on the timeline once, when we give up; the tries before are in the outbox

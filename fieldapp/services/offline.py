@@ -42,13 +42,14 @@ class PlanLinks(Protocol):
     def day(self, day: date) -> str: ...
     def visit(self, visit: Visit) -> str: ...
     def rating(self, visit: Visit) -> str: ...
+    def unlock(self, visit: Visit) -> str: ...
     def product(self, asset) -> str: ...
 
 
 def visit_urls(visit: Visit, rated: bool, links: PlanLinks) -> list[str]:
     urls = [links.visit(visit)]
-    if not visit.status.is_finished and not rated:
-        urls.append(links.rating(visit))
+    if not visit.status.is_finished and not rated:  # the hand-over, with or without signal
+        urls += [links.rating(visit), links.unlock(visit)]
     if visit.case.asset is not None:  # the product's full history, for staff
         urls.append(links.product(visit.case.asset))
     return urls
@@ -58,7 +59,8 @@ def plan(user: User, links: PlanLinks) -> dict:
     """The URLs to keep and a version that changes whenever one of those pages would."""
     offline_days = days(user)
     urls = links.fixed() + [links.day(d.day) for d in offline_days[1:]]
-    state = [user.id, offline_days[0].day.isoformat()]
+    # The PIN as the phone checks it without signal, after a hand-over (a new PIN: a new plan).
+    state = [user.id, offline_days[0].day.isoformat(), user.pin_verifier]
     visits = []
     ids = [visit.id for offline_day in offline_days for visit in offline_day.visits]
     rated = set(db.session.scalars(select(Rating.visit_id).where(Rating.visit_id.in_(ids)))) if ids else set()
@@ -69,7 +71,8 @@ def plan(user: User, links: PlanLinks) -> dict:
                           visit.case.status.value])
             visits.append({"id": visit.id, "url": links.visit(visit)})
     version = hashlib.sha256(json.dumps([state, urls]).encode()).hexdigest()[:20]
-    return {"version": version, "user": user.id, "urls": list(dict.fromkeys(urls)), "visits": visits}
+    return {"version": version, "user": user.id, "urls": list(dict.fromkeys(urls)), "visits": visits,
+            "pin": user.pin_verifier}
 
 
 def parts_catalog() -> list[dict]:

@@ -1,21 +1,44 @@
 """The customer's rating of a visit, on the technician's phone or via the product's QR code."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
-from fieldapp.models import ASPECTS, Complaint, ComplaintSource, Rating, RatingSource, Visit, VisitStatus
-from fieldapp.services import audit, lifecycle, visits
+from fieldapp.orm import utcnow
+from fieldapp.models import ASPECTS, Complaint, ComplaintSource, Rating, RatingSource, User, Visit, VisitStatus
+from fieldapp.services import audit, lifecycle, sessions, visits
 
 LOW_RATING = 2
 ALREADY_RATED = "This visit has already been rated. Thank you!"
 
 
-def can_rate_on_site(visit: Visit) -> bool:
-    return visit.rating is None and visit.status in (VisitStatus.ON_SITE, VisitStatus.COMPLETED)
+# The customer rates on the technician's phone while the technician is there: on site, or just
+# after completing (the same working day). Later, the customer's own QR label or a survey asks.
+ON_SITE_WINDOW = timedelta(hours=12)
+
+
+def can_rate_on_site(visit: Visit, at: datetime | None = None) -> bool:
+    """Whether the phone may take the customer's rating now (or at `at`, when a phone without
+    signal took it then)."""
+    if visit.rating is not None:
+        return False
+    if visit.status is VisitStatus.ON_SITE:
+        return True
+    return (visit.status is VisitStatus.COMPLETED and visit.completed_at is not None
+            and (at or utcnow()) - visit.completed_at <= ON_SITE_WINDOW)
+
+
+def hand_over(visit: Visit, technician: User) -> None:
+    """The technician gives the phone to the customer to rate this visit: the session is locked
+    to its rating screens until the technician's password or PIN takes it back."""
+    if visit.rating is not None:
+        raise DomainError(ALREADY_RATED)
+    if not can_rate_on_site(visit):
+        raise DomainError("The customer rates the visit once you are on site.")
+    sessions.hand_over(technician.session_token, visit.id)
 
 
 def submit(visit: Visit, scores: dict[str, int], comments: str | None, complaint: str | None,
@@ -25,7 +48,10 @@ def submit(visit: Visit, scores: dict[str, int], comments: str | None, complaint
     the customer rated on a phone that was offline then (bounded like the visit's steps)."""
     if visit.rating is not None:
         raise DomainError(ALREADY_RATED)
-    if source is RatingSource.ON_SITE and not can_rate_on_site(visit):
+    if source is RatingSource.ON_SITE and not can_rate_on_site(visit, at):
+        if visit.status is VisitStatus.COMPLETED:
+            raise DomainError("This visit was completed too long ago to be rated on your phone: the customer "
+                              "can rate it from the product's QR label.")
         raise DomainError("The customer can rate once the technician has arrived.")
     rating = Rating(visit_id=visit.id, source=source, comments=(comments or "").strip() or None,
                     complaint=(complaint or "").strip() or None, signer_name=signer_name,

@@ -51,7 +51,7 @@ class CoverageInfo:
     @property
     def summary(self) -> str:
         covers = ", ".join(self.covers) if self.covers else "nothing"
-        return f"{self.kind}{' ' + self.reference if self.reference else ''}: {covers} until {self.ends_on.isoformat()}"
+        return f"{self.kind}{' ' + self.reference if self.reference else ''}: {covers} until {clock.day_text(self.ends_on)}"
 
 
 @dataclass
@@ -176,9 +176,9 @@ class CaseReport:
         return [
             ("Customer Name", self.customer_name),
             ("Product Purchased", f"{self.product} (Model {self.model_number})" if self.product else "No product"),
-            ("Sales Date", self.sales_date.isoformat() if self.sales_date else "Not known"),
+            ("Sales Date", clock.day_text(self.sales_date) if self.sales_date else "Not known"),
             ("Service Provided", ", ".join(dict.fromkeys(v.service_type for v in visits)) or "No visit"),
-            ("Service Date", ", ".join(v.day.isoformat() for v in visits) or "No visit"),
+            ("Service Date", ", ".join(clock.day_text(v.day) for v in visits) or "No visit"),
             ("Service Provider", ", ".join(dict.fromkeys(f"{v.technician_name}, {v.technician_role}" for v in visits))
              or "No visit"),
             ("Service Outcome", (last.outcome or last.status) if last else (self.summary or "No visit")),
@@ -189,7 +189,7 @@ class CaseReport:
             ("Warranty Coverage", self.coverage_now.summary if self.coverage_now else "No warranty or contract"),
             ("Cost Incurred", self.cost_summary),
             ("Next Steps", "; ".join(self.next_steps) or "None"),
-            ("Closure Date", self.closure_date.isoformat() if self.closure_date else "Open"),
+            ("Closure Date", clock.day_text(self.closure_date) if self.closure_date else "Open"),
         ]
 
     @property
@@ -272,10 +272,10 @@ def build(case: Case) -> CaseReport:
     follow_ups = [FollowUpLine(f.kind.label, f.due_on, f.notes, f.done_at, f.outcome) for f in case.follow_ups]
     next_maintenance = maintenance.due_on(asset, today) if asset else None
     next_steps = [step for v in visits for step in ([v.next_steps] if v.next_steps else [])]
-    next_steps += [f"{f.kind} due {f.due_on.isoformat()}" + (f": {f.notes}" if f.notes else "")
+    next_steps += [f"{f.kind} due {clock.day_text(f.due_on)}" + (f": {f.notes}" if f.notes else "")
                    for f in follow_ups if f.done_at is None]
     if next_maintenance:
-        next_steps.append(f"Next maintenance due {next_maintenance.isoformat()}")
+        next_steps.append(f"Next maintenance due {clock.day_text(next_maintenance)}")
     model = asset.product_model if asset else None
     return CaseReport(
         company=current_app.config["COMPANY_NAME"], number=case.number, case_type=case.case_type.label,

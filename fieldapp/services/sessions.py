@@ -39,20 +39,51 @@ def start(user: User, client: str | None, user_agent: str | None) -> str:
 
 
 # Built once: every request of a signed-in user runs it (building the statement cost more than running it).
-_BY_TOKEN = (select(User).join(UserSession, UserSession.user_id == User.id)
+_BY_TOKEN = (select(User, UserSession.handover_visit_id).join(UserSession, UserSession.user_id == User.id)
              .where(UserSession.token_hash == bindparam("token_hash"), UserSession.created_at > bindparam("since"),
                     User.active.is_(True)))
 
 
 def load(token: str) -> User | None:
-    """The active user whose unexpired session this token names, or None."""
+    """The active user whose unexpired session this token names, or None. The user carries the
+    token and the session's hand-over lock (`handover_visit_id`, None when not handed over)."""
     if not _TOKEN.fullmatch(token):
         return None
     since = utcnow() - current_app.config["PERMANENT_SESSION_LIFETIME"]
-    user = db.session.scalar(_BY_TOKEN, {"token_hash": _hash(token), "since": since})
-    if user is not None:
-        user.session_token = token
+    row = db.session.execute(_BY_TOKEN, {"token_hash": _hash(token), "since": since}).first()
+    if row is None:
+        return None
+    user, locked_to = row
+    user.session_token, user.handover_visit_id = token, locked_to
     return user
+
+
+def _row(token: str | None) -> UserSession | None:
+    if not token:
+        return None
+    return db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
+
+
+def hand_over(token: str, visit_id: int) -> None:
+    """Lock this session to the visit's rating screens: the customer holds the phone."""
+    row = _row(token)
+    if row is not None:
+        row.handover_visit_id, row.handover_failures = visit_id, 0
+
+
+def take_back(token: str) -> None:
+    row = _row(token)
+    if row is not None:
+        row.handover_visit_id, row.handover_failures = None, 0
+
+
+def count_failure(token: str) -> int:
+    """One more wrong answer at the unlock screen; how many so far (kept on the server)."""
+    row = _row(token)
+    if row is None:
+        return 0
+    row.handover_failures += 1
+    return row.handover_failures
 
 
 def end(token: str | None) -> None:

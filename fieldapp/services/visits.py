@@ -84,19 +84,39 @@ def technician_time(visit: Visit, at: datetime | None, after: datetime | None = 
     return min(at, now)
 
 
-def start_travel(visit: Visit, at: datetime | None = None) -> None:
+def planned_for_another_day(visit: Visit, at: datetime | None = None) -> bool:
+    """Is the visit's first step (travel or arrival) being taken on another day than planned?"""
+    return (visit.status is VisitStatus.SCHEDULED
+            and clock.local_day(at or utcnow()) != clock.local_day(visit.scheduled_start))
+
+
+def on_its_day(visit: Visit, at: datetime | None, other_day: bool) -> None:
+    """A visit is started on the day it is planned for, or the technician confirms doing it on
+    another (tomorrow's job done early, yesterday's late): a tap on the wrong card must not
+    start another customer's visit."""
+    if planned_for_another_day(visit, at) and not other_day:
+        planned = clock.day_text(clock.local_day(visit.scheduled_start))
+        raise DomainError(f"This visit is planned for {planned}, not today. Tick “I am doing it today” "
+                          "to go on.", field="other_day", kind="invalid")
+
+
+def start_travel(visit: Visit, at: datetime | None = None, other_day: bool = False) -> None:
     _check_transition(visit, "start_travel")
+    started = technician_time(visit, at)
+    on_its_day(visit, started, other_day)
     visit.status = VisitStatus.TRAVELLING
-    visit.travel_started_at = technician_time(visit, at)
-    lifecycle.follow_visit(visit.case, CaseStatus.IN_PROGRESS, "visit_started", user=visit.technician, visit=visit)
+    visit.travel_started_at = started
+    lifecycle.follow_visits(visit.case, "visit_started", user=visit.technician, visit=visit)
     audit.record("visit.travelling", visit, user=visit.technician)
 
 
-def arrive(visit: Visit, at: datetime | None = None) -> None:
+def arrive(visit: Visit, at: datetime | None = None, other_day: bool = False) -> None:
     _check_transition(visit, "arrive")
-    visit.arrived_at = technician_time(visit, at, after=visit.travel_started_at)
+    arrived = technician_time(visit, at, after=visit.travel_started_at)
+    on_its_day(visit, arrived, other_day)
+    visit.arrived_at = arrived
     visit.status = VisitStatus.ON_SITE
-    lifecycle.follow_visit(visit.case, CaseStatus.IN_PROGRESS, "visit_arrived", user=visit.technician, visit=visit)
+    lifecycle.follow_visits(visit.case, "visit_arrived", user=visit.technician, visit=visit)
     audit.record("visit.arrived", visit, user=visit.technician)
 
 
@@ -136,10 +156,7 @@ def not_complete(visit: Visit, reason: NotCompletedReason, note: str | None, at:
     visit.not_completed_note = (note or "").strip() or None
     case = visit.case
     summary = f"{reason.label}" + (f": {visit.not_completed_note}" if visit.not_completed_note else "")
-    if not _other_open_visits(visit):  # back in the queue for a return visit
-        lifecycle.follow_visit(case, CaseStatus.VISIT_NEEDED, "visit_not_completed", summary, visit.technician, visit)
-    else:
-        lifecycle.record(case, "visit_not_completed", summary, visit.technician, visit)
+    lifecycle.follow_visits(case, "visit_not_completed", summary, visit.technician, visit)
     lifecycle.raise_attention(case, f"Visit could not be completed: {reason.label.lower()}", visit=visit)
     audit.record("visit.not_completed", visit, {"reason": reason.value}, user=visit.technician)
 
@@ -154,24 +171,19 @@ def _record_follow_up(visit: Visit) -> None:
         notes=visit.next_steps, created_by_id=visit.technician_id))
 
 
-def _other_open_visits(visit: Visit) -> bool:
-    return any(not v.status.is_finished for v in visit.case.visits if v.id != visit.id)
-
-
 def _update_case_after_completion(visit: Visit) -> None:
-    """The last open visit decides: resolved, or back in the queue for another visit."""
+    """The case follows all its visits (lifecycle.status_from_visits): resolved when this one
+    resolved it and nothing else is planned, back in the queue when it did not."""
     case = visit.case
     summary = f"{visit.outcome.label}: {visit.actions_taken}"
-    if _other_open_visits(visit):
-        lifecycle.record(case, "visit_completed", summary, visit.technician, visit)
-        return
-    if visit.outcome is Outcome.RESOLVED:
-        lifecycle.follow_visit(case, CaseStatus.RESOLVED, "visit_completed", summary, visit.technician, visit)
+    lifecycle.follow_visits(case, "visit_completed", summary, visit.technician, visit)
+    if case.status is CaseStatus.RESOLVED:
         case.resolution_summary = visit.actions_taken
-    else:
-        lifecycle.follow_visit(case, CaseStatus.VISIT_NEEDED, "visit_completed", summary, visit.technician, visit)
-        if visit.outcome in (Outcome.NOT_RESOLVED, Outcome.PARTIALLY_RESOLVED):
-            lifecycle.raise_attention(case, f"Visit ended {visit.outcome.label.lower()}", visit=visit)
+    elif visit.outcome is Outcome.RESOLVED:  # another visit is still planned: is it still needed?
+        lifecycle.raise_attention(case, "Resolved on a visit while another visit is still planned: cancel it if it "
+                                        "is no longer needed", visit=visit)
+    elif visit.outcome in (Outcome.NOT_RESOLVED, Outcome.PARTIALLY_RESOLVED):
+        lifecycle.raise_attention(case, f"Visit ended {visit.outcome.label.lower()}", visit=visit)
 
 
 def asset_history(visit: Visit, limit: int = 5) -> list[Visit]:

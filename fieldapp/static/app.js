@@ -60,6 +60,25 @@
     if (form) unmarkSaved(form);
   });
 
+  // What a page polls (Today, the board: hx-trigger "every ..."): signed-in pages are never kept
+  // by the browser (Cache-Control: no-store), so the poll sends the tag of what it shows itself,
+  // and an unchanged answer is a 304 with no body (htmx leaves the part as it is).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var tag = event.detail.elt.dataset && event.detail.elt.dataset.etag;
+    if (tag && /\bevery\b/.test(event.detail.elt.getAttribute("hx-trigger") || "")) {
+      event.detail.headers["If-None-Match"] = tag;
+    }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr, elt = event.detail.elt;
+    var tag = xhr && xhr.status === 200 && xhr.getResponseHeader("ETag");
+    if (tag && elt && /\bevery\b/.test(elt.getAttribute("hx-trigger") || "")) {
+      // The swap replaced the element (outerHTML): the tag goes on the new one.
+      var now = elt.id ? document.getElementById(elt.id) : null;
+      (now || elt).dataset.etag = tag;
+    }
+  });
+
   // Print buttons (the label sheet): no inline handlers under the CSP.
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) window.print();
@@ -126,7 +145,7 @@
 
   // ---- Queueing a change ----
   function queueable(form) {
-    return form && form.method === "post" && form.closest("[data-queue]");
+    return form && form.method === "post" && form.closest("[data-queue]") && !form.dataset.handover;
   }
   function queue(form, submitter) {
     var data = new FormData(form, submitter);
@@ -362,6 +381,29 @@
       event.stopPropagation();
       localPartSearch(event.target);
     }
+  }, true);
+
+  // ---- The hand-over lock on the phone (the server keeps its own, web/auth.py) ----
+  // "Hand over" keeps a lock in the phone's storage that the service worker obeys: while it is
+  // there, only the visit's rating and unlock screens open, with signal or without. Taking the
+  // phone back is static/unlock.js, on the unlock screen.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.dataset.handover) return;
+    var lock = { user: user, visit: Number(form.dataset.handover), server: navigator.onLine,
+                 unlock: form.dataset.rating.replace(/\/$/, "") + "/unlock", failures: 0 };
+    if (navigator.onLine) {  // the POST goes on; the lock is kept first, so nothing can slip past it
+      if (!form.dataset.locked) {
+        event.preventDefault();
+        FieldStore.put("meta", lock, "handover").then(function () {
+          form.dataset.locked = "1";
+          form.requestSubmit();
+        });
+      }
+      return;
+    }
+    event.preventDefault();
+    FieldStore.put("meta", lock, "handover").then(function () { location.assign(form.dataset.rating); });
   }, true);
 
   // ---- Sign-out takes this user's pages and queue off the phone ----

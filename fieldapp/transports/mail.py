@@ -16,6 +16,13 @@ from flask import current_app
 
 from fieldapp.models import OutboundMail
 from fieldapp.orm import utcnow
+from fieldapp.values import is_plain_header_text
+
+
+class UnsafeHeader(ValueError):
+    """A header value that could become more than one header: never sent, never retried."""
+
+    permanent = True
 
 
 def sender(config) -> str:
@@ -26,7 +33,15 @@ def sender(config) -> str:
 
 
 def build_message(mail: OutboundMail) -> EmailMessage:
+    """The mail as it leaves. Every value put in a header is plain text on one line (checked where
+    it was typed too), and the headers as written are checked again, whatever this Python's
+    email package does with them (3.11 before 3.11.10 wrote out line breaks decoded from an
+    encoded word: CVE-2024-6923)."""
     config = current_app.config
+    for what, value in (("company name", config["COMPANY_NAME"]), ("address", mail.to_address),
+                        ("subject", mail.subject), ("attachment name", mail.attachment_name or "")):
+        if not is_plain_header_text(value):
+            raise UnsafeHeader(f"The {what} is not plain text on one line: not sent.")
     message = EmailMessage()
     message["From"] = sender(config)
     message["To"] = mail.to_address
@@ -38,7 +53,17 @@ def build_message(mail: OutboundMail) -> EmailMessage:
         maintype, _, subtype = (mail.attachment_type or "application/octet-stream").partition("/")
         message.add_attachment(mail.attachment, maintype=maintype, subtype=subtype or "octet-stream",
                                filename=mail.attachment_name or "attachment")
+    _check_written_headers(message)
     return message
+
+
+def _check_written_headers(message: EmailMessage) -> None:
+    """Each header as it will be written is one header: its continuation lines start with a space."""
+    for part in message.walk():
+        for name, value in part.items():
+            lines = part.policy.fold(name, value).rstrip("\r\n").splitlines()
+            if any(not line[:1].isspace() for line in lines[1:]):
+                raise UnsafeHeader(f"The {name} header would break into separate headers: not sent.")
 
 
 class ConsoleBackend:

@@ -16,7 +16,7 @@ OFFICE = (Role.DISPATCHER, Role.ADMIN)
 BUILTIN_PUBLIC = {"static"}
 # While the phone is handed to a customer (see views/visits/handover.py), only these endpoints answer,
 # and only for the handed-over visit; everything else asks for the technician's password or PIN.
-HANDOVER_KEY = "handover_visit"
+# The lock is on the server-side session (services/sessions.py), never in the cookie.
 HANDOVER_OPEN = {"handover.rating_form", "handover.submit", "handover.unlock"}
 HANDOVER_ALWAYS_OPEN = {"auth.logout"}  # giving up the session takes no rights
 
@@ -69,8 +69,9 @@ def enforce_access():
     view = current_app.view_functions.get(request.endpoint)
     if request.endpoint in BUILTIN_PUBLIC:
         return None
-    if HANDOVER_KEY in session and current_user.is_authenticated and not _handover_allows_this():
-        return redirect_htmx_aware(url_for("handover.unlock", visit_id=session[HANDOVER_KEY]))
+    locked_to = getattr(current_user, "handover_visit_id", None)
+    if locked_to is not None and not _handover_allows_this(locked_to):
+        return redirect_htmx_aware(url_for("handover.unlock", visit_id=locked_to))
     if getattr(view, "is_public", False):
         return None
     if not current_user.is_authenticated:
@@ -81,11 +82,10 @@ def enforce_access():
     return None
 
 
-def _handover_allows_this() -> bool:
+def _handover_allows_this(locked_to: int) -> bool:
     if request.endpoint in HANDOVER_ALWAYS_OPEN:
         return True
-    return (request.endpoint in HANDOVER_OPEN
-            and (request.view_args or {}).get("visit_id") == session[HANDOVER_KEY])
+    return request.endpoint in HANDOVER_OPEN and (request.view_args or {}).get("visit_id") == locked_to
 
 
 def _own_visit(user: User, visit) -> bool:

@@ -1,9 +1,10 @@
-"""A reload of an unchanged page answered 304 Not Modified, with no body.
+"""An unchanged page answered 304 Not Modified, with no body.
 
-Every GET that renders HTML (a 200, not streamed, not `no-store`, without an ETag of its own)
-gets a weak ETag computed from its body, and a request whose If-None-Match holds that tag gets
-a 304. Pages keep `Cache-Control: private, no-cache` (web/security.py): the browser asks each
-time, shared caches never keep a signed-in page.
+Every GET that renders HTML (a 200, not streamed, without an ETag of its own) gets a weak ETag
+computed from its body, and a request whose If-None-Match holds that tag gets a 304. A public
+page is `private, no-cache` (web/security.py): the browser asks each time and revalidates. A
+signed-in user's page is `no-store`: the browser keeps nothing, so what a page polls (Today, the
+board) sends the tag it holds itself (static/app.js), and an unchanged answer is still a 304.
 
 A page embeds this request's signed CSRF token (Flask-WTF: `g.csrf_token`), and a signature
 differs each time one is made, so the token is taken out of the body before hashing. The token
@@ -52,8 +53,7 @@ def _is_page(response: Response) -> bool:
             and not response.is_streamed
             and not response.direct_passthrough
             and "ETag" not in response.headers
-            and "Content-Encoding" not in response.headers
-            and not response.cache_control.no_store)
+            and "Content-Encoding" not in response.headers)
 
 
 def init_app(app: Flask) -> None:

@@ -1,7 +1,9 @@
 """CSV files written while they download: rows in, UTF-8 bytes out, a chunk at a time.
 
 RFC 4180 CSV from the standard `csv` module (comma, double quotes, CRLF between rows; a line
-break inside a cell stays inside its quotes), a header row first. Dates are ISO 8601 days;
+break inside a cell stays inside its quotes), a header row first. Every text cell is quoted, so
+a spreadsheet whose list separator is `;` (Dutch and German settings) does not split a cell at a
+`;` typed in it; numbers we write are bare, so every reader takes them for numbers. Dates are ISO 8601 days;
 instants are ISO 8601 in the company's time zone with the offset (2026-03-01T09:30:00+01:00);
 money comes as Decimal and is written as 12.50; yes/no for flags; an enum by its label; None as
 an empty cell.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
@@ -23,7 +26,12 @@ from enum import Enum
 
 from fieldapp import clock
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A formula start at the beginning of the text or of anything a reader may split it into.
+_FORMULA_AFTER_SEPARATOR = re.compile(r"(?:^|[,;|\t\r\n])[=+\-@]")
+_PIECES = re.compile(r"([,;|\t\r\n])")
+# Digits with the signs, spaces and punctuation of numbers and phone numbers: no function names,
+# no cell references, so nothing a spreadsheet could run.
+_HARMLESS = re.compile(r"[+-]?[0-9][0-9 ().,/-]*")
 BOM = "\ufeff"
 CHUNK = 64 * 1024  # characters gathered before a piece goes to the client
 
@@ -50,15 +58,22 @@ def _converter(kind: type, tz: tzinfo) -> Callable:
 
 
 def neutralise(text: str) -> str:
-    """Text a spreadsheet would take for a formula, made plain text."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """Text a spreadsheet would take for a formula (whole, or split at a separator), made plain text."""
+    if _FORMULA_AFTER_SEPARATOR.search(text) is None:
+        return text  # nearly every cell: one search
+    pieces = _PIECES.split(text)  # text, separator, text, ...
+    for index in range(0, len(pieces), 2):
+        piece = pieces[index]
+        if piece[:1] in ("=", "+", "-", "@") and not _HARMLESS.fullmatch(piece):
+            pieces[index] = "'" + piece
+    return "".join(pieces)
 
 
 def stream(header: Iterable[str], rows: Iterable[tuple], bom: bool = False) -> Iterator[bytes]:
     """The CSV file, a chunk at a time: memory holds one chunk, whatever the number of rows."""
     tz = clock.zone()
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)  # text quoted, our numbers bare
     if bom:
         buffer.write(BOM)
     writer.writerow([neutralise(name) for name in header])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, has_request_context, request
+from flask_login import current_user
 from flask.sessions import SecureCookieSessionInterface
 
 CSP = "; ".join([
@@ -50,6 +51,10 @@ def init_app(app: Flask) -> None:
             # Versioned URLs (see templating.static_url) never change content.
             response.headers["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE}, immutable"
         elif request.endpoint != "static":
-            # Pages hold customer data: never kept by shared caches.
-            response.headers.setdefault("Cache-Control", "private, no-cache")
+            # What a signed-in user sees holds customer data: never stored by the browser (a shared
+            # office computer's disk cache, the Back button's page cache: OWASP ASVS V8). A page's
+            # own script revalidates what it polls with the ETag it holds (web/conditional.py).
+            # Public pages are only kept from shared caches.
+            personal = current_user.is_authenticated
+            response.headers.setdefault("Cache-Control", "no-store" if personal else "private, no-cache")
         return response

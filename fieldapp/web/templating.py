@@ -28,7 +28,7 @@ def fmt_date(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = clock.local_day(value)
-    return value.strftime("%d %b %Y")
+    return clock.day_text(value)
 
 
 def duration(minutes: int | None) -> str:

@@ -86,6 +86,51 @@ def test_bad_requests_say_why_and_keep_the_text(app, client, make, desk, data, m
     assert _cases(app) == []
 
 
+def test_a_new_customer_with_a_new_product_in_one_submission(app, client, make, desk):
+    model = make.product_model(name="AquaPure 300", warranty_months=24)
+    page = client.get("/intake/new").get_data(as_text=True)
+    assert "Not registered yet: register it with this request" in page and "AquaPure 300" in page
+    assert 'href="/assets/new"' not in page  # no link that leaves the page and loses what was typed
+
+    response = client.post("/intake/new", data={**REQUEST, "new_name": "Nieuwe Klant", "new_phone": "+31 6 9999 0000",
+                                                "serial": "AP-NEW-1", "new_model_id": model.id,
+                                                "new_sales_date": "2026-03-01"})
+
+    assert response.status_code == 303
+    with app.app_context():
+        case = db.session.scalar(select(Case))
+        asset = case.asset
+        assert (asset.serial_number, asset.product_model_id, asset.customer.name, asset.sales_date.isoformat()) == (
+            "AP-NEW-1", model.id, "Nieuwe Klant", "2026-03-01")
+        assert case.customer_id == asset.customer_id
+        [warranty] = asset.coverages
+        assert warranty.ends_on.isoformat() == "2028-02-29"  # the model's 24 months from the sale
+
+
+@pytest.mark.parametrize("data, message, field", [
+    ({"new_model_id": "__MODEL__"}, "Enter the date it was sold", "new_sales_date"),
+    ({"new_sales_date": "2026-03-01"}, "Choose its model and sale date below", "serial"),
+    ({"new_model_id": "__MODEL__", "new_sales_date": "2199-01-01"}, "cannot be in the future", "new_sales_date"),
+    ({"new_model_id": "999999", "new_sales_date": "2026-03-01"}, "Choose the product&#39;s model.", "new_model_id"),
+    ({"new_model_id": "__MODEL__", "new_sales_date": "2026-03-01", "serial": ""},
+     "Enter the serial number of the product to register.", "serial"),
+])
+def test_a_new_product_that_cannot_be_registered_keeps_everything_typed(app, client, make, desk, data, message,
+                                                                         field):
+    model = make.product_model(name="AquaPure 300")
+    data = {k: (str(model.id) if v == "__MODEL__" else v) for k, v in data.items()}
+    response = client.post("/intake/new", data={**REQUEST, "new_name": "Nieuwe Klant", "serial": "AP-NEW-2", **data})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in html
+    assert 'value="Nieuwe Klant"' in html and "Makes a grinding noise" in html
+    assert '<details class="new-product" open>' in html
+    assert _cases(app) == []
+    with app.app_context():
+        from fieldapp.models import Asset, Customer
+        assert db.session.scalars(select(Asset)).all() == [] and db.session.scalars(select(Customer)).all() == []
+
+
 def test_technicians_cannot_take_requests(client, auth):
     auth.as_role(Role.TECHNICIAN)
     assert client.get("/intake/new").status_code == 403

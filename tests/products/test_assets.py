@@ -663,15 +663,27 @@ def test_staff_page_far_beyond_the_end_shows_no_cases_and_a_number_past_any_page
 
 
 def test_a_technician_sees_the_history_but_no_case_form(client, auth, make):
-    asset = make.asset()
-    make.case(asset=asset, description="Leaks at the back")
-    auth.as_role(Role.TECHNICIAN)
+    """Every technician keeps a product's technical history; the customer's own words (and name)
+    only a technician with a visit for this customer."""
+    asset = make.asset(customer=make.customer(name="Grace Hopper"))
+    case = make.case(asset=asset, description="Leaks at the back, ring Grace on 06 1234", channel=Channel.QR)
+    make.visit(make.user(Role.TECHNICIAN, name="Ann Fixer"), case, status=VisitStatus.COMPLETED,
+               outcome=Outcome.RESOLVED, actions_taken="Replaced the door seal")
+    me = auth.as_role(Role.TECHNICIAN)
+
     html = client.get(f"/a/{asset.qr_token}").get_data(as_text=True)
-    assert "Leaks at the back" in html
+    assert "Replaced the door seal" in html and case.number in html
+    assert "Leaks at the back" not in html and "Grace" not in html
+    assert "in the customer's words" in html
+    assert f'href="/cases/{case.id}"' not in html  # technicians do not open cases
     assert "Open a new case for this product" not in html and "Edit product and coverage" not in html
 
+    make.visit(me, make.case(asset=asset))  # now this technician has a visit for this customer
+    html = client.get(f"/a/{asset.qr_token}").get_data(as_text=True)
+    assert "Leaks at the back, ring Grace" in html
 
-def test_a_dispatcher_opens_a_case_from_the_staff_page(app, client, make, dispatcher):
+
+def test_a_dispatcher_opens_a_case_from_the_staff_page_and_lands_on_it(app, client, make, dispatcher):
     customer = make.customer(name="Linus T.")
     asset = make.asset(customer=customer)
     page = client.get(f"/a/{asset.qr_token}").get_data(as_text=True)
@@ -682,7 +694,6 @@ def test_a_dispatcher_opens_a_case_from_the_staff_page(app, client, make, dispat
         "description": "  Water on the kitchen floor  "})
 
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/a/{asset.qr_token}"
     with app.app_context():
         [case] = db.session.scalars(select(Case)).all()
         year = clock.today().year
@@ -690,11 +701,13 @@ def test_a_dispatcher_opens_a_case_from_the_staff_page(app, client, make, dispat
         assert (case.asset_id, case.customer_id, case.channel, case.status, case.priority, case.description) == (
             asset.id, customer.id, Channel.EMAIL, CaseStatus.NEW, Priority.HIGH, "Water on the kitchen floor")
         assert case.created_by_id == dispatcher.id
+    assert response.headers["Location"] == f"/cases/{case.id}"
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert f"Case {case.number} opened" in html
-    line = re.search(rf'<span class="mono">{case.number}</span>(.*?)</p>', html, re.S).group(1)
+    assert f"Case {case.number} opened" in html and "Water on the kitchen floor" in html
+
+    product = client.get(f"/a/{asset.qr_token}").get_data(as_text=True)
+    line = re.search(rf'<a class="mono" href="/cases/{case.id}">{case.number}</a>(.*?)</p>', product, re.S).group(1)
     assert " · Email · " in line and '<span class="badge badge--new">New</span>' in line
-    assert "Water on the kitchen floor" in html
 
 
 def test_case_numbers_follow_on(app, client, make, dispatcher):

@@ -90,6 +90,53 @@ def test_each_export_parses_with_its_header_and_gives_text_back_as_typed(client,
         assert {name: row[name] for name in texts} == texts, kind
 
 
+# Hostile text from the QR label's request form, read by spreadsheets with either list separator.
+HOSTILE = ("Pat;=1+1", "It leaks;=HYPERLINK(A1)")
+
+
+def _runnable(cell: str) -> bool:
+    text = cell.strip().strip('"').strip()
+    return text[:1] in ("=", "+", "-", "@") and not re.fullmatch(r"[+-]?[0-9][0-9 ().,/-]*", text)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_reader_finds_a_formula_whatever_its_separator(client, make, dispatcher, tech, kind):
+    visit = visit_with_everything(make, tech, customer=make.customer(name=HOSTILE[0], phone="+31 6 1234 5678"))
+    with client.application.app_context():
+        case = db.session.get(Visit, visit.id).case
+        case.description, case.contact_name = HOSTILE[1], HOSTILE[0]
+        db.session.commit()
+
+    text = download(client, kind, excel="1", **JANUARY).get_data().decode("utf-8-sig")
+
+    for delimiter in (",", ";", "\t", "|"):
+        cells = [cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) for cell in row]
+        assert not [cell for cell in cells if _runnable(cell)], delimiter
+    naive = [piece for line in text.splitlines() for piece in re.split(r"[,;\t|]", line)]  # quotes ignored
+    assert not [piece for piece in naive if _runnable(piece)]
+
+
+def test_a_comma_reader_gets_every_cell_whole_and_phone_numbers_readable(client, make, dispatcher, tech):
+    visit = visit_with_everything(make, tech, customer=make.customer(name=HOSTILE[0]))
+    with client.application.app_context():
+        db.session.get(Visit, visit.id).case.contact_phone = "+31 6 1234 5678"
+        db.session.commit()
+    [case], _ = parse(download(client, "cases", **JANUARY))
+    assert case["Customer"] == "Pat;'=1+1" and case["Description"] == "'" + FORMULA
+    assert case["Contact phone"] == "+31 6 1234 5678"
+    [visit], _ = parse(download(client, "visits", **JANUARY))
+    assert visit["Labour"] == "12.50" and visit["Customer"] == "Pat;'=1+1"
+
+
+def test_a_semicolon_reader_does_not_split_a_typed_semicolon(client, make, dispatcher, tech):
+    visit_with_everything(make, tech, customer=make.customer(name=HOSTILE[0]))
+    text = download(client, "cases", excel="1", **JANUARY).get_data().decode("utf-8-sig")
+    [header, row] = [line for line in csv.reader(io.StringIO(text, newline=""), delimiter=";")]
+    # The whole line is one cell or a few: never "Pat" in one and a formula in the next.
+    assert not any(cell.startswith("=") for cell in row)
+    assert "Pat;'=1+1" in ";".join(row)
+
+
 def test_dates_are_iso_money_is_plain_decimal_and_nothing_is_an_empty_cell(client, make, dispatcher, tech):
     visit = visit_with_everything(make, tech)
 
@@ -115,9 +162,15 @@ def test_dates_are_iso_money_is_plain_decimal_and_nothing_is_an_empty_cell(clien
 
 def test_only_text_is_neutralised_never_the_numbers_we_write():
     tz = timezone.utc
-    for text in ("=1+1", "+31 6 1234 5678", "-2", "@SUM(A1)", "\t=1", "\r=1"):
+    for text in ("=1+1", "-2+A1", "@SUM(A1)", "+HYPERLINK(A1)", "-was late"):
         assert csv_stream.cell(text, tz) == "'" + text
-    for text in ("a=1", " =1", "12", "", "é"):
+    # After anything a reader might split the cell at, too.
+    assert csv_stream.cell("Pat;=1+1", tz) == "Pat;'=1+1"
+    assert csv_stream.cell("It leaks;=HYPERLINK(A1)", tz) == "It leaks;'=HYPERLINK(A1)"
+    assert csv_stream.cell("a,@x|+y\t=1\r-z\n=2", tz) == "a,'@x|'+y\t'=1\r'-z\n'=2"
+    # Phone numbers and plain numbers call nothing: left readable.
+    for text in ("+31 6 1234 5678", "-2", "+1 (555) 010-9999", "a=1", " =1", "12", "", "é", "AP-300; -5",
+                 "SN-1-2"):
         assert csv_stream.cell(text, tz) == text
     assert csv_stream.cell(Decimal("-1.50"), tz) == Decimal("-1.50")
     assert csv_stream.cell(-3, tz) == -3
@@ -256,7 +309,7 @@ def test_rows_are_read_and_written_a_chunk_at_a_time(app):
     with app.app_context():
         chunks = csv_stream.stream(("n", "text", "amount"), rows())
         first = next(chunks)
-        assert first.startswith(b"n,text,amount\r\n")
+        assert first.startswith(b'"n","text","amount"\r\n0,"text text text text ",0.00\r\n')
         assert 0 < len(handed) < 20000
         rest = list(chunks)
     assert len(rest) > 1

@@ -6,7 +6,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from PIL import ImageChops
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from fieldapp.extensions import db
 from fieldapp.models import Case, CaseStatus, Complaint, ComplaintSource, Rating, RatingSource, Role, VisitStatus
@@ -141,6 +143,51 @@ def test_the_pdf_carries_the_same_report(app, client, auth, closed_case):
         number = db.session.get(Case, closed_case).number
     assert f"Case {number}" in text  # the running header
     assert f"Page 1 of {len(reader.pages)}" in text
+
+
+ZIGZAG = "M10 190 L150 10 L290 190 L430 10 L570 190"  # filled, it would be three solid triangles
+
+
+def _pdf_pixels(client, case_id, signature: str) -> list:
+    """The PDF's pages as grey pixels (PDFium), with this signature stored."""
+    import pypdfium2
+
+    with client.application.app_context():
+        db.session.scalar(select(Rating)).signature_svg = signature
+        db.session.commit()
+    document = pypdfium2.PdfDocument(client.get(f"/cases/{case_id}/report.pdf").data)
+    try:
+        return [page.render(scale=2).to_pil().convert("L") for page in document]
+    finally:
+        document.close()
+
+
+def test_the_signature_prints_as_thin_strokes_not_filled_shapes(client, auth, closed_case):
+    """WeasyPrint ignores CSS fill and stroke on SVG shapes: the signature is drawn by attributes."""
+    auth.as_role(Role.DISPATCHER)
+    blank = _pdf_pixels(client, closed_case, "M0 0")
+    signed = _pdf_pixels(client, closed_case, ZIGZAG)
+    assert len(blank) == len(signed)
+
+    marks = [ImageChops.difference(before, after).point(lambda v: 255 if v > 64 else 0)
+             for before, after in zip(blank, signed)]
+    [signature] = [mark for mark in marks if mark.getbbox()]  # on one page, and nothing else moved
+    left, top, right, bottom = signature.getbbox()
+    ink, box = signature.histogram()[255], (right - left) * (bottom - top)
+    # Three filled triangles cover about half their box; five strokes about a tenth.
+    assert ink / box < 0.2, f"{ink} inked pixels in a box of {box}"
+    assert right - left > 2 * (bottom - top)  # the signature's shape: wider than tall
+
+
+def test_the_report_writes_every_day_one_way(app, client, auth, closed_case):
+    auth.as_role(Role.DISPATCHER)
+    with app.app_context():
+        case = db.session.get(Case, closed_case)
+        closed, sold = case.closed_on, case.asset.sales_date
+    page = _text(_report(client, closed_case))
+    for day in (closed, sold):
+        assert day.strftime("%d %b %Y") in page
+        assert day.isoformat() not in page
 
 
 def test_technicians_and_the_public_cannot_read_reports(app, client, auth, make):

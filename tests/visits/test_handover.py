@@ -3,6 +3,7 @@ comment or complain, and signs. One rating per visit; a low score or a complaint
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
 import uuid
 
 import pytest
@@ -32,9 +33,12 @@ def rating_data(**overrides) -> dict:
 
 
 def on_site_visit(make, technician, customer_name="Ada Lovelace", status=VisitStatus.ON_SITE):
+    """The technician on site, or (status=COMPLETED) having just completed the visit."""
     customer = make.customer(name=customer_name)
     case = make.case(asset=make.asset(customer=customer))
-    return make.visit(technician, case=case, status=status)
+    now = datetime.now(timezone.utc)
+    ended = {"completed_at": now - timedelta(minutes=5)} if status is VisitStatus.COMPLETED else {}
+    return make.visit(technician, case=case, status=status, arrived_at=now - timedelta(minutes=40), **ended)
 
 
 def ratings_of(app, visit_id) -> list[Rating]:

@@ -5,15 +5,20 @@ from sqlalchemy import select
 
 from fieldapp.extensions import db
 from fieldapp.models import AuditEvent, Role, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, cid
 from tests.visits.test_handover import on_site_visit, rating_data
+
+
+def hand_over(client, visit) -> None:
+    response = client.post(f"/visits/{visit.id}/handover/start", data={"client_id": cid()})
+    assert response.status_code == 303 and response.headers["Location"] == f"/visits/{visit.id}/handover/"
 
 
 @pytest.fixture
 def handed_over(client, auth, make):
     technician = auth.as_role(Role.TECHNICIAN)
     visit = on_site_visit(make, technician)
-    assert client.get(f"/visits/{visit.id}/handover/").status_code == 200
+    hand_over(client, visit)
     return technician, visit
 
 
@@ -58,7 +63,7 @@ def test_a_pin_the_technician_set_takes_the_phone_back(app, client, auth, make):
     technician = auth.as_role(Role.TECHNICIAN)
     assert client.post("/account/pin", data={"pin": "4821", "confirm": "4821"}).status_code == 303
     visit = on_site_visit(make, technician)
-    client.get(f"/visits/{visit.id}/handover/")
+    hand_over(client, visit)
 
     assert client.post(f"/visits/{visit.id}/handover/unlock", data={"secret": "4821"}).status_code == 303
     assert client.get("/today").status_code == 200
@@ -94,3 +99,12 @@ def test_a_wrong_secret_keeps_the_lock_and_five_sign_the_technician_out(app, cli
 def test_signing_out_is_still_possible_while_locked(client, handed_over):
     assert client.post("/logout").status_code == 303
     assert client.get("/today").status_code == 302
+
+
+def test_a_visit_not_yet_on_site_is_not_handed_over_and_the_page_says_why(client, auth, make):
+    technician = auth.as_role(Role.TECHNICIAN)
+    visit = make.visit(technician, make.case())
+    response = client.post(f"/visits/{visit.id}/handover/start", data={"client_id": cid()})
+    assert response.status_code == 409
+    assert "once you are on site" in response.get_data(as_text=True)
+    assert client.get("/today").status_code == 200  # not locked

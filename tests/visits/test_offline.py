@@ -10,7 +10,6 @@ from urllib.parse import unquote
 import pytest
 
 from fieldapp import clock
-from fieldapp.web.auth import HANDOVER_KEY
 from fieldapp.extensions import db
 from fieldapp.models import Rating, Role, User, Visit, VisitStatus
 from tests.conftest import load_row
@@ -176,9 +175,7 @@ def test_keeping_the_rating_page_for_later_does_not_lock_the_phone(app, client, 
     kept = client.get(f"/visits/{visit.id}/handover/", headers={"X-FieldApp-Prefetch": "1"})
 
     assert kept.status_code == 200 and "Submit rating" in kept.get_data(as_text=True)
-    with client.session_transaction() as session:
-        assert HANDOVER_KEY not in session
-    assert client.get("/today").status_code == 200
+    assert client.get("/today").status_code == 200  # no hand-over: reading a page never locks
 
 
 def test_the_board_shows_each_technicians_last_sync(app, client, make, auth):

@@ -110,7 +110,7 @@ def test_photo_and_thumbnail_are_served_as_jpeg_with_nosniff_and_a_sandbox_csp(a
             assert response.mimetype == "image/jpeg"
             assert response.headers["X-Content-Type-Options"] == "nosniff"
             assert "sandbox" in response.headers["Content-Security-Policy"]
-            assert "private" in response.headers["Cache-Control"]
+            assert response.headers["Cache-Control"] == "no-store"  # a customer's premises: never kept
             assert response.data == (photo_folder(app) / name).read_bytes()
     with client.get(f"/visits/{visit.id}/photos/{photo.id}/thumb") as response:
         with Image.open(io.BytesIO(response.data)) as thumb:

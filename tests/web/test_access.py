@@ -61,9 +61,11 @@ EXPECT = {
     ("offline.page", "GET"): {ANON: LOGIN, TECH: 200, DISP: 403, ADMIN: 403},
     ("offline.sync_page", "GET"): {ANON: LOGIN, TECH: 200, DISP: 403, ADMIN: 403},
     ("handover.submit", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
-    # 303: the phone was not handed over, so there is nothing to unlock: back to the visit.
-    ("handover.unlock", "GET"): {ANON: LOGIN, TECH: 303, DISP: 403, ADMIN: 403},
-    ("handover.unlock", "POST"): {ANON: LOGIN, TECH: 303, DISP: 403, ADMIN: 403},
+    ("handover.start", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
+    # The unlock screen answers whether or not the session is locked (a phone locked offline
+    # kept the lock itself); an empty answer is refused.
+    ("handover.unlock", "GET"): {ANON: LOGIN, TECH: 200, DISP: 403, ADMIN: 403},
+    ("handover.unlock", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
     # The asset registry is the office's; QR images and scanning are for all staff.
     ("assets.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
     ("assets.new", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},

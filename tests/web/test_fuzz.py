@@ -56,7 +56,7 @@ from fieldapp.forms.returns import (
 from fieldapp.forms.faults import FaultCodeForm, NewFaultCodeForm
 from fieldapp.forms.visits import FaultCodesForm
 from fieldapp.forms.visits import FIELD_FORMS, AddPartForm, CompleteForm, EditPartForm, NotCompletedForm, PhotoForm, \
-    StepForm
+    FirstStepForm, StepForm
 from fieldapp.models import FaultKind, Role, VisitStatus
 from fieldapp.values import MAX_ID
 from tests.conftest import PASSWORD, Auth, Factory, jpeg_bytes
@@ -237,7 +237,7 @@ def on_site(sample, client):
 def handed_over(sample, client):
     """The customer holds the phone: the unlock form is what the technician meets."""
     on_site(sample, client)
-    client.get(f"/visits/{sample['visit_id']}/handover/").close()
+    client.post(f"/visits/{sample['visit_id']}/handover/start", data={"client_id": str(uuid.uuid4())}).close()
 
 
 def completed_visit(sample, client):
@@ -293,9 +293,10 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
     "web.request_service": Fuzz(WebRequestForm, {"email": "", "website": "", "preferred_time": "", "serial": "",
                                                  "postcode": ""}),
     "handover.submit": Fuzz(OnSiteRatingForm, **VISIT),
+    "handover.start": Fuzz(StepForm, **VISIT),
     "handover.unlock": Fuzz(UnlockForm, {"secret": PASSWORD}, prepare=handed_over),
-    "visits.start_travel": Fuzz(StepForm, **VISIT),
-    "visits.arrive": Fuzz(StepForm, **VISIT),
+    "visits.start_travel": Fuzz(FirstStepForm, **VISIT),
+    "visits.arrive": Fuzz(FirstStepForm, **VISIT),
     "visits.complete": Fuzz(CompleteForm, **VISIT),
     "visits.not_complete": Fuzz(NotCompletedForm, **VISIT),
     "visits.save_field": {name: Fuzz(form, url_args=(("name", name),), **VISIT) for name, form in FIELD_FORMS.items()},

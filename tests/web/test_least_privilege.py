@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from fieldapp.models import Outcome, Rating, RatingSource, Role, VisitStatus
+from fieldapp.models import Channel, Outcome, Rating, RatingSource, Role, VisitStatus
 from fieldapp.extensions import db
 
 
@@ -15,6 +15,8 @@ def history(app, make):
                              address="Geheimstraat 9")
     asset = make.asset(customer=customer, install_address="Geheimstraat 9, loft", notes="Key under the mat")
     colleague = make.user(Role.TECHNICIAN, name="Colleague Cora")
+    # The customer's own words, from the label's request form: personal data too.
+    make.case(asset=asset, description="Loud since Tuesday, call me after 5", channel=Channel.QR)
     case = make.case(asset=asset, description="Compressor rattles at start-up")
     visit = make.visit(colleague, case=case, status=VisitStatus.COMPLETED, outcome=Outcome.RESOLVED,
                        actions_taken="Replaced the compressor mount",
@@ -29,7 +31,7 @@ def history(app, make):
 
 
 PRIVATE = ["Private Person", "+31 6 5555 0101", "private@example.com", "Geheimstraat 9", "Key under the mat",
-           "Mrs Person was very upset"]
+           "Mrs Person was very upset", "Loud since Tuesday"]
 TECHNICAL = ["Compressor rattles at start-up", "Replaced the compressor mount", "Colleague Cora", "Resolved"]
 
 

@@ -116,6 +116,10 @@ def test_versioned_static_files_are_cached_for_a_year(client):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_pages_with_data_are_not_cached_by_shared_caches(client, auth):
+def test_signed_in_pages_are_never_stored_by_the_browser_and_public_ones_not_by_shared_caches(client, auth, make):
+    asset = make.asset()
+    assert client.get(f"/a/{asset.qr_token}").headers["Cache-Control"] == "private, no-cache"  # nothing private
     auth.as_role(Role.TECHNICIAN)
-    assert client.get("/today").headers["Cache-Control"] == "private, no-cache"
+    # A shared office computer's disk cache and the Back button's page cache keep nothing of it.
+    for path in ("/today", "/account/", f"/a/{asset.qr_token}"):
+        assert client.get(path).headers["Cache-Control"] == "no-store", path

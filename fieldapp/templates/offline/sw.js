@@ -32,7 +32,9 @@ self.addEventListener("fetch", function (event) {
   if (url.pathname.indexOf("/static/") === 0) {
     event.respondWith(staticFile(request));
   } else if (request.mode === "navigate" || request.headers.get("HX-Boosted") === "true") {
-    event.respondWith(page(request, true));
+    event.respondWith(FieldStore.get("meta", "handover").catch(function () { return null; }).then(function (lock) {
+      return lock ? lockedPage(request, url, lock) : page(request, true);
+    }));
   } else if (url.pathname === "/offline/parts.json") {
     event.respondWith(page(request, false));
   }
@@ -83,6 +85,36 @@ function page(request, isPage) {
   });
 }
 
+// ---- The hand-over lock: while the customer holds the phone ----
+// Set by the page when the technician hands over (static/app.js); only the visit's rating and
+// unlock screens open. With signal and a lock the server knows too, the server decides (and a
+// staff page it lets through means the technician took the phone back elsewhere); without signal,
+// or a lock the server never heard of, anything else is the unlock screen: never a kept copy.
+
+function lockedPage(request, url, lock) {
+  var visit = "/visits/" + lock.visit + "/handover";
+  if (url.pathname === visit || url.pathname === visit + "/" || url.pathname === lock.unlock) {
+    return page(request, true);
+  }
+  var unlockScreen = function () {
+    return userCache().then(function (cache) { return cache ? cache.match(lock.unlock, MATCH) : undefined; })
+      .then(function (kept) {
+        return kept || new Response(
+          "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
+          "<title>Technician only · FieldApp</title><h1>Technician only</h1><p>Please hand the phone back to the " +
+          "technician. Taking it back needs signal.</p>", { headers: { "Content-Type": "text/html; charset=utf-8" } });
+      });
+  };
+  if (!lock.server) return unlockScreen();
+  return fetch(request).then(function (response) {
+    var locked = response.redirected && new URL(response.url).pathname === lock.unlock;
+    if (!locked && response.ok && new URL(response.url).pathname !== "/login") {
+      return FieldStore.put("meta", null, "handover").then(function () { return response; });
+    }
+    return response;
+  }, unlockScreen);
+}
+
 // ---- Keeping a technician's days: the plan from /offline/manifest ----
 
 function keep() {
@@ -101,7 +133,7 @@ function keep() {
             });
           }).then(function () {
             return FieldStore.put("meta", { user: plan.user, version: plan.version, at: Date.now(),
-                                            visits: plan.visits.length }, "plan");
+                                            visits: plan.visits.length, pin: plan.pin }, "plan");
           }).then(function () {
             return FieldStore.put("meta", Date.now(), "lastSync");
           }).then(function () {

@@ -85,7 +85,7 @@ def clashes(case_id: int):
     found = []
     if technician and form.day.validate(form) and form.start.validate(form) and form.minutes.validate(form):
         found = booking.conflicts(technician, form.starts_at, form.minutes.data)
-    return render_template("cases/_clashes.html", clashes=found, technician=technician)
+    return render_template("cases/_clashes.html", clashes=found, technician=technician, form=form)
 
 
 @bp.post("/<int:visit_id>/reschedule")

@@ -8,13 +8,19 @@ from flask_login import current_user
 
 from fieldapp.forms.intake import IntakeForm
 from fieldapp.models import CaseType, Channel, Priority
-from fieldapp.services import customers, intake
+from fieldapp.services import catalog, customers, intake
 from fieldapp.values import parse_id
 from fieldapp.web.actions import Refused, act
 from fieldapp.web.auth import OFFICE, roles
 from fieldapp.web.sections import OnForm
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
+
+
+def _form(**kwargs) -> IntakeForm:
+    form = IntakeForm(**kwargs)
+    form.set_choices(catalog.models_by_name())
+    return form
 
 
 def _page(form: IntakeForm, refused: Refused | None = None) -> str:
@@ -32,8 +38,8 @@ def _page(form: IntakeForm, refused: Refused | None = None) -> str:
 def new():
     if request.method == "GET":
         chosen = parse_id(request.args.get("customer_id", ""))
-        return _page(IntakeForm(formdata=None, customer_id=chosen if chosen and customers.get(chosen) else None))
-    form = IntakeForm()
+        return _page(_form(formdata=None, customer_id=chosen if chosen and customers.get(chosen) else None))
+    form = _form()
 
     def change():
         new_customer = intake.NewCustomer(form.new_name.data, form.new_phone.data, form.new_email.data,
@@ -41,7 +47,7 @@ def new():
         return intake.take_at_desk(form.customer_id.data, new_customer, form.asset_id.data, form.serial.data,
                            Channel(form.channel.data), CaseType(form.case_type.data), Priority(form.priority.data),
                            form.description.data, form.contact, current_user, form.confirm_duplicate.data,
-                           form.confirm_new_customer.data)
+                           form.confirm_new_customer.data, form.new_product)
 
     return act(form, change, OnForm(lambda case: url_for("cases.show", case_id=case.id),
                                     lambda case: f"Case {case.number} opened. Assess it below.",

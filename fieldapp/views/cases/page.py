@@ -3,7 +3,6 @@ areas add theirs (email, follow-ups, complaints, returns) to `case_page` by name
 of any action comes back in its section through the same builders (web/sections.py)."""
 from __future__ import annotations
 
-from datetime import timedelta
 
 from flask import g, url_for
 
@@ -75,11 +74,9 @@ def _visits(case: Case, refused: Refused | None) -> dict:
 
 
 def new_booking_form(case: Case):
-    """A booking form filled with a sensible slot: the next full hour, a two-hour window."""
-    start = clock.local(clock.now() + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
-    return schedule_form(_technicians(), formdata=None, day=start.date(), start=start.time(),
-                         window_end=(start + timedelta(hours=2)).time(), minutes=60,
-                         service_type=booking.default_service(case).value)
+    """A booking form with nothing chosen for the dispatcher (who, when: the customer's preferred
+    time is shown beside it), an hour's work and the service the case is about."""
+    return schedule_form(_technicians(), formdata=None, minutes=60, service_type=booking.default_service(case).value)
 
 
 def _actions(case: Case, refused: Refused | None) -> dict:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from fieldapp import clock
 from fieldapp.domain import DomainError
@@ -12,7 +11,7 @@ from fieldapp.extensions import db
 from fieldapp.forms import ActionForm
 from fieldapp.forms.assets import AssetForm, CoverageForm, NewCaseForm
 from fieldapp.models import Asset, CaseType, Channel, Customer, Priority, ProductModel, Role
-from fieldapp.services import assets, intake, qr
+from fieldapp.services import assets, catalog, intake, qr
 from fieldapp.values import parse_id
 from fieldapp.views.products.page import product_page
 from fieldapp.web.actions import Refused, act, form_in
@@ -41,7 +40,7 @@ def index():
 
 def _asset_form(**kwargs) -> AssetForm:
     form = AssetForm(**kwargs)
-    form.set_choices(db.session.scalars(select(ProductModel).order_by(ProductModel.name)))
+    form.set_choices(catalog.models_by_name())
     return form
 
 
@@ -156,7 +155,9 @@ def open_case(asset_id: int):
     asset, form = load_asset(asset_id), NewCaseForm()
     return act(form, lambda: intake.open_for_asset(asset, Channel(form.channel.data), CaseType(form.case_type.data),
                                                   Priority(form.priority.data), form.description.data, current_user),
-               OnPage(product_page, asset_id, lambda case: f"Case {case.number} opened for {asset.serial_number}."),
+               OnPage(product_page, asset_id, lambda case: f"Case {case.number} opened for {asset.serial_number}. "
+                                                           "Assess it below.",
+                      to=lambda case: url_for("cases.show", case_id=case.id)),
                "case")
 
 

@@ -1,25 +1,27 @@
 """The hand-over: the technician gives the phone to the customer, who rates and signs.
 
-While the customer holds the phone, the session is locked to this visit's rating screens
-(web/auth.py, HANDOVER_KEY): every other page, the back button and typed URLs included, asks
-for the technician's password or PIN first.
+"Hand over" (a POST) locks the server-side session to this visit's rating screens (web/auth.py):
+every other page, typed URLs and the Back button included (signed-in pages are never kept by the
+browser, web/security.py), asks for the technician's password or PIN first. Without signal the
+phone's service worker keeps the same lock (templates/offline/sw.js).
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, render_template, session, url_for
 from flask_login import current_user, logout_user
 
 from fieldapp.forms.account import UnlockForm
 from fieldapp.forms.ratings import ASPECT_LABELS, OnSiteRatingForm
+from fieldapp.forms.visits import StepForm
 from fieldapp.models import RatingSource, Role, Visit
 from fieldapp.services import accounts, ratings
+from fieldapp.views.visits.page import visit_page
 from fieldapp.web import phone
 from fieldapp.web.actions import Refused, act
-from fieldapp.web.auth import HANDOVER_KEY, roles
+from fieldapp.web.auth import roles
 from fieldapp.web.htmx import see_other
 from fieldapp.web.loaders import load_visit
-
-FAILURES_KEY = "handover_failures"
+from fieldapp.web.sections import OnPage
 
 bp = Blueprint("handover", __name__, url_prefix="/visits/<int:visit_id>/handover")
 
@@ -27,15 +29,26 @@ bp = Blueprint("handover", __name__, url_prefix="/visits/<int:visit_id>/handover
 @bp.get("/")
 @roles(Role.TECHNICIAN)
 def rating_form(visit_id: int):
+    """The customer's rating screen (kept by the phone for a day without signal, too)."""
     visit = load_visit(visit_id)
     form = OnSiteRatingForm(formdata=None, signer_name=_customer_name(visit))
     if phone.is_prefetch():
-        # The phone keeping this page for a day without signal (templates/offline/sw.js): nobody
-        # holds it yet, and by the time the customer does, the visit will have reached the site.
+        # Kept for later: by the time the customer holds the phone, the visit will be on site.
         return _render(visit, form, can_rate=visit.rating is None and not visit.status.is_finished)
-    if ratings.can_rate_on_site(visit) and visit.rating is None:
-        session[HANDOVER_KEY] = visit.id  # the customer holds the phone from now on
     return _render(visit, form)
+
+
+@bp.post("/start")
+@roles(Role.TECHNICIAN)
+def start(visit_id: int):
+    """The technician gives the phone to the customer: from now on it answers only this visit's
+    rating and unlock screens."""
+    visit, form = load_visit(visit_id), StepForm()
+    me = current_user._get_current_object()
+    # Refused (not on site, already rated), the visit page says why where the button was.
+    return act(form, lambda: ratings.hand_over(visit, me),
+               OnPage(visit_page, visit_id, anchor="workflow",
+                      to=lambda _: url_for("handover.rating_form", visit_id=visit_id)), "step")
 
 
 class Unlocked:
@@ -47,15 +60,12 @@ class Unlocked:
 
     def success(self, failures: int | None):
         if failures is None:
-            session.pop(HANDOVER_KEY, None)
-            session.pop(FAILURES_KEY, None)
             return see_other(url_for("visits.show", visit_id=self.visit.id))
         if failures >= accounts.HANDOVER_UNLOCK_ATTEMPTS:
             logout_user()
             session.clear()
             flash("Too many wrong attempts: you were signed out. Sign in again to go on.", "error")
             return see_other(url_for("auth.login"))
-        session[FAILURES_KEY] = failures
         self.form.secret.errors.append(
             f"That is not your password or PIN ({accounts.HANDOVER_UNLOCK_ATTEMPTS - failures} attempts left).")
         return _unlock_page(self.visit, self.form), 401
@@ -67,16 +77,14 @@ class Unlocked:
 @bp.route("/unlock", methods=["GET", "POST"])
 @roles(Role.TECHNICIAN)
 def unlock(visit_id: int):
-    """The technician takes the phone back: password or PIN."""
-    visit = load_visit(visit_id)
-    if session.get(HANDOVER_KEY) != visit.id:
-        return redirect(url_for("visits.show", visit_id=visit.id), code=303)
-    form = UnlockForm()
+    """The technician takes the phone back: password or PIN. Answered whether or not this session
+    is locked: a phone handed over without signal kept the lock itself, and the page is kept for
+    that (the wrong answers count all the same)."""
+    visit, form = load_visit(visit_id), UnlockForm()
     if not form.is_submitted():
         return _unlock_page(visit, form)
     me = current_user._get_current_object()
-    return act(form, lambda: accounts.take_phone_back(me, form.secret.data, session.get(FAILURES_KEY, 0)),
-               Unlocked(visit, form))
+    return act(form, lambda: accounts.take_phone_back(me, form.secret.data), Unlocked(visit, form))
 
 
 def _unlock_page(visit: Visit, form: UnlockForm) -> str:

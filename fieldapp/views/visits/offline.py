@@ -21,7 +21,7 @@ from fieldapp.web.templating import static_url
 
 bp = Blueprint("offline", __name__)
 
-PRECACHED = ("app.css", "app.js", "store.js", "sync.js", "signature.js",
+PRECACHED = ("app.css", "app.js", "store.js", "sync.js", "signature.js", "unlock.js",
              "vendor/htmx-2.0.11.min.js", "manifest.webmanifest", "icons/icon.svg", "icons/icon-192.png")
 
 
@@ -40,6 +40,9 @@ class Links:
 
     def rating(self, visit: Visit) -> str:
         return url_for("handover.rating_form", visit_id=visit.id)
+
+    def unlock(self, visit: Visit) -> str:
+        return url_for("handover.unlock", visit_id=visit.id)
 
     def product(self, asset) -> str:
         return url_for("public.asset", token=asset.qr_token)

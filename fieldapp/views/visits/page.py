@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from flask import url_for
 
-from fieldapp import money
+from fieldapp import clock, money
 from fieldapp.forms.visits import (
     FIELD_FORMS, AddPartForm, CompleteForm, EditPartForm, NotCompletedForm, PhotoForm, StepForm, VisitFieldForm,
 )
@@ -92,6 +92,9 @@ def _workflow(visit: Visit, refused: Refused | None) -> dict:
     step_refused = refused is not None and refused.slot in ("step", "complete", "not_complete")
     return {
         "step_form": StepForm(formdata=None),
+        # Planned for another day: the first step asks the technician to confirm (offline too).
+        "other_day": clock.day_text(clock.local_day(visit.scheduled_start))
+        if visits.planned_for_another_day(visit) else None,
         "complete_form": complete_form,
         "not_completed_form": form_in(refused, "not_complete") or NotCompletedForm(formdata=None),
         "step_error": refused.message if step_refused else None,

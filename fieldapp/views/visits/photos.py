@@ -40,8 +40,8 @@ def show(visit_id: int, photo_id: int, thumbnail: bool):
     path = photos.path_of(photo, thumbnail)
     if not path.is_file():
         abort(404)
-    response = send_file(path, mimetype="image/jpeg", max_age=3600, conditional=True)
-    response.headers["Cache-Control"] = "private, max-age=3600"
+    response = send_file(path, mimetype="image/jpeg", conditional=True)
+    response.headers["Cache-Control"] = "no-store"  # a customer's premises: never kept by the browser
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Content-Disposition"] = content_disposition(f"visit-{visit_id}-photo-{photo_id}.jpg")
     return response

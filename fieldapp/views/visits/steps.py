@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort
 
-from fieldapp.forms.visits import FIELD_FORMS, CompleteForm, NotCompletedForm, StepForm
+from fieldapp.forms.visits import FIELD_FORMS, CompleteForm, FirstStepForm, NotCompletedForm
 from fieldapp.models import NotCompletedReason, Role
 from fieldapp.services import visit_report, visits
 from fieldapp.views.visits.page import FIELD_SECTIONS, visit_page
@@ -30,15 +30,17 @@ def on_workflow(visit_id: int) -> OnPage:
 @bp.post("/<int:visit_id>/start-travel")
 @roles(Role.TECHNICIAN)
 def start_travel(visit_id: int):
-    visit, form = load_visit(visit_id), StepForm()
-    return act(form, lambda: visits.start_travel(visit, form.happened_at.data), on_workflow(visit_id), "step")
+    visit, form = load_visit(visit_id), FirstStepForm()
+    return act(form, lambda: visits.start_travel(visit, form.happened_at.data, form.other_day.data),
+               on_workflow(visit_id), "step")
 
 
 @bp.post("/<int:visit_id>/arrive")
 @roles(Role.TECHNICIAN)
 def arrive(visit_id: int):
-    visit, form = load_visit(visit_id), StepForm()
-    return act(form, lambda: visits.arrive(visit, form.happened_at.data), on_workflow(visit_id), "step")
+    visit, form = load_visit(visit_id), FirstStepForm()
+    return act(form, lambda: visits.arrive(visit, form.happened_at.data, form.other_day.data),
+               on_workflow(visit_id), "step")
 
 
 @bp.post("/<int:visit_id>/complete")
