@@ -47,11 +47,11 @@ class StatusForm(BaseForm):
 
 
 class ResolveForm(BaseForm):
-    summary = _notes("Resolution summary", "Summarise how it was resolved.")
+    summary = _notes("How it was resolved", "Summarise how it was resolved.")
 
 
 class CloseForm(BaseForm):
-    summary = _notes("Resolution summary", "Summarise how it was resolved.")
+    summary = _notes("Summary for the report", "Summarise how it was resolved: the report's conclusion.")
     closed_on = DateField("Closure date", validators=[InputRequired("Enter the closure date, like 2026-11-23.")])
     waive_follow_ups = BooleanField("Waive the follow-ups still open")
 

@@ -87,7 +87,7 @@ def quick_book(case: Case, technician: User | None, start: datetime | None, by: 
 
 def reschedule(visit: Visit, start: datetime, window_end: datetime, minutes: int, reason: str, by: User,
                override_reason: str | None = None) -> None:
-    _require_status(visit, (VisitStatus.SCHEDULED,), "rescheduled")
+    require_changeable(visit, "rescheduled")
     _validate(start=start, window_end=window_end, minutes=minutes, reason=reason)
     if (start, window_end, minutes) == (visit.scheduled_start, visit.scheduled_end, visit.expected_minutes):
         raise DomainError("That is the visit's current time.", field="start", kind="invalid")
@@ -101,7 +101,7 @@ def reschedule(visit: Visit, start: datetime, window_end: datetime, minutes: int
 
 
 def reassign(visit: Visit, technician: User | None, reason: str, by: User, override_reason: str | None = None) -> None:
-    _require_status(visit, (VisitStatus.SCHEDULED,), "reassigned")
+    require_changeable(visit, "reassigned")
     _validate(technician=technician, reason=reason)
     if technician.id == visit.technician_id:
         raise DomainError(f"{technician.name} already has this visit.", field="technician_id", kind="invalid")
@@ -116,7 +116,7 @@ def reassign(visit: Visit, technician: User | None, reason: str, by: User, overr
 
 
 def cancel(visit: Visit, reason: str, by: User) -> None:
-    _require_status(visit, (VisitStatus.SCHEDULED, VisitStatus.TRAVELLING), "cancelled")
+    require_changeable(visit, "cancelled")
     _validate(reason=reason)
     visit.status = VisitStatus.CANCELLED
     visit.schedule_version += 1
@@ -193,11 +193,18 @@ def _check_free(technician: User, start: datetime, minutes: int, override_reason
     raise ScheduleConflict(f"Overlaps {clashes} for {technician.name}. Give a reason to book it anyway.", found)
 
 
-def _require_status(visit: Visit, allowed: tuple[VisitStatus, ...], done: str) -> None:
-    if visit.status not in allowed:
+# What each change of a booked visit needs it to be still.
+CHANGEABLE_WHEN = {"rescheduled": (VisitStatus.SCHEDULED,), "reassigned": (VisitStatus.SCHEDULED,),
+                   "cancelled": (VisitStatus.SCHEDULED, VisitStatus.TRAVELLING)}
+
+
+def require_changeable(visit: Visit, done: str) -> None:
+    """Refuse a change of a visit that moved on meanwhile (started, finished, cancelled): a
+    conflict with what someone else did, whatever the form said."""
+    if visit.status not in CHANGEABLE_WHEN[done]:
         stage = "finished" if visit.status.is_finished else "started"
         raise DomainError(f"This visit has already {stage} ({visit.status.label.lower()}): "
-                          f"it can no longer be {done}.")
+                          f"it can no longer be {done}. Nothing was changed.", kind="conflict")
 
 
 def _busy_until(visit: Visit) -> datetime:

@@ -83,6 +83,16 @@
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) window.print();
   });
+
+  // A link to a folded part of a page (the case page's #book) unfolds it.
+  function unfold() {
+    var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var folded = target && target.closest("details");
+    if (folded && !folded.open) { folded.open = true; target.scrollIntoView(); }
+  }
+  window.addEventListener("hashchange", unfold);
+  document.addEventListener("htmx:afterSettle", unfold);
+  unfold();
 })();
 
 // Work without signal (technicians: <body data-offline>). The service worker (/sw.js) keeps
@@ -265,7 +275,7 @@
     }
   }
 
-  // A workflow step taken offline: its time on the list, the next steps open (see _workflow.html).
+  // A workflow step taken offline: its time on the list, the next steps open (_workflow.html, _finish.html).
   var REACHES = { start_travel: "travelling", arrive: "on_site", complete: "completed", not_complete: "not_completed" };
   function stepTaken(step, item) {
     var status = REACHES[step];
@@ -276,9 +286,11 @@
       li.querySelector("span").textContent = clock(new Date(item.at));
       li.appendChild(note(" Waiting to send"));
     });
-    document.querySelectorAll("#workflow [data-when]").forEach(function (element) {
+    document.querySelectorAll("[data-when]").forEach(function (element) {
       element.hidden = element.dataset.when.split(" ").indexOf(status) < 0;
     });
+    // Under way (confirmed for another day if need be): the next steps ask nothing more.
+    document.querySelectorAll("input[name=other_day]").forEach(function (box) { box.parentNode.remove(); });
   }
 
   // Sent: the marks go (what is on screen is now what the server has).
@@ -405,6 +417,22 @@
     event.preventDefault();
     FieldStore.put("meta", lock, "handover").then(function () { location.assign(form.dataset.rating); });
   }, true);
+
+  // A page brought back by the Back button from the browser's page cache is not asked for again:
+  // the server (or, without signal, the worker) decides what it shows now (a hand-over lock).
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) location.reload();
+  });
+
+  // The unlock screen reached by a boosted link (the worker answers any page with it while the
+  // phone is handed over): its script, which a swapped page does not run, is loaded here.
+  document.addEventListener("htmx:afterSettle", function () {
+    var form = document.querySelector("form[data-unlock]");
+    if (!form || window.FieldUnlock) return;
+    var script = document.createElement("script");
+    script.src = form.dataset.unlock;
+    document.head.appendChild(script);
+  });
 
   // ---- Sign-out takes this user's pages and queue off the phone ----
   document.addEventListener("submit", function (event) {

@@ -7,7 +7,8 @@
 (function () {
   "use strict";
   var UNLOCK_ATTEMPTS = 5;
-  if (!window.FieldStore) return;  // no offline storage: the server's lock is the only one
+  if (!window.FieldStore || window.FieldUnlock) return;  // no offline storage: the server's lock is the only one
+  window.FieldUnlock = true;
 
   function hex(bytes) {
     return [].map.call(new Uint8Array(bytes), function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
@@ -68,7 +69,10 @@
           var path = new URL(response.url).pathname;
           if (response.ok && !/\/handover\/unlock$/.test(path) && path !== "/login") return takeBack(lock);
           if (path === "/login") return wipePhone();  // five wrong answers: the server ended the session
-          refused(form, "That is not your password or PIN.");
+          return response.text().then(function (html) {  // the server's own words (attempts left)
+            var said = new DOMParser().parseFromString(html, "text/html").querySelector(".field__error");
+            refused(form, said ? said.textContent : "That is not your password or PIN.");
+          });
         });
       });
     }).catch(function () { form.submit(); });

@@ -83,9 +83,19 @@ class Answer(Protocol):
     def refusal(self, refused: Refused) -> Response | tuple: ...
 
 
-def act(form: FlaskForm, change: Callable[[], T], answer: Answer, slot: Hashable | None = None) -> Any:
+def act(form: FlaskForm, change: Callable[[], T], answer: Answer, slot: Hashable | None = None,
+        first: Callable[[], None] | None = None) -> Any:
     """Run one write and answer it. `change` calls the service and returns its result;
-    `answer.success(result)` gets None when the write id was applied before."""
+    `answer.success(result)` gets None when the write id was applied before. `first` checks
+    the record's state before the form is even read (a visit cancelled meanwhile: whatever was
+    typed into its form, the answer is that it can no longer change)."""
+    if first is not None:
+        try:
+            first()
+        except DomainError as error:
+            db.session.rollback()
+            g.refusal_message = error.message
+            return answer.refusal(Refused(STATUS[error.kind], error.message, form, slot, error=error))
     if not form.validate_on_submit():
         g.refusal_message = _summary(form)
         return answer.refusal(Refused(422, CHECK_FIELDS, form, slot, on_form=True, invalid_form=True))

@@ -4,7 +4,8 @@ Every GET that renders HTML (a 200, not streamed, without an ETag of its own) ge
 computed from its body, and a request whose If-None-Match holds that tag gets a 304. A public
 page is `private, no-cache` (web/security.py): the browser asks each time and revalidates. A
 signed-in user's page is `no-store`: the browser keeps nothing, so what a page polls (Today, the
-board) sends the tag it holds itself (static/app.js), and an unchanged answer is still a 304.
+board) sends the tag it holds itself (static/app.js): the page comes with its part's tag
+(web/htmx.respond_polled), each answer brings the next, and an unchanged answer is still a 304.
 
 A page embeds this request's signed CSRF token (Flask-WTF: `g.csrf_token`), and a signature
 differs each time one is made, so the token is taken out of the body before hashing. The token

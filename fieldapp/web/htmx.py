@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 from flask import Flask, Response, make_response, redirect, render_template, request
 
+from fieldapp.web import conditional
+
 
 def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
@@ -30,6 +32,16 @@ def respond(page: str | None, fragment: str | None, context: dict, status: int =
     html = render_template(fragment, **context)
     html += "".join(render_template(template, oob=True, **context) for template in oob)
     return make_response(html, status)
+
+
+def respond_polled(page: str, fragment: str, context: dict) -> Response:
+    """A page with a part that polls itself (Today, the board): the page carries the tag its
+    part's next answer will have (`poll_etag`, web/conditional.py), so even the first poll of an
+    unchanged part is a 304: the browser keeps no signed-in page to revalidate (no-store)."""
+    if wants_fragment():
+        return respond(page, fragment, context)
+    tag = conditional.page_tag(render_template(fragment, **context).encode())
+    return make_response(render_template(page, **context, poll_etag=tag))
 
 
 def see_other(location: str) -> Response:

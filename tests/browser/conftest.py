@@ -26,7 +26,34 @@ def pytest_collection_modifyitems(items):
 def browser_type_launch_args(browser_type_launch_args):
     # No skip when the browser is missing: `make test` installs it, CI must never pass without it.
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium"
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROME_ARGS}
+    # Playwright turns the back-forward cache off; a phone's Chrome keeps pages in it (the Back
+    # button after a hand-over must not show the technician's page): on, as on a phone.
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROME_ARGS,
+            "ignore_default_args": ["--disable-back-forward-cache"]}
+
+
+# Chrome notes every 4xx answer of a request in the console, whatever the page does with it; an
+# expected refusal (the form comes back with its errors) is that and nothing more.
+REFUSALS = tuple(f"the server responded with a status of {status}" for status in (401, 409, 422))
+
+
+@pytest.fixture(autouse=True)
+def console_errors(request):
+    """Every page a test drives logs no error to the console (an expected refusal, a 409 or a
+    422, is no error: see htmx's responseHandling in base.html). A test that provokes one on
+    purpose (a server failing) names what it expects: @pytest.mark.console_errors("...", ...)."""
+    if "page" not in request.fixturenames:
+        yield []
+        return
+    page = request.getfixturevalue("page")
+    seen: list[str] = []
+    page.on("console", lambda message: seen.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: seen.append(f"uncaught: {error}"))
+    yield seen
+    marker = request.node.get_closest_marker("console_errors")
+    expected = (*REFUSALS, *(marker.args if marker else ()))
+    unexpected = [text for text in seen if not any(pattern in text for pattern in expected)]
+    assert unexpected == [], f"console errors: {unexpected}"
 
 
 @pytest.fixture(scope="session")

@@ -90,8 +90,12 @@ def test_the_dispatchers_desk_from_request_to_closure(page, browser, server, liv
     book.get_by_label("Expected duration (minutes)").fill("45")
     book.get_by_label("Expected duration (minutes)").press("Tab")
     expect(page.locator("#clashes")).to_contain_text("Clash")
+    # The reason comes with the warning, before anything is refused.
+    expect(page.get_by_label("Book over a clash because… (only when there is one)")).to_be_visible()
     book.get_by_label("until").fill("19:30")
-    book.get_by_role("button", name="Book the visit").click()
+    with page.expect_response(lambda response: response.request.method == "POST") as refused:
+        book.get_by_role("button", name="Book the visit").click()
+    assert refused.value.status == 409
     expect(page.get_by_label("Book over a clash because… (only when there is one)")).to_be_visible()
     page.get_by_label("Book over a clash because… (only when there is one)").fill("Customer can only do today")
     page.get_by_role("button", name="Book the visit").click()
@@ -112,7 +116,7 @@ def test_the_dispatchers_desk_from_request_to_closure(page, browser, server, liv
     # The visit happens (the technician's workflow has its own browser test).
     with live_app.app_context():
         visit = db.session.scalar(select(Visit).join(Visit.case).where(Case.description == "Washing machine stops mid-cycle"))
-        visits.arrive(visit)
+        visits.arrive(visit, other_day=True)  # booked for the next working slot, maybe tomorrow
         visit.outcome, visit.actions_taken = Outcome.RESOLVED, "Replaced the drain pump."
         visits.complete(visit, 50)
         db.session.commit()
@@ -120,7 +124,7 @@ def test_the_dispatchers_desk_from_request_to_closure(page, browser, server, liv
     # The dispatcher closes the case; the timeline shows every step.
     page.goto(case_url)
     close = page.locator("#close")
-    close.get_by_label("Resolution summary").fill("Drain pump replaced; runs normally.")
+    close.get_by_label("Summary for the report").fill("Drain pump replaced; runs normally.")
     close.get_by_role("button", name="Close the case").click()
     expect(page.get_by_text("Case closed.")).to_be_visible()
     timeline = page.locator("#timeline")

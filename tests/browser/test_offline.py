@@ -60,9 +60,20 @@ def open_kept_visit(page, server, visit_id: int):
     expect(page.locator("#workflow")).to_be_visible()
 
 
+def set_pin(page, server, pin: str = "4321"):
+    """The technician's PIN: without signal, the only way to take the phone back after a hand-over."""
+    page.goto(server.url + "/account/")
+    page.get_by_label("New PIN (4 to 8 digits)").fill(pin)
+    page.get_by_label("PIN again").fill(pin)
+    page.get_by_role("button", name="Set PIN").click()
+    expect(page.get_by_role("button", name="Change PIN")).to_be_visible()
+    page.goto(server.url + "/today")
+
+
 def test_a_day_without_signal_from_today_to_a_signed_completion_arrives_once(page, server, live_app):
     context = page.context
     sign_in(page, server, "tech@demo.test")
+    set_pin(page, server)
     ready_for_offline(page)
     tomorrow = technician_visits(live_app, 1)[0]
     go_offline(context)
@@ -76,7 +87,8 @@ def test_a_day_without_signal_from_today_to_a_signed_completion_arrives_once(pag
     page.locator("article.visit-card").first.get_by_role("link", name="Open visit").click()
     expect(page).to_have_url(f"{server.url}/visits/{tomorrow.id}")
 
-    # The visit, worked without signal.
+    # The visit, worked without signal: tomorrow's, so the technician confirms doing it today.
+    page.locator("[data-step=start_travel]").get_by_label("I am doing it today").check()
     page.get_by_role("button", name="Start travel").click()
     expect(page.locator("[data-step-done=start_travel]")).to_contain_text("Waiting to send")
     page.get_by_role("button", name="Arrived").click()
@@ -97,7 +109,7 @@ def test_a_day_without_signal_from_today_to_a_signed_completion_arrives_once(pag
     expect(page.locator("#photos .photo--waiting")).to_be_visible()
 
     # The customer rates and signs on the technician's phone, still without signal.
-    page.get_by_role("link", name="Hand over for the customer's rating").click()
+    page.get_by_role("button", name="Hand over for the customer's rating").click()
     expect(page.get_by_role("heading", name="How did we do?")).to_be_visible()
     for aspect in ("overall", "timeliness", "professionalism", "quality", "product_performance"):
         page.locator(f"label[for='{aspect}-4']").click()
@@ -105,6 +117,10 @@ def test_a_day_without_signal_from_today_to_a_signed_completion_arrives_once(pag
     page.get_by_role("button", name="Submit rating").click()
     expect(page.get_by_text("Your rating is kept on this phone")).to_be_visible()
     page.get_by_role("link", name="Technician: take the phone back").click()
+    # Locked without signal: only the technician's PIN (checked on the phone) opens the visit.
+    expect(page.get_by_role("heading", name="Technician only")).to_be_visible()
+    page.get_by_label("Your password or PIN").fill("4321")
+    page.get_by_role("button", name="Back to the visit").click()
 
     # Back on the visit (an older copy): what waits is shown over it; then complete.
     expect(page.locator("[data-step-done=arrive]")).to_contain_text("Waiting to send")
@@ -179,6 +195,26 @@ def test_a_server_error_on_the_first_send_is_retried_until_it_arrives(page, serv
     expect(page.locator("#field-actions_taken .waiting")).to_have_text("Sent", timeout=20000)
     assert calls == ["POST", "POST"]
     assert visit_row(live_app, visit.id).actions_taken == "Cleaned the filter."
+
+
+def test_a_change_the_server_keeps_failing_on_stops_after_five_tries_and_says_so(page, server, live_app):
+    """A 500 that repeats is a fault (a bug, a value the server cannot take): retrying it forever
+    would hold the phone's queue; after five tries (1 + 2 + 4 + 8 s apart) it is shown as not sent."""
+    visit = save_actions_offline(page, server, live_app, "Cleaned the filter.")
+    calls = []
+
+    def always_fails(route):
+        calls.append(route.request.method)
+        route.fulfill(status=500, body="boom")
+
+    page.context.route(f"**/visits/{visit.id}/fields/actions_taken", always_fails)
+    page.context.set_offline(False)
+
+    expect(page.locator("#field-actions_taken .waiting")).to_contain_text(
+        "Not sent: The server failed on this change 5 times: tell the office.", timeout=40000)
+    page.wait_for_timeout(3000)
+    assert calls == ["POST"] * 5  # and no more
+    assert visit_row(live_app, visit.id).actions_taken is None
 
 
 def test_a_session_that_ended_meanwhile_pauses_the_queue_until_the_technician_signs_in(page, server, live_app):

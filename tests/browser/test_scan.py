@@ -2,6 +2,7 @@
 the label), and finding a product by its serial number."""
 import io
 
+import pytest
 from playwright.sync_api import expect
 from PIL import Image
 from sqlalchemy import select
@@ -51,6 +52,7 @@ def test_a_technician_scans_a_label_and_lands_on_the_product(playwright, server,
         browser.close()
 
 
+@pytest.mark.console_errors("status of 404")  # an unknown serial is answered "not found"
 def test_typing_a_serial_finds_the_product_or_says_it_is_unknown(page, server, live_app):
     token, serial, _ = _first_asset(live_app)
     sign_in(page, server, "dispatcher@demo.test")

@@ -71,7 +71,7 @@ def test_a_technician_works_a_visit_from_travel_to_signed_completion(page, serve
     tip.click()
     expect(page.get_by_label("Preventative advice")).to_have_value(tip_text)
 
-    page.get_by_role("link", name="Hand over for the customer's rating").click()
+    page.get_by_role("button", name="Hand over for the customer's rating").click()
     expect(page.get_by_role("heading", name="How did we do?")).to_be_visible()
     for aspect, stars in [("overall", 5), ("timeliness", 4), ("professionalism", 5), ("quality", 5),
                           ("product_performance", 4)]:

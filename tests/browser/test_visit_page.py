@@ -1,4 +1,5 @@
 """The visit page on a phone: where a failed save is told, and where a workflow step lands."""
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -32,9 +33,15 @@ def test_each_workflow_step_lands_on_the_workflow_with_the_next_button_in_view(p
     page.get_by_role("button", name="Arrived").click()
     expect(page.locator(".visit-head .badge", has_text="On site")).to_be_visible()
     expect(workflow.get_by_role("heading", name="Visit")).to_be_in_viewport()
+    # On site, the report comes next; finishing is below it, one tap away.
+    to_finish = page.get_by_role("link", name="Fill in the report, then finish below")
+    expect(to_finish).to_be_in_viewport()
+    expect(page.get_by_role("button", name="Complete visit")).not_to_be_in_viewport()
+    to_finish.click()
     expect(page.get_by_role("button", name="Complete visit")).to_be_in_viewport()
 
 
+@pytest.mark.console_errors("status of 502", "Response Status Error Code 502")
 def test_a_server_error_on_save_says_not_saved_at_the_field_and_keeps_the_text(page, server, live_app):
     _open_first_visit(page, server, live_app)
     field = page.locator("#field-next_steps")

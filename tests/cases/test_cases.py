@@ -209,3 +209,24 @@ def test_the_lanes_come_a_page_of_technicians_at_a_time(app, client, make, dispa
     assert "<h3>Tech 08 " in second and "<h3>Tech 09 " in second and "Tech 00" not in second
     assert "Previous technicians" in second and "Next technicians" not in second
     assert client.get("/dispatch/?lanes=0").status_code == 400
+
+
+@pytest.mark.parametrize("status, first", [
+    (CaseStatus.NEW, "assess"), (CaseStatus.REMOTE_SUPPORT, "remote-support"), (CaseStatus.VISIT_NEEDED, "book"),
+    (CaseStatus.WAITING_PARTS, "move"), (CaseStatus.RESOLVED, "close"), (CaseStatus.CLOSED, "reopen"),
+])
+def test_the_next_action_comes_first_and_open_the_others_folded(client, make, dispatcher, status, first):
+    case = make.case(status=status)
+    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    actions = re.findall(r'<details class="panel action[^"]*" id="([a-z-]+)"( open)?>', html)
+    assert actions[0] == (first, " open")
+    assert [name for name, opened in actions[1:] if opened] == []
+    assert f'<h2 id="{first}-title"><span class="action__next">Next:</span>' in html
+
+
+def test_every_field_on_the_case_page_has_its_own_label(client, make, dispatcher):
+    case = make.case(status=CaseStatus.VISIT_NEEDED)
+    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    labels = [re.sub(r"\s+", " ", label).strip() for label in re.findall(r'<label class="field__label"[^>]*>(.*?)</label>',
+                                                                         html, re.S)]
+    assert labels and len(labels) == len(set(labels)), sorted(label for label in labels if labels.count(label) > 1)

@@ -173,3 +173,33 @@ def test_a_technician_acting_on_a_reassigned_visit_is_told_so(app, client, make,
     assert response.status_code == 409
     assert "reassigned this visit to another technician" in response.get_data(as_text=True)
     assert _visits(app, id=visit.id)[0].actions_taken is None
+
+
+@pytest.mark.parametrize("change, data", [
+    ("reschedule", {"day": "", "start": "16:00", "window_end": "18:00", "minutes": "60", "reason": "Moved"}),
+    ("reschedule", {"day": "TOMORROW", "start": "16:00", "window_end": "18:00", "minutes": "60",
+                    "reason": "Moved"}),
+    ("reassign", {"reason": "Tina is ill"}),  # no technician
+    ("reassign", {"technician_id": "OTHER", "reason": "Tina is ill"}),
+    ("cancel", {}),  # no reason
+    ("cancel", {"reason": "Solved by phone"}),
+])
+def test_a_change_to_a_visit_cancelled_meanwhile_is_refused_with_the_page_whole(app, client, make, office, change,
+                                                                                 data):
+    """Dispatcher A cancels the visit; dispatcher B, on the page from before, sends a change."""
+    case = make.case(status=CaseStatus.VISIT_NEEDED)
+    _book(client, case, office["tech"], office["day"])
+    [visit] = _visits(app, case_id=case.id)
+    base = f"/cases/{case.id}/visits/{visit.id}"
+    assert client.post(f"{base}/cancel", data={"reason": "Customer cancelled"}).status_code == 303
+    data = {k: office["day"] if v == "TOMORROW" else str(office["other"].id) if v == "OTHER" else v
+            for k, v in data.items()}
+
+    response = client.post(f"{base}/{change}", data=data)
+
+    html = response.get_data(as_text=True)
+    assert 400 <= response.status_code < 500
+    assert 'id="visits"' in html and "</html>" in html  # the case page, whole
+    assert "message--error" in html
+    [still] = _visits(app, case_id=case.id)
+    assert still.status is VisitStatus.CANCELLED and still.technician_id == office["tech"].id

@@ -108,3 +108,39 @@ def test_a_visit_not_yet_on_site_is_not_handed_over_and_the_page_says_why(client
     assert response.status_code == 409
     assert "once you are on site" in response.get_data(as_text=True)
     assert client.get("/today").status_code == 200  # not locked
+
+
+def _cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def test_a_cookie_from_before_the_hand_over_does_not_undo_the_lock(client, auth, make):
+    """An answer started before the hand-over (the phone keeping pages for offline use) carries
+    the cookie from then: the lock is on the server's session row, not in the cookie."""
+    technician = auth.as_role(Role.TECHNICIAN)
+    visit = on_site_visit(make, technician)
+    before = _cookie(client)
+    hand_over(client, visit)
+
+    client.set_cookie("session", before)
+
+    response = client.get("/today")
+    assert response.status_code == 303 and response.headers["Location"] == f"/visits/{visit.id}/handover/unlock"
+
+
+def test_a_cookie_saved_at_the_hand_over_and_replayed_gives_no_more_guesses(client, handed_over):
+    technician, visit = handed_over
+    saved = _cookie(client)
+    for _ in range(3):
+        assert client.post(f"/visits/{visit.id}/handover/unlock", data={"secret": "0000"}).status_code == 401
+
+    client.set_cookie("session", saved)  # as if the three wrong answers never happened
+    fourth = client.post(f"/visits/{visit.id}/handover/unlock", data={"secret": "0000"})
+    assert fourth.status_code == 401 and "1 attempts left" in fourth.get_data(as_text=True)
+    client.set_cookie("session", saved)
+    fifth = client.post(f"/visits/{visit.id}/handover/unlock", data={"secret": "0000"})
+    assert fifth.status_code == 303 and fifth.headers["Location"] == "/login"
+
+    client.set_cookie("session", saved)  # the session itself has ended: no more guesses at all
+    assert client.post(f"/visits/{visit.id}/handover/unlock", data={"secret": PASSWORD}).status_code == 302
+    assert client.get("/today").status_code == 302

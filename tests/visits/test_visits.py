@@ -396,3 +396,11 @@ def test_visit_page_query_count_is_bounded(app, client, make, tech, count_querie
     with count_queries() as counter:
         assert client.get(f"/visits/{visit.id}").status_code == 200
     assert counter.count <= 12
+
+
+def test_the_report_comes_before_complete_and_the_history_is_folded(client, make, tech, on_site):
+    html = client.get(f"/visits/{on_site.id}").get_data(as_text=True)
+    assert html.index('id="workflow"') < html.index('id="report-title"') < html.index("Complete visit")
+    assert html.index("Complete visit") < html.index("Hand over for the customer's rating")
+    assert '<details class="panel history"' in html and '<details class="panel history" open' not in html
+    assert 'href="#finish"' in html  # from the steps down to finishing

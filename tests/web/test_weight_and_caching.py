@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import html
 import re
 from pathlib import Path
 from datetime import timedelta
@@ -135,6 +136,20 @@ def test_an_unchanged_poll_of_today_is_a_304_that_keeps_its_headers(app, client,
     assert "Accept-Encoding" in again.headers["Vary"] and "HX-Request" in again.headers["Vary"]
     for name in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"):
         assert again.headers[name] == first.headers[name]
+
+
+def test_the_page_carries_the_tag_of_its_polled_part_so_the_first_poll_is_a_304(app, client, auth, make):
+    """Signed-in pages are no-store: the page's script sends the tag it was given (static/app.js)."""
+    me = auth.as_role(Role.TECHNICIAN)
+    a_day_of_visits(app, make, me)
+    page = client.get("/today").get_data(as_text=True)
+    found = re.search(r'id="visit-list"[^>]*data-etag="([^"]+)"', page)
+    assert found, "the polled part carries no tag"
+    tag = html.unescape(found[1])
+
+    poll = client.get("/today", headers={"HX-Request": "true", "If-None-Match": tag})
+    assert poll.status_code == 304 and poll.get_data() == b""
+    assert client.get("/today", headers={"HX-Request": "true"}).headers["ETag"] == tag
 
 
 def test_a_change_on_today_gives_a_200_with_a_new_tag(app, client, auth, make):

@@ -9,6 +9,7 @@ var STATIC = {{ static | tojson }};
 var NETWORK_WAIT = 4000;  // ms: then a kept copy is shown while the network keeps trying
 var MATCH = { ignoreVary: true };
 var RETRY_MAX = 5 * 60 * 1000;
+var SERVER_FAILURE_TRIES = 5;  // a 500 this many times running is a fault, not bad luck
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(STATIC_CACHE).then(function (cache) { return cache.addAll(STATIC); })
@@ -203,10 +204,14 @@ function sendEach(items, token) {
         return FieldStore.remove("outbox", item.id).then(function () { return next(index + 1); });
       }
       if (response.status === 401 || response.status === 403) return pause();
-      if (response.status >= 500 || response.status === 429) return retryLater(item);
+      // Busy or unreachable behind a proxy: later. A failure of the server itself (500) that
+      // repeats will not succeed by trying forever: after a few tries it is shown as not sent.
+      var failing = response.status === 500 && (item.attempts || 0) + 1 >= SERVER_FAILURE_TRIES;
+      if ((response.status >= 500 && !failing) || response.status === 429) return retryLater(item);
       item.state = (response.status === 409 || response.status === 412) ? "conflict" : "refused";
       item.status = response.status;
-      item.reason = decodeURIComponent(response.headers.get("X-FieldApp-Message") || "") ||
+      item.reason = failing ? "The server failed on this change " + SERVER_FAILURE_TRIES + " times: tell the office." :
+        decodeURIComponent(response.headers.get("X-FieldApp-Message") || "") ||
         "The server refused this change (" + response.status + ").";
       item.serverVersion = response.headers.get("X-Schedule-Version");
       return FieldStore.put("outbox", item).then(function () { return next(index + 1); });

@@ -12,7 +12,7 @@ from fieldapp.models import CaseStatus, Channel, Priority
 from fieldapp.services import board as board_service, field_team
 from fieldapp.values import parse_id
 from fieldapp.web.auth import OFFICE, roles
-from fieldapp.web.htmx import respond
+from fieldapp.web.htmx import respond_polled
 from fieldapp.web.params import day_arg, enum_arg, page_arg
 
 bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")
@@ -23,7 +23,7 @@ DAY_RANGE = 90  # how far the day switch goes either way
 @bp.get("/")
 @roles(*OFFICE)
 def board():
-    return respond("dispatch/board.html", "dispatch/_board.html", _board_context())
+    return respond_polled("dispatch/board.html", "dispatch/_board.html", _board_context())
 
 
 def _board_context() -> dict:

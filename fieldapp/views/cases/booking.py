@@ -95,7 +95,7 @@ def reschedule(case_id: int, visit_id: int):
     return act(form, lambda: booking.reschedule(
         visit, form.starts_at, form.window_ends_at, form.minutes.data, form.reason.data, current_user,
         form.override_reason.data), on_visits(case_id, "Visit moved. The technician sees the new time on Today."),
-        ("reschedule", visit_id))
+        ("reschedule", visit_id), first=lambda: booking.require_changeable(visit, "rescheduled"))
 
 
 @bp.post("/<int:visit_id>/reassign")
@@ -104,7 +104,8 @@ def reassign(case_id: int, visit_id: int):
     visit, form = _visit(load_case(case_id), visit_id), _technician_choices(ReassignForm())
     return act(form, lambda: booking.reassign(
         visit, booking.technician_or_none(form.technician_id.data), form.reason.data, current_user,
-        form.override_reason.data), on_visits(case_id, "Visit reassigned."), ("reassign", visit_id))
+        form.override_reason.data), on_visits(case_id, "Visit reassigned."), ("reassign", visit_id),
+        first=lambda: booking.require_changeable(visit, "reassigned"))
 
 
 @bp.post("/<int:visit_id>/cancel")
@@ -112,4 +113,5 @@ def reassign(case_id: int, visit_id: int):
 def cancel(case_id: int, visit_id: int):
     visit, form = _visit(load_case(case_id), visit_id), CancelVisitForm()
     return act(form, lambda: booking.cancel(visit, form.reason.data, current_user),
-               on_visits(case_id, "Visit cancelled."), ("cancel", visit_id))
+               on_visits(case_id, "Visit cancelled."), ("cancel", visit_id),
+               first=lambda: booking.require_changeable(visit, "cancelled"))

@@ -79,8 +79,35 @@ def new_booking_form(case: Case):
     return schedule_form(_technicians(), formdata=None, minutes=60, service_type=booking.default_service(case).value)
 
 
+# What the case needs next, shown first and open; the other actions folded below it.
+NEXT_ACTION = {
+    CaseStatus.NEW: "assess", CaseStatus.ASSESSING: "assess", CaseStatus.REOPENED: "assess",
+    CaseStatus.REMOTE_SUPPORT: "remote-support", CaseStatus.VISIT_NEEDED: "book",
+    CaseStatus.WAITING_CUSTOMER: "move", CaseStatus.WAITING_PARTS: "move", CaseStatus.RESOLVED: "close",
+    CaseStatus.CLOSED: "reopen", CaseStatus.CANCELLED: "reopen",
+}
+ACTION_ORDER = ("assess", "remote-support", "book", "move", "close", "reopen")
+# The form slot a refused action comes back in, and the action it belongs to (kept open).
+SLOT_ACTION = {"assess": "assess", "remote": "remote-support", "book": "book", "status": "move",
+               "resolve": "close", "close": "close", "reopen": "reopen"}
+
+
+def _action_order(case: Case, refused: Refused | None) -> tuple[list[str], set[str]]:
+    offered = {"assess", "remote-support", "book", "move"} if case.status.is_open else {"reopen"}
+    if case.status not in (CaseStatus.CLOSED, CaseStatus.CANCELLED):
+        offered.add("close")
+    following = NEXT_ACTION.get(case.status)
+    order = [following] if following in offered else []
+    order += [name for name in ACTION_ORDER if name in offered and name not in order]
+    opened = set(order[:1]) if following in offered else set()
+    if refused is not None and refused.slot in SLOT_ACTION:
+        opened.add(SLOT_ACTION[refused.slot])
+    return order, opened
+
+
 def _actions(case: Case, refused: Refused | None) -> dict:
     today = clock.today()
+    action_order, open_actions = _action_order(case, refused)
     booking = form_in(refused, "book")
     clashes = getattr(refused.error, "conflicts", None) if booking is not None else None
     if case.status.is_open and booking is None:
@@ -99,6 +126,9 @@ def _actions(case: Case, refused: Refused | None) -> dict:
         "clashes": clashes,
         "open_visits": [v for v in case.visits if not v.status.is_finished],
         "can_close": case.status not in (CaseStatus.CLOSED, CaseStatus.CANCELLED),
+        "action_order": action_order,
+        "open_actions": open_actions,
+        "next_action": action_order[0] if action_order and action_order[0] in open_actions else None,
     }
 
 
@@ -116,6 +146,6 @@ for _section in (
     Section("visits", "cases/_visits.html", _visits, order=70),
     Section("resolution", "cases/_resolution.html", _nothing, order=200),
     Section("actions", "cases/_actions.html", _actions, slot="side"),
-    Section("timeline", "cases/_timeline.html", _timeline, slot="bottom"),
+    Section("timeline", "cases/_timeline.html", _timeline, slot="side", order=200),
 ):
     case_page.add(_section)

@@ -6,7 +6,7 @@ from flask import Blueprint
 from flask_login import current_user
 
 from fieldapp.forms.questions import AnswerForm
-from fieldapp.models import Case
+from fieldapp.models import Case, CaseType
 from fieldapp.services import outbox, questions
 from fieldapp.web.actions import Refused, act, form_in
 from fieldapp.web.auth import OFFICE, roles
@@ -33,7 +33,9 @@ def _case_section(case: Case, refused: Refused | None) -> dict:
     form = form_in(refused, "answer") or (AnswerForm(
         formdata=None, to=address, subject=questions.default_subject(case),
         body=questions.default_body(case, current_user)) if address else None)
-    return {"answer_form": form, "case_mail": outbox.for_case(case)}
+    waiting = case.case_type is CaseType.QUESTION and case.first_response_at is None and case.status.is_open
+    return {"answer_form": form, "case_mail": outbox.for_case(case),
+            "answer_open": waiting or form_in(refused, "answer") is not None}
 
 
 case_page.add(Section("answer", "mail/_case.html", _case_section, order=40))

@@ -10,7 +10,7 @@ from fieldapp import clock
 from fieldapp.models import Role
 from fieldapp.services import costs, field_team
 from fieldapp.web.auth import roles
-from fieldapp.web.htmx import respond
+from fieldapp.web.htmx import respond_polled
 from fieldapp.web.params import day_arg
 
 bp = Blueprint("technician", __name__)
@@ -24,7 +24,7 @@ def today():
     today = clock.today()
     day = day_arg("day", today, "The day must be a date like 2026-11-22.", within_days=DAY_RANGE)
     cards = field_team.day_cards(current_user, day)
-    return respond("technician/today.html", "technician/_visit_list.html", {
+    return respond_polled("technician/today.html", "technician/_visit_list.html", {
         "day": day, "today": today, "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
         "visits": cards, "badges": {card.id: costs.coverage_badge(card.coverage) for card in cards},
     })

@@ -47,8 +47,8 @@ def start(visit_id: int):
     me = current_user._get_current_object()
     # Refused (not on site, already rated), the visit page says why where the button was.
     return act(form, lambda: ratings.hand_over(visit, me),
-               OnPage(visit_page, visit_id, anchor="workflow",
-                      to=lambda _: url_for("handover.rating_form", visit_id=visit_id)), "step")
+               OnPage(visit_page, visit_id, anchor="finish",
+                      to=lambda _: url_for("handover.rating_form", visit_id=visit_id)), "handover")
 
 
 class Unlocked:

@@ -83,22 +83,33 @@ def _head(visit: Visit, refused: Refused | None) -> dict:
             "history": visits.asset_history(visit)}
 
 
+STEP_SLOTS = {"step": "workflow", "not_complete": "workflow", "complete": "finish", "handover": "finish"}
+
+
+def _step_error(refused: Refused | None) -> dict:
+    """A refused step says why in the section its button is in."""
+    at = STEP_SLOTS.get(refused.slot) if refused is not None else None
+    return {"step_error": refused.message if at else None, "error_at": at}
+
+
 def _workflow(visit: Visit, refused: Refused | None) -> dict:
-    complete_form = form_in(refused, "complete")
-    if complete_form is None:
-        complete_form = CompleteForm(formdata=None)
-        if visit.status is VisitStatus.ON_SITE and visit.arrived_at:
-            complete_form.labour_minutes.data = max(0, round((utcnow() - visit.arrived_at) / timedelta(minutes=1)))
-    step_refused = refused is not None and refused.slot in ("step", "complete", "not_complete")
     return {
         "step_form": StepForm(formdata=None),
         # Planned for another day: the first step asks the technician to confirm (offline too).
         "other_day": clock.day_text(clock.local_day(visit.scheduled_start))
         if visits.planned_for_another_day(visit) else None,
-        "complete_form": complete_form,
         "not_completed_form": form_in(refused, "not_complete") or NotCompletedForm(formdata=None),
-        "step_error": refused.message if step_refused else None,
+        **_step_error(refused),
     }
+
+
+def _finish(visit: Visit, refused: Refused | None) -> dict:
+    complete_form = form_in(refused, "complete")
+    if complete_form is None:
+        complete_form = CompleteForm(formdata=None)
+        if visit.status is VisitStatus.ON_SITE and visit.arrived_at:
+            complete_form.labour_minutes.data = max(0, round((utcnow() - visit.arrived_at) / timedelta(minutes=1)))
+    return {"step_form": StepForm(formdata=None), "complete_form": complete_form, **_step_error(refused)}
 
 
 def _report(visit: Visit, refused: Refused | None) -> dict:
@@ -156,5 +167,6 @@ for _section in (
     Section("workflow", "visits/_workflow.html", _workflow, order=20),
     Section("report", "visits/_report.html", _report, order=30),
     Section("costs", "visits/_costs.html", _costs_section, order=60),
+    Section("finish", "visits/_finish.html", _finish, order=80),
 ):
     visit_page.add(_section)

@@ -47,6 +47,7 @@ def arrive(visit_id: int):
 @roles(Role.TECHNICIAN)
 def complete(visit_id: int):
     visit, form = load_visit(visit_id), CompleteForm()
+    # Done, back at the steps (now "Completed 14:02"); refused, the page says why at the button.
     return act(form, lambda: visits.complete(visit, form.labour_minutes.data, form.happened_at.data),
                on_workflow(visit_id), "complete")
 
