@@ -9,7 +9,7 @@ var STATIC = {{ static | tojson }};
 var NETWORK_WAIT = 4000;  // ms: then a kept copy is shown while the network keeps trying
 var MATCH = { ignoreVary: true };
 var RETRY_MAX = 5 * 60 * 1000;
-var SERVER_FAILURE_TRIES = 5;  // a 500 this many times running is a fault, not bad luck
+var SERVER_FAILURE_TRIES = 3;  // a 500 this many times running is a fault, not bad luck
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(STATIC_CACHE).then(function (cache) { return cache.addAll(STATIC); })
