@@ -14,7 +14,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     config.load(app, test_config)
 
-    from fieldapp import database, views, web
+    from fieldapp import database, languages, views, web
     from fieldapp.extensions import csrf, db, limiter, login_manager, migrate
     from fieldapp.forms import html as form_html
     from fieldapp.web import compression
@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    languages.init_app(app)
     compression.init_app(app)  # after_request hooks run last-registered first: ours see the plain body
     with app.app_context():
         database.configure_engine(db.engine)

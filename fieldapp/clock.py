@@ -54,5 +54,8 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def day_text(day: date) -> str:
-    """A day as people read it, the same on every page, report and email: 15 Jan 2026."""
-    return day.strftime("%d %b %Y")
+    """A day as people read it, the same on every page, report and email: 15 Jan 2026 (in the
+    reader's language: 15.01.2026, 2026年1月15日)."""
+    from fieldapp import formats
+
+    return formats.day(day)

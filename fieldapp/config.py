@@ -20,7 +20,6 @@ ENV_KEYS = {
     "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
     "COMPANY_NAME": "COMPANY_NAME",
     "COMPANY_TIMEZONE": "COMPANY_TIMEZONE",
-    "CURRENCY_SYMBOL": "CURRENCY_SYMBOL",
     "UPLOAD_FOLDER": "UPLOAD_FOLDER",
     "TRUSTED_PROXY_HOPS": "TRUSTED_PROXY_HOPS",
     # Where Flask-Limiter counts; redis://host:6379 shares the counts between servers.
@@ -46,7 +45,6 @@ def defaults(instance_path: str) -> dict:
         "PUBLIC_BASE_URL": os.environ.get("FIELDAPP_SERVED_AT") or "http://127.0.0.1:5000",
         "COMPANY_NAME": "FieldApp Demo Service Co.",
         "COMPANY_TIMEZONE": "Europe/Amsterdam",
-        "CURRENCY_SYMBOL": "€",
         "UPLOAD_FOLDER": os.path.join(instance_path, "uploads"),
         # A technician signs in once for the working day.
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),

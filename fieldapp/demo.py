@@ -27,13 +27,17 @@ from fieldapp.services import lifecycle
 from fieldapp.services.numbering import next_case_number
 
 DEMO_PASSWORD = "fieldapp-demo"
+# email, name, role, phone, language (None: the company's, English)
 DEMO_USERS = [
-    ("admin@demo.test", "Alex Admin", Role.ADMIN, "+31 20 555 0100"),
-    ("dispatcher@demo.test", "Dana Dispatch", Role.DISPATCHER, "+31 20 555 0101"),
-    ("tech@demo.test", "Tom Technician", Role.TECHNICIAN, "+31 6 5550 0102"),
-    ("tech2@demo.test", "Tara Technician", Role.TECHNICIAN, "+31 6 5550 0103"),
-    ("tech3@demo.test", "Theo Technician", Role.TECHNICIAN, "+31 6 5550 0104"),
+    ("admin@demo.test", "Alex Admin", Role.ADMIN, "+31 20 555 0100", None),
+    ("dispatcher@demo.test", "Dana Dispatch", Role.DISPATCHER, "+31 20 555 0101", None),
+    ("tech@demo.test", "Tom Technician", Role.TECHNICIAN, "+31 6 5550 0102", None),
+    ("tech2@demo.test", "Tara Technician", Role.TECHNICIAN, "+31 6 5550 0103", None),
+    ("tech3@demo.test", "Theo de Technicus", Role.TECHNICIAN, "+31 6 5550 0104", "nl"),
+    ("disponent@demo.test", "Jonas Becker", Role.DISPATCHER, "+49 30 555 0105", "de"),
 ]
+# Every few customers speak another language: their mails and reports are written in it.
+CUSTOMER_LANGUAGES = {0: "nl", 3: "de", 5: "zh_Hans", 6: "nl", 9: "es", 12: "nl"}
 
 # name, model number, category, warranty months, maintenance months, return days, care tips
 PRODUCT_MODELS = [
@@ -144,8 +148,9 @@ def load_demo() -> bool:
 def _users() -> list[User]:
     users = []
     password_hash = generate_password_hash(DEMO_PASSWORD)  # one password for all: hashed once
-    for email, name, role, phone in DEMO_USERS:
-        users.append(User(email=email, name=name, role=role, phone=phone, password_hash=password_hash))
+    for email, name, role, phone, language in DEMO_USERS:
+        users.append(User(email=email, name=name, role=role, phone=phone, password_hash=password_hash,
+                          language=language))
     db.session.add_all(users)
     return users
 
@@ -188,6 +193,7 @@ def _customers(rng: random.Random) -> list[Customer]:
             phone=f"+31 6 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
             email=f"{first.lower()}.{last.lower().replace(' ', '')}{i}@example.com",
             address=f"{rng.choice(STREETS)} {rng.randint(1, 250)}, {postcode} {city}",
+            language=CUSTOMER_LANGUAGES.get(i),
         ))
     db.session.add_all(customers)
     return customers

@@ -17,9 +17,13 @@ class DomainError(Exception):
 
     def __init__(self, message: str, field: str | None = None, kind: Kind = "conflict",
                  errors: dict[str, str] | None = None):
+        # Raised while answering a request: a lazy translation becomes text in its language here,
+        # so joins, headers and JSON take it.
+        message = str(message)
         super().__init__(message)
         self.message = message
         self.field = field
         self.kind = kind
         # Several fields at once (e.g. completing a visit with two things missing).
-        self.errors = errors or ({field: message} if field else {})
+        self.errors = {name: str(text) for name, text in errors.items()} if errors else (
+            {field: message} if field else {})

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from flask import current_app
+from flask_babel import gettext as _
+
+from fieldapp import formats, languages
 
 MAX_CENTS = 10_000_000  # 100,000.00
 MAX_TEXT = 40  # "€ 100 000,00" with room for spaces; longer is never an amount
@@ -26,25 +28,26 @@ def parse(text: str | None) -> int | None:
     """Cents from typed text; None when nothing was typed (empty, or spaces)."""
     text = text or ""
     if len(text) > MAX_TEXT:
-        raise NotAnAmount("Enter an amount like 12.50.")
+        raise NotAnAmount(_("Enter an amount like 12.50."))
     if not text.strip():
         return None
-    cleaned = "".join(text.split()).replace("€", "").replace(current_app.config["CURRENCY_SYMBOL"], "")
+    cleaned = "".join(text.split()).replace("€", "").replace(formats.currency_symbol(), "")
+    cleaned = cleaned.replace(languages.currency(), "")
     match = _AMOUNT.fullmatch(cleaned.replace(",", "."))
     if match is None or not (match["units"] or match["decimals"]):
-        raise NotAnAmount("Enter an amount like 12.50.")
+        raise NotAnAmount(_("Enter an amount like 12.50."))
     decimals = match["decimals"] or ""
     if len(decimals) > 2:
-        raise NotAnAmount("Enter an amount with at most two decimals, like 12.50.")
+        raise NotAnAmount(_("Enter an amount with at most two decimals, like 12.50."))
     units = match["units"].lstrip("0")
     if match["sign"] == "-" and (units or decimals.strip("0")):
-        raise NotAnAmount("The amount cannot be negative.")
+        raise NotAnAmount(_("The amount cannot be negative."))
     # The range is checked on the text: no huge number is ever built.
     if len(units) > len(str(MAX_CENTS // 100)):
-        raise NotAnAmount("That amount is too large.")
+        raise NotAnAmount(_("That amount is too large."))
     cents = int(units or "0") * 100 + int(decimals.ljust(2, "0"))
     if cents > MAX_CENTS:
-        raise NotAnAmount("That amount is too large.")
+        raise NotAnAmount(_("That amount is too large."))
     return cents
 
 
@@ -59,7 +62,7 @@ def as_input(cents: int | None) -> str:
 
 
 def display(cents: int | None) -> str:
-    """The amount for people: "€ 1,234.50"; "" for none."""
+    """The amount for people in their language's format: "€1,234.50", "1.234,50 €"; "" for none."""
     if cents is None:
         return ""
-    return f"{current_app.config['CURRENCY_SYMBOL']}\u00a0{as_decimal(cents):,.2f}"
+    return formats.money(as_decimal(cents))

@@ -71,13 +71,19 @@ def enum_column(enum_cls: type[enum.Enum], **kwargs):
 
 
 class LabelledEnum(str, enum.Enum):
-    """A string enum whose members carry a human label for the UI."""
+    """A string enum whose members carry a human label for the UI: a lazy_gettext string, so
+    it reads in the language of whoever is looking."""
 
-    def __new__(cls, value: str, label: str | None = None):
+    def __new__(cls, value: str, label):
         member = str.__new__(cls, value)
         member._value_ = value
-        member.label = label or value.replace("_", " ").capitalize()
+        member._label = label
         return member
+
+    @property
+    def label(self) -> str:
+        """The label in the current language (a plain str: joins and JSON take it)."""
+        return str(self._label)
 
     def __str__(self) -> str:
         return self.value

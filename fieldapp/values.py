@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 MAX_ID = 2**31 - 1
 # Every date anyone types (a form, the API, an import) lies in these years: what the code later
 # computes from a date (a day after it, a year of months after it) must stay a date.
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2200, 12, 31)
-DATE_RANGE_MESSAGE = f"Enter a date between {EARLIEST_DATE.year} and {LATEST_DATE.year}."
+DATE_RANGE_MESSAGE = _l("Enter a date between %(earliest)s and %(latest)s.", earliest=EARLIEST_DATE.year,
+                        latest=LATEST_DATE.year)
 _NUMBER = re.compile(r"[0-9]{1,10}")
 # What secrets.token_urlsafe() makes: URL-safe base64.
 _URL_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -23,7 +26,7 @@ _URL_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # isolates either: they make "SN-1\u202egnp.exe" read as something else.
 _CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-CONTROL_MESSAGE = "Remove the invisible control characters (such as NUL or a text direction mark)."
+CONTROL_MESSAGE = _l("Remove the invisible control characters (such as NUL or a text direction mark).")
 
 
 def parse_id(raw: str) -> int | None:
@@ -44,7 +47,7 @@ def has_control_characters(text: str, multiline: bool = False) -> bool:
 # An RFC 2047 encoded word ("=?utf-8?q?...?="): a mail program decodes it, so one typed into a
 # subject or a name could carry line breaks past a check of the raw text (CVE-2024-6923).
 _ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bq]\?", re.IGNORECASE)
-HEADER_MESSAGE = "Write it as plain text on one line (no =?…?= mail encoding)."
+HEADER_MESSAGE = _l("Write it as plain text on one line (no =?…?= mail encoding).")
 
 
 def is_plain_header_text(text: str) -> bool:

@@ -1,10 +1,12 @@
 """The After-Sale Services Report as documents: the PDF (WeasyPrint lays out the same HTML and CSS
-as the page) and the plain text of the email that carries it."""
+as the page) and the plain text of the email that carries it. Both are written in the language
+in force (the caller speaks the customer's: languages.for_customer)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from flask import current_app, render_template
+from flask_babel import gettext as _
 
 from fieldapp.services.reports import ASPECT_ORDER, CaseReport
 
@@ -32,10 +34,12 @@ def filename(report: CaseReport) -> str:
 
 def email_text(report: CaseReport, note: str | None = None) -> str:
     """The email body: a short note, then the summary table as plain text."""
-    lines = [f"Dear {report.customer_name},", "",
+    lines = [_("Dear %(name)s,", name=report.customer_name), "",
              note.strip() if note and note.strip() else
-             f"Please find attached the After-Sale Services Report for case {report.number}.", ""]
-    width = max(len(label) for label, _ in report.example_table())
-    lines += [f"{label.ljust(width)}  {value}" for label, value in report.example_table()]
-    lines += ["", "Kind regards,", report.company]
+             _("Please find attached the After-Sale Services Report for case %(number)s.", number=report.number),
+             ""]
+    table = report.example_table()
+    width = max(len(label) for label, _value in table)
+    lines += [f"{label.ljust(width)}  {value}" for label, value in table]
+    lines += ["", _("Kind regards,"), report.company]
     return "\n".join(lines)

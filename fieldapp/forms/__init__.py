@@ -1,8 +1,24 @@
 """FlaskForm classes, one module per area. Every form derives from BaseForm."""
+from flask_babel import LazyString, get_translations
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, StringField, TextAreaField
 
 from fieldapp.forms.validators import NoControlCharacters
+
+
+class _Catalog:
+    """WTForms asks its messages' translations here: the page's catalog (flask_babel)."""
+
+    @staticmethod
+    def gettext(string):
+        return get_translations().ugettext(string)
+
+    @staticmethod
+    def ngettext(singular, plural, n):
+        return get_translations().ungettext(singular, plural, n)
+
+
+_CATALOG = _Catalog()
 
 
 class BaseForm(FlaskForm):
@@ -11,6 +27,10 @@ class BaseForm(FlaskForm):
     sees the text. PostgreSQL refuses NUL outright, and invisible characters make look-alikes."""
 
     class Meta:
+        def get_translations(self, form):
+            """WTForms' own messages from our catalogs (forms/builtin_messages.py lists them)."""
+            return _CATALOG
+
         def bind_field(self, form, unbound_field, options):
             field = super().bind_field(form, unbound_field, options)
             if isinstance(field, StringField):
@@ -25,6 +45,7 @@ class ActionForm(BaseForm):
 
 
 def enum_choices(enum_cls, placeholder: str | None = None) -> list[SelectChoice]:
-    """Select options from a LabelledEnum: its values, shown with their labels."""
-    options = [SelectChoice(member.value, member.label) for member in enum_cls]
+    """Select options from a LabelledEnum: its values, shown with their labels. Made when a form
+    class is defined, so each label is read when the select is drawn, in the page's language."""
+    options = [SelectChoice(member.value, LazyString(lambda member=member: member.label)) for member in enum_cls]
     return ([SelectChoice("", placeholder)] if placeholder else []) + options

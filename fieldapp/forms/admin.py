@@ -1,4 +1,12 @@
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TelField
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TelField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from fieldapp.forms import BaseForm, enum_choices
@@ -8,29 +16,29 @@ from fieldapp.services.accounts import MIN_PASSWORD_LENGTH
 
 
 class UserCreateForm(BaseForm):
-    name = StringField("Name", validators=[DataRequired("Enter a name."), Length(max=120)])
-    email = EmailField("Email", validators=[DataRequired("Enter an email."), EmailAddress(),
-                                            Length(max=254)])
-    phone = TelField("Phone", validators=[Optional(), Length(max=40)])
-    role = SelectField("Role", choices=enum_choices(Role), validators=[DataRequired()])
-    password = PasswordField("Password", validators=[
-        DataRequired("Enter a password."),
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter an email.")), EmailAddress(),
+                                                Length(max=254)])
+    phone = TelField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    role = SelectField(_l("Role"), choices=enum_choices(Role), validators=[DataRequired(_l("Choose a role."))])
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(_l("Enter a password.")),
         Length(min=MIN_PASSWORD_LENGTH, max=200,
-               message=f"The password needs at least {MIN_PASSWORD_LENGTH} characters."),
+               message=_l("The password needs at least %(num)s characters.", num=MIN_PASSWORD_LENGTH)),
     ])
 
 
 class UserActiveForm(BaseForm):
-    active = BooleanField("Active")
+    active = BooleanField(_l("Active"))
 
 
 class UserRoleForm(BaseForm):
-    role = SelectField("Role", choices=enum_choices(Role), validators=[DataRequired("Choose a role.")])
+    role = SelectField(_l("Role"), choices=enum_choices(Role), validators=[DataRequired(_l("Choose a role."))])
 
 
 class UserPasswordForm(BaseForm):
-    password = PasswordField("New password", validators=[
-        DataRequired("Enter a password."),
+    password = PasswordField(_l("New password"), validators=[
+        DataRequired(_l("Enter a password.")),
         Length(min=MIN_PASSWORD_LENGTH, max=200,
-               message=f"The password needs at least {MIN_PASSWORD_LENGTH} characters."),
+               message=_l("The password needs at least %(num)s characters.", num=MIN_PASSWORD_LENGTH)),
     ])

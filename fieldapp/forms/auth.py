@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -6,9 +7,9 @@ from fieldapp.forms.validators import EmailAddress
 
 
 class LoginForm(BaseForm):
-    email = EmailField("Email", validators=[DataRequired("Enter your email."), EmailAddress(),
-                                            Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email.")), EmailAddress(),
+                                                Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=200)])
     next = StringField(validators=[Length(max=2000)])  # where to go after signing in; checked to be a local path
 
     def validate(self, extra_validators=None) -> bool:

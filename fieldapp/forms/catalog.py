@@ -1,9 +1,18 @@
 """Forms of the catalog: product models with their terms and education material, and parts."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
+from fieldapp import languages
 from fieldapp.forms import BaseForm, enum_choices
 from fieldapp.forms.fields import ClientIdField, MoneyField
 from fieldapp.forms.validators import HttpUrl
@@ -21,31 +30,32 @@ def _text(value: str | None) -> str | None:
 
 
 class ProductModelForm(BaseForm):
-    name = StringField("Name", validators=[DataRequired("Enter the model's name."), Length(max=160)])
-    model_number = StringField("Model number", validators=[DataRequired("Enter the model number."),
-                                                           Length(max=60)])
-    category = StringField("Category", validators=[Optional(), Length(max=60)],
-                           description="For example Heating, Cooling, Appliances.")
-    specifications = TextAreaField("Specifications", validators=[Optional(), Length(max=4000)])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the model's name.")), Length(max=160)])
+    model_number = StringField(_l("Model number"), validators=[DataRequired(_l("Enter the model number.")),
+                                                               Length(max=60)])
+    category = StringField(_l("Category"), validators=[Optional(), Length(max=60)],
+                           description=_l("For example Heating, Cooling, Appliances."))
+    specifications = TextAreaField(_l("Specifications"), validators=[Optional(), Length(max=4000)])
+    # NumberRange fills in %(min)s and %(max)s.
     warranty_months = IntegerField(
-        "Standard warranty (months)", default=24,
-        validators=[InputRequired("Enter the warranty in months (0 for none)."),
-                    NumberRange(0, MAX_WARRANTY_MONTHS, f"Enter 0 to {MAX_WARRANTY_MONTHS} months.")])
-    warranty_terms = TextAreaField("Warranty terms", validators=[Optional(), Length(max=4000)])
+        _l("Standard warranty (months)"), default=24,
+        validators=[InputRequired(_l("Enter the warranty in months (0 for none).")),
+                    NumberRange(0, MAX_WARRANTY_MONTHS, _l("Enter %(min)s to %(max)s months."))])
+    warranty_terms = TextAreaField(_l("Warranty terms"), validators=[Optional(), Length(max=4000)])
     maintenance_interval_months = IntegerField(
-        "Maintenance every (months)",
+        _l("Maintenance every (months)"),
         validators=[Optional(), NumberRange(1, MAX_MAINTENANCE_MONTHS,
-                                            f"Enter 1 to {MAX_MAINTENANCE_MONTHS} months, or leave it empty.")],
-        description="Leave empty when the model needs no preventive maintenance.")
+                                            _l("Enter %(min)s to %(max)s months, or leave it empty."))],
+        description=_l("Leave empty when the model needs no preventive maintenance."))
     return_window_days = IntegerField(
-        "Return window (days)", default=30,
-        validators=[InputRequired("Enter the return window in days (0: not returnable)."),
-                    NumberRange(0, MAX_RETURN_DAYS, f"Enter 0 to {MAX_RETURN_DAYS} days.")],
-        description="Days after the sale a customer may return it; 0: this model is not returnable.")
-    return_conditions = TextAreaField("Return conditions", validators=[Optional(), Length(max=2000)],
-                                      description="Shown to customers: packaging, condition, receipt.")
-    care_tips = TextAreaField("Care tips", validators=[Optional(), Length(max=2000)],
-                              description="One tip per line; shown on the product's QR page.")
+        _l("Return window (days)"), default=30,
+        validators=[InputRequired(_l("Enter the return window in days (0: not returnable).")),
+                    NumberRange(0, MAX_RETURN_DAYS, _l("Enter %(min)s to %(max)s days."))],
+        description=_l("Days after the sale a customer may return it; 0: this model is not returnable."))
+    return_conditions = TextAreaField(_l("Return conditions"), validators=[Optional(), Length(max=2000)],
+                                      description=_l("Shown to customers: packaging, condition, receipt."))
+    care_tips = TextAreaField(_l("Care tips"), validators=[Optional(), Length(max=2000)],
+                              description=_l("One tip per line; shown on the product's QR page."))
 
     def values(self) -> dict:
         return {
@@ -63,12 +73,13 @@ class NewProductModelForm(ProductModelForm):
 
 
 class ResourceForm(BaseForm):
-    kind = SelectField("Kind", choices=enum_choices(ResourceKind), validators=[DataRequired("Choose the kind.")])
-    title = StringField("Title", validators=[DataRequired("Enter a title, like “User manual (PDF)”."),
-                                             Length(max=160)])
-    url = StringField("Web address", validators=[DataRequired("Enter the web address."),
-                                                 Length(max=URL_MAX_LENGTH), HttpUrl()],
-                      description="A full address starting with https://.")
+    kind = SelectField(_l("Kind"), choices=lambda: enum_choices(ResourceKind),
+                       validators=[DataRequired(_l("Choose the kind."))])
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title, like “User manual (PDF)”.")),
+                                                 Length(max=160)])
+    url = StringField(_l("Web address"), validators=[DataRequired(_l("Enter the web address.")),
+                                                     Length(max=URL_MAX_LENGTH), HttpUrl()],
+                      description=_l("A full address starting with https://."))
 
     def values(self) -> dict:
         return {"kind": ResourceKind(self.kind.data), "title": self.title.data.strip(), "url": self.url.data}
@@ -79,11 +90,11 @@ class NewResourceForm(ResourceForm):
 
 
 class FaqForm(BaseForm):
-    question = StringField("Question", validators=[DataRequired("Enter the question."), Length(max=300)])
-    answer = TextAreaField("Answer", validators=[DataRequired("Enter the answer."), Length(max=4000)])
+    question = StringField(_l("Question"), validators=[DataRequired(_l("Enter the question.")), Length(max=300)])
+    answer = TextAreaField(_l("Answer"), validators=[DataRequired(_l("Enter the answer.")), Length(max=4000)])
     position = IntegerField(
-        "Order", validators=[Optional(), NumberRange(0, MAX_FAQ_POSITION, f"Enter 0 to {MAX_FAQ_POSITION}.")],
-        description="Lower numbers come first; leave empty to put it last.")
+        _l("Order"), validators=[Optional(), NumberRange(0, MAX_FAQ_POSITION, _l("Enter %(min)s to %(max)s."))],
+        description=_l("Lower numbers come first; leave empty to put it last."))
 
     def values(self) -> dict:
         return {"question": self.question.data.strip(), "answer": self.answer.data.strip(),
@@ -98,13 +109,13 @@ SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"
 
 
 class PartForm(BaseForm):
-    sku = StringField("SKU", validators=[
-        DataRequired("Enter the SKU."), Length(max=40),
-        Regexp(SKU_PATTERN, message="Use letters, digits and . _ / - only, like HP-FAN-01."),
+    sku = StringField(_l("SKU"), validators=[
+        DataRequired(_l("Enter the SKU.")), Length(max=40),
+        Regexp(SKU_PATTERN, message=_l("Use letters, digits and . _ / - only, like HP-FAN-01.")),
     ])
-    name = StringField("Name", validators=[DataRequired("Enter the part's name."), Length(max=160)])
-    unit_price = MoneyField("Price", required=True, required_message="Enter the price, like 12.50.",
-                            description="Like 12.50. Parts already on visits keep the price they were added at.")
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the part's name.")), Length(max=160)])
+    unit_price = MoneyField(_l("Price"), required=True, required_message=_l("Enter the price, like 12.50."),
+                            description=_l("Like 12.50. Parts already on visits keep the price they were added at."))
 
     def values(self) -> dict:
         return {"sku": self.sku.data.strip(), "name": self.name.data.strip(),
@@ -113,7 +124,69 @@ class PartForm(BaseForm):
 
 class NewPartForm(PartForm):
     client_id = ClientIdField()
-    active = BooleanField("Active: technicians can add it to a visit", default=True)
+    active = BooleanField(_l("Active: technicians can add it to a visit"), default=True)
 
     def values(self) -> dict:
         return {**super().values(), "active": self.active.data}
+
+
+# --- Translations of customer-facing text ---------------------------------------------------------------
+
+# What the office translates per kind of record (services/content.py): field, label, multi-line.
+TRANSLATED: dict[str, list[tuple[str, str, bool]]] = {
+    "product_model": [("care_tips", _l("Care tips"), True), ("return_conditions", _l("Return conditions"), True)],
+    "product_resource": [("title", _l("Title"), False)],
+    "faq_entry": [("question", _l("Question"), False), ("answer", _l("Answer"), True)],
+    "fault_code": [("label", _l("Meaning"), False)],
+}
+# Length fills in %(max)d and %(length)d.
+TOO_LONG = _l("Write at most %(max)d characters (this has %(length)d).")
+
+
+class TranslationsForm(BaseForm):
+    """A record's customer-facing text in the other languages: one input per field and shipped
+    language, named field__language. Only the languages the office may write in (all but the
+    company's: services.content.other_languages) are shown and read; an input for the company's
+    own language is validated like the others and then ignored (its text is the record's)."""
+
+    kind: str = ""
+
+    def _languages(self) -> list[tuple[str, str]]:
+        from fieldapp.services import content
+
+        return [(code, name) for code, name in content.other_languages() if code in languages.LANGUAGES]
+
+    def by_language(self) -> list[tuple[str, str, list]]:
+        """(code, name, its fields) per language the office may write in, for the page."""
+        return [(code, name, [self[f"{field}__{code}"] for field, _label, _multi in TRANSLATED[self.kind]])
+                for code, name in self._languages()]
+
+    def texts(self) -> dict[str, dict[str, str | None]]:
+        """{language: {field: text}} for the service (empty text: no translation)."""
+        return {code: {field: self[f"{field}__{code}"].data for field, _label, _multi in TRANSLATED[self.kind]}
+                for code, _name in self._languages()}
+
+
+def _translations_form(name: str, kind: str) -> type[TranslationsForm]:
+    from fieldapp.services.content import FIELDS
+
+    fields = {}
+    for code in languages.LANGUAGES:
+        for field, label, multiline in TRANSLATED[kind]:
+            fields[f"{field}__{code}"] = (TextAreaField if multiline else StringField)(
+                label, validators=[Optional(), Length(max=FIELDS[kind][field], message=TOO_LONG)])
+    return type(name, (TranslationsForm,), {**fields, "kind": kind})
+
+
+ModelTranslationsForm = _translations_form("ModelTranslationsForm", "product_model")
+ResourceTranslationsForm = _translations_form("ResourceTranslationsForm", "product_resource")
+FaqTranslationsForm = _translations_form("FaqTranslationsForm", "faq_entry")
+FaultCodeTranslationsForm = _translations_form("FaultCodeTranslationsForm", "fault_code")
+TRANSLATIONS_FORMS = {form.kind: form for form in (ModelTranslationsForm, ResourceTranslationsForm,
+                                                   FaqTranslationsForm, FaultCodeTranslationsForm)}
+
+
+def translations_form(kind: str, saved: dict[str, dict[str, str]] | None = None) -> TranslationsForm:
+    """A fresh translations form of a record of `kind`, showing what is `saved` ({language: {field: text}})."""
+    data = {f"{field}__{code}": text for code, texts in (saved or {}).items() for field, text in texts.items()}
+    return TRANSLATIONS_FORMS[kind](formdata=None, data=data)

@@ -6,10 +6,11 @@ import uuid
 from datetime import datetime, timezone
 
 import wtforms
+from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, NumberRange, Regexp, StopValidation
 
-from fieldapp import money
+from fieldapp import languages, money
 from fieldapp.values import DATE_RANGE_MESSAGE, MAX_ID, is_sensible_date
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -23,7 +24,7 @@ class MoneyField(StringField):
     cents: int | None = None
 
     def __init__(self, label=None, validators=None, required: bool = False,
-                 required_message: str = "Enter an amount, like 12.50.", **kwargs):
+                 required_message: str = _l("Enter an amount, like 12.50."), **kwargs):
         super().__init__(label, validators, **kwargs)
         self.required, self.required_message = required, required_message
         self.flags.required = required
@@ -62,7 +63,7 @@ class IdField(IntegerField):
     """The id of a row picked on the page (a search result, a hidden input): always required,
     bounded like the ids in URLs so a 20-digit number never reaches the database."""
 
-    def __init__(self, label=None, message: str = "Choose one from the list.", **kwargs):
+    def __init__(self, label=None, message: str = _l("Choose one from the list."), **kwargs):
         super().__init__(label, [NumberRange(1, MAX_ID, message)], **kwargs)
         self.flags.required = True
 
@@ -84,7 +85,7 @@ class IdSelectField(SelectField):
     `placeholder`, the select starts on it ("Choose a technician…"): nothing is chosen for the
     user, and sending it is refused like any value not in the list."""
 
-    def __init__(self, label=None, message: str = "Choose one from the list.", placeholder: str | None = None,
+    def __init__(self, label=None, message: str = _l("Choose one from the list."), placeholder: str | None = None,
                  optional: bool = False, **kwargs):
         super().__init__(label, coerce=_chosen_id, invalid_value_message=message, invalid_choice_message=message,
                          **kwargs)
@@ -109,14 +110,14 @@ class ClientIdField(HiddenField):
 
     def __init__(self, **kwargs):
         super().__init__(default=new_client_id, validators=[
-            DataRequired("This form is missing its id; reload the page."),
-            Regexp(UUID_PATTERN, message="This form's id is malformed; reload the page."),
+            DataRequired(_l("This form is missing its id; reload the page.")),
+            Regexp(UUID_PATTERN, message=_l("This form's id is malformed; reload the page.")),
         ], **kwargs)
 
     def pre_validate(self, form) -> None:
         # The id must come from the request; the default only fills forms being rendered.
         if not getattr(self, "raw_data", None):
-            raise StopValidation("This form is missing its id; reload the page.")
+            raise StopValidation(_l("This form is missing its id; reload the page."))
 
 
 class HappenedAtField(HiddenField):
@@ -125,7 +126,7 @@ class HappenedAtField(HiddenField):
     Its year is bounded like every date; the services bound it closer (not in the future, not
     before the visit was planned)."""
 
-    NOT_A_TIME = "The time of this change is not a valid time; it was not saved."
+    NOT_A_TIME = _l("The time of this change is not a valid time; it was not saved.")
 
     def process_formdata(self, valuelist) -> None:
         self.data = None
@@ -149,3 +150,9 @@ class DateField(wtforms.DateField):
     def pre_validate(self, form) -> None:
         if self.data is not None and not is_sensible_date(self.data):
             raise StopValidation(DATE_RANGE_MESSAGE)
+
+
+def language_options() -> list[SelectChoice]:
+    """Our languages, each named in itself and marked as written in it (read aloud rightly)."""
+    return [SelectChoice(code, name, render_kw={"lang": code.replace("_", "-")})
+            for code, name in languages.choices()]

@@ -47,12 +47,15 @@ def render_field(f, hint=None, **kwargs) -> Markup:
     """Label, input, hint and errors of one field. An id given by the caller (several copies of
     a form on one page) is used by the label too; attributes given as None are left out."""
     field_id = kwargs.get("id") or f.id
-    errors = f.errors
+    # Labels and messages are often lazy translations: made text first, so `escape` escapes them
+    # (a lazy string calls itself safe markup) and `join` takes them.
+    label = str(f.label.text)
+    errors = [str(error) for error in f.errors]
     parts = [f'<div class="field{" field--invalid" if errors else ""}">\n']
     if f.type == "BooleanField":
-        parts.append(f'  <label class="check">{f(**kwargs)} {escape(f.label.text)}</label>\n')
+        parts.append(f'  <label class="check">{f(**kwargs)} {escape(label)}</label>\n')
     else:
-        parts.append(f'  {f.label(class_="field__label", for_=field_id)}\n')
+        parts.append(f'  {f.label(label, class_="field__label", for_=field_id)}\n')
         attrs = {"class": "field__input", "id": field_id}
         attrs.update((key, value) for key, value in kwargs.items() if value is not None)
         described = " ".join(([f"{field_id}-hint"] if hint else []) + ([f"{field_id}-error"] if errors else []))
@@ -62,7 +65,7 @@ def render_field(f, hint=None, **kwargs) -> Markup:
             attrs["aria-invalid"] = "true"
         parts.append(f"  {f(**attrs)}\n")
     if hint:
-        parts.append(f'  <p class="field__hint" id="{escape(field_id)}-hint">{escape(hint)}</p>\n')
+        parts.append(f'  <p class="field__hint" id="{escape(field_id)}-hint">{escape(hint if isinstance(hint, Markup) else str(hint))}</p>\n')
     if errors:
         parts.append(f'  <p class="field__error" id="{escape(field_id)}-error">{escape(" ".join(errors))}</p>\n')
     parts.append("</div>")

@@ -3,41 +3,60 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from fieldapp.forms import BaseForm
 from fieldapp.forms.fields import ClientIdField, HappenedAtField
 
-STARS = [(str(n), f"{n} star{'s' if n > 1 else ''}") for n in range(1, 6)]
+STARS = [(str(n), lazy_ngettext("%(num)d star", "%(num)d stars", n)) for n in range(1, 6)]
 # SVG path data as drawn by static/signature.js: moves and lines with numbers, nothing else.
 SIGNATURE_RE = re.compile(r"^[ML0-9 .\-]+$")
 SIGNATURE_MAX = 60_000
 
+# Lazy texts: the rating screens read them in the language of whoever is looking.
 ASPECT_LABELS = {
-    "overall": "Overall",
-    "timeliness": "Timeliness",
-    "professionalism": "Professionalism",
-    "quality": "Quality of the work",
-    "product_performance": "Product performance",
+    "overall": _l("Overall"),
+    "timeliness": _l("Timeliness"),
+    "professionalism": _l("Professionalism"),
+    "quality": _l("Quality of the work"),
+    "product_performance": _l("Product performance"),
+}
+# When an aspect has no stars: one whole sentence each.
+ASPECT_MISSING = {
+    "overall": _l("Choose 1 to 5 stars for overall."),
+    "timeliness": _l("Choose 1 to 5 stars for timeliness."),
+    "professionalism": _l("Choose 1 to 5 stars for professionalism."),
+    "quality": _l("Choose 1 to 5 stars for quality of the work."),
+    "product_performance": _l("Choose 1 to 5 stars for product performance."),
 }
 
 
-def _stars(label: str) -> RadioField:
-    message = f"Choose 1 to 5 stars for {label.lower()}."
-    return RadioField(label, choices=[SelectChoice(v, t) for v, t in STARS], validate_choice=False,
-                      validators=[InputRequired(message), AnyOf([v for v, _ in STARS], message=message)])
+def _stars(aspect: str) -> RadioField:
+    message = ASPECT_MISSING[aspect]
+    return RadioField(ASPECT_LABELS[aspect], choices=[SelectChoice(v, t) for v, t in STARS], validate_choice=False,
+                      validators=[InputRequired(message), AnyOf([v for v, _unused in STARS], message=message)])
 
 
 class RatingForm(BaseForm):
     client_id = ClientIdField()
-    overall = _stars(ASPECT_LABELS["overall"])
-    timeliness = _stars(ASPECT_LABELS["timeliness"])
-    professionalism = _stars(ASPECT_LABELS["professionalism"])
-    quality = _stars(ASPECT_LABELS["quality"])
-    product_performance = _stars(ASPECT_LABELS["product_performance"])
-    comments = TextAreaField("Comments (optional)", validators=[Optional(), Length(max=2000)])
-    complaint = TextAreaField("Anything you want to complain about? (optional)",
+    overall = _stars("overall")
+    timeliness = _stars("timeliness")
+    professionalism = _stars("professionalism")
+    quality = _stars("quality")
+    product_performance = _stars("product_performance")
+    comments = TextAreaField(_l("Comments (optional)"), validators=[Optional(), Length(max=2000)])
+    complaint = TextAreaField(_l("Anything you want to complain about? (optional)"),
                               validators=[Optional(), Length(max=2000)])
 
     def scores(self) -> dict[str, int]:
@@ -46,11 +65,12 @@ class RatingForm(BaseForm):
 
 class OnSiteRatingForm(RatingForm):
     happened_at = HappenedAtField()  # a rating queued on an offline phone: when it was given
-    signer_name = StringField("Your name", validators=[DataRequired("Please write your name."), Length(max=160)])
-    signature = StringField("Signature", validators=[DataRequired("Please sign in the box.")])
+    signer_name = StringField(_l("Your name"),
+                              validators=[DataRequired(_l("Please write your name.")), Length(max=160)])
+    signature = StringField(_l("Signature"), validators=[DataRequired(_l("Please sign in the box."))])
 
     def validate_signature(self, field):
         data = (field.data or "").strip()
         if len(data) > SIGNATURE_MAX or not SIGNATURE_RE.match(data) or "L" not in data:
-            raise ValidationError("Please sign in the box.")
+            raise ValidationError(_("Please sign in the box."))
         field.data = data

@@ -2,6 +2,7 @@
 customer's request from the product's public page."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -13,42 +14,45 @@ from fieldapp.models import ReturnCondition, ReturnDecision
 TEXT_MAX = 2000
 
 
-def _reason(label: str, message: str) -> TextAreaField:
+def _reason(label, message) -> TextAreaField:
+    # Length fills in %(min)d and %(max)d.
     return TextAreaField(label, validators=[DataRequired(message), Length(
-        min=5, max=TEXT_MAX, message=f"Write 5 to {TEXT_MAX} characters.")])
+        min=5, max=TEXT_MAX, message=_l("Write %(min)d to %(max)d characters."))])
 
 
 def _condition() -> SelectField:
-    return SelectField("Condition of the product", choices=enum_choices(ReturnCondition, "Choose…"),
-                       validators=[DataRequired("Choose the product's condition.")])
+    return SelectField(_l("Condition of the product"),
+                       choices=lambda: enum_choices(ReturnCondition, _l("Choose…")),
+                       validators=[DataRequired(_l("Choose the product's condition."))])
 
 
 class StartReturnForm(BaseForm):
-    reason = _reason("Why is it returned?", "Write why the customer returns it.")
+    reason = _reason(_l("Why is it returned?"), _l("Write why the customer returns it."))
     condition = _condition()
 
 
 class ApproveReturnForm(BaseForm):
-    decision = SelectField("Decision", choices=enum_choices(ReturnDecision, "Choose…"),
-                           validators=[DataRequired("Choose refund, exchange or repair.")])
-    amount = MoneyField("Amount (optional)", description="For a refund: the amount to pay back, like 149.00.")
-    override_note = TextAreaField("Why approve it anyway?", validators=[Optional(), Length(max=TEXT_MAX)],
-                                  description="Needed: this return is outside the policy.")
+    decision = SelectField(_l("Decision"), choices=lambda: enum_choices(ReturnDecision, _l("Choose…")),
+                           validators=[DataRequired(_l("Choose refund, exchange or repair."))])
+    amount = MoneyField(_l("Amount (optional)"),
+                        description=_l("For a refund: the amount to pay back, like 149.00."))
+    override_note = TextAreaField(_l("Why approve it anyway?"), validators=[Optional(), Length(max=TEXT_MAX)],
+                                  description=_l("Needed: this return is outside the policy."))
 
 
 class RefuseReturnForm(BaseForm):
-    reason = _reason("Why is it refused?", "Write why the return is refused.")
+    reason = _reason(_l("Why is it refused?"), _l("Write why the return is refused."))
 
 
 class ReceiveReturnForm(BaseForm):
-    note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=TEXT_MAX)],
-                         description="E.g. the state it came back in.")
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=TEXT_MAX)],
+                         description=_l("E.g. the state it came back in."))
 
 
 class CompleteReturnForm(BaseForm):
-    amount = MoneyField("Amount", description="Refunded (required for a refund), or charged or paid for an "
-                                              "exchange or repair.")
-    resolve_case = BooleanField("Resolve the case too", default=True)
+    amount = MoneyField(_l("Amount"), description=_l("Refunded (required for a refund), or charged or paid for an "
+                                                     "exchange or repair."))
+    resolve_case = BooleanField(_l("Resolve the case too"), default=True)
 
 
 class PublicReturnForm(ServiceRequestForm):
@@ -56,7 +60,7 @@ class PublicReturnForm(ServiceRequestForm):
 
     description = None  # the request form's fields that a return does not ask
     preferred_time = None
-    reason = _reason("Why do you want to return it?", "Tell us why you want to return it.")
+    reason = _reason(_l("Why do you want to return it?"), _l("Tell us why you want to return it."))
     condition = _condition()
 
     def contact(self) -> dict:

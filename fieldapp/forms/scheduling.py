@@ -3,8 +3,22 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from fieldapp import clock
 from fieldapp.forms import BaseForm, enum_choices
@@ -12,7 +26,7 @@ from fieldapp.forms.fields import DateField, IdSelectField
 from fieldapp.models import ServiceType, User
 from fieldapp.services import field_team
 
-REASON = [DataRequired("Give the reason; it goes on the case's timeline."), Length(max=500)]
+REASON = [DataRequired(_l("Give the reason; it goes on the case's timeline.")), Length(max=500)]
 
 
 def _at(day, moment: time | None) -> datetime | None:
@@ -22,12 +36,13 @@ def _at(day, moment: time | None) -> datetime | None:
 
 
 class WhenFields(BaseForm):
-    day = DateField("Day", validators=[InputRequired("Enter the day, like 2026-11-24.")])
-    start = TimeField("Arrival window from", validators=[InputRequired("Enter the start time, like 13:00.")])
-    window_end = TimeField("until", validators=[InputRequired("Enter the end of the window, like 15:00.")])
-    minutes = IntegerField("Expected duration (minutes)", default=60, validators=[
-        InputRequired("Enter how long the work takes."), NumberRange(15, 720, "Between 15 and 720 minutes.")])
-    override_reason = StringField("Book over a clash because… (only when there is one)",
+    day = DateField(_l("Day"), validators=[InputRequired(_l("Enter the day, like 2026-11-24."))])
+    start = TimeField(_l("Arrival window from"), validators=[InputRequired(_l("Enter the start time, like 13:00."))])
+    window_end = TimeField(_l("until"), validators=[InputRequired(_l("Enter the end of the window, like 15:00."))])
+    minutes = IntegerField(_l("Expected duration (minutes)"), default=60, validators=[
+        InputRequired(_l("Enter how long the work takes.")),
+        NumberRange(15, 720, _l("Between 15 and 720 minutes."))])
+    override_reason = StringField(_l("Book over a clash because… (only when there is one)"),
                                   validators=[Optional(), Length(max=500)])
 
     @property
@@ -40,28 +55,31 @@ class WhenFields(BaseForm):
 
 
 def _technician_field() -> IdSelectField:
-    return IdSelectField("Technician", message="Choose a technician.")
+    return IdSelectField(_l("Technician"), message=_l("Choose a technician."))
 
 
 class ScheduleForm(WhenFields):
     # Nothing chosen for the dispatcher: a clash warning is only ever about a choice they made.
-    technician_id = IdSelectField("Technician", message="Choose a technician.", placeholder="Choose a technician…")
-    service_type = SelectField("Service type", choices=enum_choices(ServiceType), validators=[DataRequired()])
-    notes = TextAreaField("Notes for the technician", validators=[Optional(), Length(max=2000)],
-                          description="Shown to the technician on Today and on the visit: what to bring, where to ring.")
+    technician_id = IdSelectField(_l("Technician"), message=_l("Choose a technician."),
+                                  placeholder=_l("Choose a technician…"))
+    service_type = SelectField(_l("Service type"), choices=enum_choices(ServiceType),
+                               validators=[DataRequired()])
+    notes = TextAreaField(_l("Notes for the technician"), validators=[Optional(), Length(max=2000)],
+                          description=_l("Shown to the technician on Today and on the visit: what to bring, "
+                                         "where to ring."))
 
     def set_technicians(self, technicians: list[User]) -> None:
         self.technician_id.set_choices(SelectChoice(t.id, t.name) for t in technicians)
 
 
 class RescheduleForm(WhenFields):
-    reason = StringField("Reason", validators=REASON)
+    reason = StringField(_l("Reason"), validators=REASON)
 
 
 class ReassignForm(BaseForm):
     technician_id = _technician_field()
-    reason = StringField("Reason", validators=REASON)
-    override_reason = StringField("Book over a clash because… (only when there is one)",
+    reason = StringField(_l("Reason"), validators=REASON)
+    override_reason = StringField(_l("Book over a clash because… (only when there is one)"),
                                   validators=[Optional(), Length(max=500)])
 
     def set_technicians(self, technicians: list[User]) -> None:
@@ -72,8 +90,8 @@ class QuickBookForm(BaseForm):
     """Assign from the board's queue: who, which day, from when (a two-hour window, an hour's work)."""
 
     technician_id = _technician_field()
-    day = DateField("Day", validators=[InputRequired("Enter the day.")])
-    start = TimeField("From", validators=[InputRequired("Enter the time, like 13:00.")])
+    day = DateField(_l("Day"), validators=[InputRequired(_l("Enter the day."))])
+    start = TimeField(_l("From"), validators=[InputRequired(_l("Enter the time, like 13:00."))])
 
     def set_technicians(self, technicians: list[User]) -> None:
         self.technician_id.choices = [SelectChoice(t.id, t.name) for t in technicians]
@@ -84,7 +102,7 @@ class QuickBookForm(BaseForm):
 
 
 class CancelVisitForm(BaseForm):
-    reason = StringField("Reason", validators=REASON)
+    reason = StringField(_l("Reason"), validators=REASON)
 
 
 def schedule_form(technicians: list[User] | None = None, **kwargs) -> ScheduleForm:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import lazy_gettext as _l
 from wtforms.validators import StopValidation, ValidationError
 
 from fieldapp.links import is_http_url
@@ -14,7 +15,7 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class EmailAddress:
-    def __init__(self, message: str = "Enter a valid email address, like name@example.com."):
+    def __init__(self, message: str = _l("Enter a valid email address, like name@example.com.")):
         self.message = message
 
     def __call__(self, form, field) -> None:
@@ -38,8 +39,8 @@ class NoControlCharacters:
 class HttpUrl:
     """A link people click on: see links.is_http_url."""
 
-    def __init__(self, message: str = "Enter a full web address starting with https:// (or http://), "
-                                      "like https://example.com/manual.pdf."):
+    def __init__(self, message: str = _l("Enter a full web address starting with https:// (or http://), "
+                                         "like https://example.com/manual.pdf.")):
         self.message = message
 
     def __call__(self, form, field) -> None:

@@ -1,16 +1,29 @@
 """Forms of the visit page: workflow steps, one small form per captured field, parts, photos."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from fieldapp import money
 from fieldapp.forms import BaseForm, enum_choices
 from fieldapp.forms.faults import CodeChoiceField
 from fieldapp.forms.fields import ClientIdField, HappenedAtField, IdField, MoneyField
 from fieldapp.models import (
-    FollowUpRecommendation, NotCompletedReason, Outcome, PaymentStatus, ServiceType, Visit,
+    FollowUpRecommendation,
+    NotCompletedReason,
+    Outcome,
+    PaymentStatus,
+    ServiceType,
+    Visit,
 )
 from fieldapp.services import faults
 
@@ -34,24 +47,25 @@ class FirstStepForm(StepForm):
     """Start travel / arrived. On a visit planned for another day the technician ticks that they
     mean it (services/visits.on_its_day); the page shows the box only then."""
 
-    other_day = BooleanField("I am doing it today")
+    other_day = BooleanField(_l("I am doing it today"))
 
 
 class CompleteForm(WriteForm):
     labour_minutes = IntegerField(
-        "Labour minutes", validators=[Optional(), NumberRange(0, 24 * 60, "Enter minutes between 0 and 1440.")])
+        _l("Labour minutes"), validators=[Optional(), NumberRange(0, 24 * 60, _l("Enter minutes between 0 and 1440."))])
 
 
 class NotCompletedForm(WriteForm):
-    reason = _enum_select("Reason", NotCompletedReason, "Choose a reason.", "Choose…")
-    note = TextAreaField("Note", validators=[Optional(), Length(max=TEXT_MAX)])
+    reason = _enum_select(_l("Reason"), NotCompletedReason, _l("Choose a reason."), _l("Choose…"))
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=TEXT_MAX)])
 
 
 # One form per captured piece of the report: saved as entered, each its own swap target. A form
 # reads the visit to show it and parses what was typed; services/visit_report.py saves it.
 class VisitFieldForm(WriteForm):
     name: str
-    title: str
+    title: str  # lazy texts (_l): read in the language of whoever looks
+    save_label: str  # its button: "Save outcome"
 
     def prepare(self, visit: Visit) -> None:
         """Set what the form offers on this visit (its choices), before it loads or validates."""
@@ -78,16 +92,18 @@ class EnumFieldForm(VisitFieldForm):
 
 
 class ServiceTypeForm(EnumFieldForm):
-    name, title, enum_cls = "service_type", "Service type", ServiceType
-    service_type = _enum_select("Service type", ServiceType, "Choose the service type.")
+    name, title, enum_cls = "service_type", _l("Service type"), ServiceType
+    save_label = _l("Save service type")
+    service_type = _enum_select(_l("Service type"), ServiceType, _l("Choose the service type."))
 
 
 class OutcomeForm(EnumFieldForm):
-    name, title, enum_cls = "outcome", "Outcome", Outcome
-    outcome = _enum_select("Outcome", Outcome, "Choose the outcome.", "Choose…")
+    name, title, enum_cls = "outcome", _l("Outcome"), Outcome
+    save_label = _l("Save outcome")
+    outcome = _enum_select(_l("Outcome"), Outcome, _l("Choose the outcome."), _l("Choose…"))
 
 
-def _report_text(label: str, description: str) -> TextAreaField:
+def _report_text(label, description) -> TextAreaField:
     return TextAreaField(label, validators=[Length(max=TEXT_MAX)], description=description)
 
 
@@ -102,13 +118,14 @@ class TextFieldForm(VisitFieldForm):
 
 
 class ActionsForm(TextFieldForm):
-    name, title = "actions_taken", "Actions taken"
-    actions_taken = _report_text("Actions taken", "What you did: replaced, repaired, recalibrated, tested.")
+    name, title, save_label = "actions_taken", _l("Actions taken"), _l("Save actions taken")
+    actions_taken = _report_text(_l("Actions taken"), _l("What you did: replaced, repaired, recalibrated, tested."))
 
 
 class AdviceForm(TextFieldForm):
-    name, title = "preventative_advice", "Preventative advice"
-    preventative_advice = _report_text("Preventative advice", "How the customer can prevent this happening again.")
+    name, title, save_label = "preventative_advice", _l("Preventative advice"), _l("Save preventative advice")
+    preventative_advice = _report_text(_l("Preventative advice"),
+                                       _l("How the customer can prevent this happening again."))
     add_tip = StringField(validators=[Optional(), Length(max=500)])
 
     def values(self):
@@ -116,20 +133,21 @@ class AdviceForm(TextFieldForm):
 
 
 class NextStepsForm(TextFieldForm):
-    name, title = "next_steps", "Next steps"
-    next_steps = _report_text("Next steps", "Further services, maintenance schedule, updates promised.")
+    name, title, save_label = "next_steps", _l("Next steps"), _l("Save next steps")
+    next_steps = _report_text(_l("Next steps"), _l("Further services, maintenance schedule, updates promised."))
 
 
 class FollowUpForm(VisitFieldForm):
-    name, title = "follow_up", "Follow-up"
-    follow_up = _enum_select("Recommend a follow-up", FollowUpRecommendation, "Choose a follow-up.")
-    days = IntegerField("In how many days", validators=[Optional(), NumberRange(1, 365, "Enter 1 to 365 days.")])
+    name, title, save_label = "follow_up", _l("Follow-up"), _l("Save follow-up")
+    follow_up = _enum_select(_l("Recommend a follow-up"), FollowUpRecommendation, _l("Choose a follow-up."))
+    days = IntegerField(_l("In how many days"),
+                        validators=[Optional(), NumberRange(1, 365, _l("Enter 1 to 365 days."))])
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         # Checked here: Optional() on `days` would stop a field-level check when it is empty.
         if valid and self.follow_up.data != FollowUpRecommendation.NONE.value and self.days.data is None:
-            self.days.errors.append("Enter in how many days.")
+            self.days.errors.append(_("Enter in how many days."))
             return False
         return valid
 
@@ -142,8 +160,8 @@ class FollowUpForm(VisitFieldForm):
 
 
 class TransportForm(VisitFieldForm):
-    name, title = "transport_cost", "Transport cost"
-    amount = MoneyField("Transport cost", required=True, required_message="Enter the transport cost, or 0.")
+    name, title, save_label = "transport_cost", _l("Transport cost"), _l("Save transport cost")
+    amount = MoneyField(_l("Transport cost"), required=True, required_message=_l("Enter the transport cost, or 0."))
 
     def load(self, visit):
         self.amount.data = money.as_input(visit.transport_cost_cents)
@@ -154,14 +172,14 @@ class TransportForm(VisitFieldForm):
 
 class OtherCostForm(VisitFieldForm):
     """Anything else charged on the visit (a disposal fee, a call-out surcharge): always billable."""
-    name, title = "other_cost", "Other costs"
-    other_amount = MoneyField("Other costs")
-    other_note = StringField("What for", validators=[Optional(), Length(max=200)])
+    name, title, save_label = "other_cost", _l("Other costs"), _l("Save other costs")
+    other_amount = MoneyField(_l("Other costs"))
+    other_note = StringField(_l("What for"), validators=[Optional(), Length(max=200)])
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if valid and self.other_amount.cents and not (self.other_note.data or "").strip():
-            self.other_note.errors.append("Say what the cost is for: it is printed on the customer's report.")
+            self.other_note.errors.append(_("Say what the cost is for: it is printed on the customer's report."))
             return False
         return valid
 
@@ -174,16 +192,18 @@ class OtherCostForm(VisitFieldForm):
 
 
 class PaymentForm(EnumFieldForm):
-    name, title, enum_cls = "payment_status", "Payment status", PaymentStatus
-    payment_status = _enum_select("Payment status", PaymentStatus, "Choose the payment status.", "Not settled yet")
+    name, title, enum_cls = "payment_status", _l("Payment status"), PaymentStatus
+    save_label = _l("Save payment status")
+    payment_status = _enum_select(_l("Payment status"), PaymentStatus, _l("Choose the payment status."),
+                                  _l("Not settled yet"))
 
 
 class FaultCodesForm(VisitFieldForm):
     """Symptom, cause and remedy, each picked with one tap from the codes for the product's category."""
-    name, title = "fault_codes", "Fault codes"
-    symptom_code_id = CodeChoiceField("Symptom")
-    cause_code_id = CodeChoiceField("Cause")
-    remedy_code_id = CodeChoiceField("Remedy")
+    name, title, save_label = "fault_codes", _l("Fault codes"), _l("Save fault codes")
+    symptom_code_id = CodeChoiceField(_l("Symptom"))
+    cause_code_id = CodeChoiceField(_l("Cause"))
+    remedy_code_id = CodeChoiceField(_l("Remedy"))
 
     def prepare(self, visit):
         offer = faults.offered(visit)
@@ -205,21 +225,21 @@ FIELD_FORMS: dict[str, type[VisitFieldForm]] = {
 
 
 class PartRowFields(WriteForm):
-    quantity = IntegerField("Quantity", validators=[
-        InputRequired("Enter a quantity."), NumberRange(1, 999, "The quantity must be between 1 and 999.")])
-    unit_cost = MoneyField("Unit cost")  # empty when adding: the catalog price
-    faulty_serial = StringField("Faulty part serial", validators=[Optional(), Length(max=80)])
-    replacement_serial = StringField("Replacement serial", validators=[Optional(), Length(max=80)])
+    quantity = IntegerField(_l("Quantity"), validators=[
+        InputRequired(_l("Enter a quantity.")), NumberRange(1, 999, _l("The quantity must be between 1 and 999."))])
+    unit_cost = MoneyField(_l("Unit cost"))  # empty when adding: the catalog price
+    faulty_serial = StringField(_l("Faulty part serial"), validators=[Optional(), Length(max=80)])
+    replacement_serial = StringField(_l("Replacement serial"), validators=[Optional(), Length(max=80)])
 
 
 class AddPartForm(PartRowFields):
-    part_id = IdField(message="Choose a part from the search.")
+    part_id = IdField(message=_l("Choose a part from the search."))
 
 
 class EditPartForm(PartRowFields):
-    unit_cost = MoneyField("Unit cost", required=True, required_message="Enter the unit cost.")
-    covered = BooleanField("Covered by warranty/contract")
+    unit_cost = MoneyField(_l("Unit cost"), required=True, required_message=_l("Enter the unit cost."))
+    covered = BooleanField(_l("Covered by warranty/contract"))
 
 
 class PhotoForm(WriteForm):
-    photo = FileField("Photo", validators=[FileRequired("Take or choose a photo first.")])
+    photo = FileField(_l("Photo"), validators=[FileRequired(_l("Take or choose a photo first."))])

@@ -1,20 +1,60 @@
 """All models, imported here so metadata, migrations and the app see every table."""
-from fieldapp.models.assets import Asset, Coverage, CoverageKind, RenewalOutcome, RetiredLabel, new_qr_token
+from fieldapp.models.assets import (
+    Asset,
+    Coverage,
+    CoverageKind,
+    RenewalOutcome,
+    RetiredLabel,
+    new_qr_token,
+)
 from fieldapp.models.audit import AppliedWrite, AuditEvent
 from fieldapp.models.cases import (
-    OPEN_CASE_STATUSES, AttentionItem, Case, CaseEvent, CaseStatus, CaseType, Channel, Complaint, ComplaintSource,
-    FollowUp, FollowUpKind, FollowUpSource, NumberSequence, Priority, RemoteSupportOutcome, RemoteSupportSession,
+    OPEN_CASE_STATUSES,
+    AttentionItem,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    CaseType,
+    Channel,
+    Complaint,
+    ComplaintSource,
+    FollowUp,
+    FollowUpKind,
+    FollowUpSource,
+    NumberSequence,
+    Priority,
+    RemoteSupportOutcome,
+    RemoteSupportSession,
 )
-from fieldapp.models.catalog import CoveragePlan, FaqEntry, Part, ProductModel, ProductResource, ResourceKind
+from fieldapp.models.catalog import (
+    CoveragePlan,
+    FaqEntry,
+    Part,
+    ProductModel,
+    ProductResource,
+    ResourceKind,
+)
 from fieldapp.models.faults import FaultCode, FaultKind
 from fieldapp.models.mail import MailStatus, OutboundMail
 from fieldapp.models.people import Customer, FailedLogin, Role, User, UserSession
 from fieldapp.models.ratings import ASPECTS, Rating, RatingSource
-from fieldapp.models.returns import ReturnCondition, ReturnDecision, ReturnRequest, ReturnStatus
+from fieldapp.models.returns import (
+    ReturnCondition,
+    ReturnDecision,
+    ReturnRequest,
+    ReturnStatus,
+)
 from fieldapp.models.settings import CompanySettings, DashboardSnapshot, ServiceTarget
 from fieldapp.models.visits import (
-    FollowUpRecommendation, NotCompletedReason, Outcome, PaymentStatus, ServiceType, Visit,
-    VisitPart, VisitPhoto, VisitStatus,
+    FollowUpRecommendation,
+    NotCompletedReason,
+    Outcome,
+    PaymentStatus,
+    ServiceType,
+    Visit,
+    VisitPart,
+    VisitPhoto,
+    VisitStatus,
 )
 
 __all__ = [

@@ -5,12 +5,13 @@ import secrets
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.extensions import db
-from fieldapp.orm import LabelledEnum, enum_column, utcnow
 from fieldapp.models.catalog import CoveragePlan, ProductModel
+from fieldapp.orm import LabelledEnum, enum_column, utcnow
 
 if TYPE_CHECKING:
     from fieldapp.models.people import Customer, User
@@ -74,15 +75,15 @@ def in_force(coverages, day: date):
 
 
 class CoverageKind(LabelledEnum):
-    STANDARD_WARRANTY = "standard_warranty", "Standard warranty"
-    EXTENDED_WARRANTY = "extended_warranty", "Extended warranty"
-    SERVICE_CONTRACT = "service_contract", "Service contract"
+    STANDARD_WARRANTY = "standard_warranty", _l("Standard warranty")
+    EXTENDED_WARRANTY = "extended_warranty", _l("Extended warranty")
+    SERVICE_CONTRACT = "service_contract", _l("Service contract")
 
 
 class RenewalOutcome(LabelledEnum):
-    RENEWED = "renewed", "Renewed"
-    DECLINED = "declined", "Declined"
-    NO_ANSWER = "no_answer", "No answer, call again"
+    RENEWED = "renewed", _l("Renewed")
+    DECLINED = "declined", _l("Declined")
+    NO_ANSWER = "no_answer", _l("No answer, call again")
 
 
 class Coverage(db.Model):

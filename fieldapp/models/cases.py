@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -18,12 +19,12 @@ if TYPE_CHECKING:
 
 
 class Channel(LabelledEnum):
-    PHONE = "phone", "Phone"
-    EMAIL = "email", "Email"
-    CHAT = "chat", "Chat"
-    WALK_IN = "walk_in", "Walk-in"
-    WEB = "web", "Web form"
-    QR = "qr", "QR code"
+    PHONE = "phone", _l("Phone")
+    EMAIL = "email", _l("Email")
+    CHAT = "chat", _l("Chat")
+    WALK_IN = "walk_in", _l("Walk-in")
+    WEB = "web", _l("Web form")
+    QR = "qr", _l("QR code")
 
     @property
     def in_customers_words(self) -> bool:
@@ -33,35 +34,35 @@ class Channel(LabelledEnum):
 
 
 class CaseType(LabelledEnum):
-    REPAIR = "repair", "Repair / fault"
-    INSTALLATION = "installation", "Installation"
-    MAINTENANCE = "maintenance", "Maintenance"
-    QUESTION = "question", "Question / advice"
-    RETURN = "return", "Return / refund"
+    REPAIR = "repair", _l("Repair / fault")
+    INSTALLATION = "installation", _l("Installation")
+    MAINTENANCE = "maintenance", _l("Maintenance")
+    QUESTION = "question", _l("Question / advice")
+    RETURN = "return", _l("Return / refund")
 
 
 class Priority(LabelledEnum):
-    LOW = "low"
-    NORMAL = "normal"
-    HIGH = "high"
-    URGENT = "urgent"
+    LOW = "low", _l("Low")
+    NORMAL = "normal", _l("Normal")
+    HIGH = "high", _l("High")
+    URGENT = "urgent", _l("Urgent")
 
 
 class CaseStatus(LabelledEnum):
     """Where a case stands. Only services.lifecycle changes it, along its transition table."""
 
-    NEW = "new", "New"
-    ASSESSING = "assessing", "Assessing"
-    REMOTE_SUPPORT = "remote_support", "Remote support"
-    VISIT_NEEDED = "visit_needed", "Visit needed"
-    SCHEDULED = "scheduled", "Visit scheduled"
-    IN_PROGRESS = "in_progress", "Visit in progress"
-    WAITING_CUSTOMER = "waiting_customer", "Waiting for customer"
-    WAITING_PARTS = "waiting_parts", "Waiting for parts"
-    RESOLVED = "resolved", "Resolved"
-    CLOSED = "closed", "Closed"
-    CANCELLED = "cancelled", "Cancelled"
-    REOPENED = "reopened", "Reopened"
+    NEW = "new", _l("New")
+    ASSESSING = "assessing", _l("Assessing")
+    REMOTE_SUPPORT = "remote_support", _l("Remote support")
+    VISIT_NEEDED = "visit_needed", _l("Visit needed")
+    SCHEDULED = "scheduled", _l("Visit scheduled")
+    IN_PROGRESS = "in_progress", _l("Visit in progress")
+    WAITING_CUSTOMER = "waiting_customer", _l("Waiting for customer")
+    WAITING_PARTS = "waiting_parts", _l("Waiting for parts")
+    RESOLVED = "resolved", _l("Resolved")
+    CLOSED = "closed", _l("Closed")
+    CANCELLED = "cancelled", _l("Cancelled")
+    REOPENED = "reopened", _l("Reopened")
 
     @property
     def is_open(self) -> bool:
@@ -184,9 +185,9 @@ class AttentionItem(db.Model):
 
 
 class RemoteSupportOutcome(LabelledEnum):
-    SOLVED = "solved", "Solved remotely"
-    NOT_SOLVED = "not_solved", "Not solved: a visit is needed"
-    CUSTOMER_TO_TRY = "customer_to_try", "Customer will try and call back"
+    SOLVED = "solved", _l("Solved remotely")
+    NOT_SOLVED = "not_solved", _l("Not solved: a visit is needed")
+    CUSTOMER_TO_TRY = "customer_to_try", _l("Customer will try and call back")
 
 
 class RemoteSupportSession(db.Model):
@@ -207,16 +208,16 @@ class RemoteSupportSession(db.Model):
 
 
 class FollowUpKind(LabelledEnum):
-    CALL = "call", "Call"
-    VISIT = "visit", "Return visit"
-    EMAIL = "email", "Email"
-    SURVEY = "survey", "Satisfaction survey"
+    CALL = "call", _l("Call")
+    VISIT = "visit", _l("Return visit")
+    EMAIL = "email", _l("Email")
+    SURVEY = "survey", _l("Satisfaction survey")
 
 
 class FollowUpSource(LabelledEnum):
-    RECOMMENDATION = "recommendation", "Technician's recommendation"
-    DISPATCHER = "dispatcher", "Dispatcher"
-    SATISFACTION = "satisfaction", "Satisfaction call after a visit"
+    RECOMMENDATION = "recommendation", _l("Technician's recommendation")
+    DISPATCHER = "dispatcher", _l("Dispatcher")
+    SATISFACTION = "satisfaction", _l("Satisfaction call after a visit")
 
 
 class FollowUp(db.Model):
@@ -249,14 +250,14 @@ class FollowUp(db.Model):
 
 
 class ComplaintSource(LabelledEnum):
-    ON_SITE_RATING = "on_site_rating", "On-site rating"
-    QR_RATING = "qr_rating", "QR rating"
-    PHONE = "phone", "Phone"
-    EMAIL = "email", "Email"
-    CHAT = "chat", "Chat"
-    WEB = "web", "Web"
-    QR_PAGE = "qr_page", "QR page"
-    IN_PERSON = "in_person", "In person"
+    ON_SITE_RATING = "on_site_rating", _l("On-site rating")
+    QR_RATING = "qr_rating", _l("QR rating")
+    PHONE = "phone", _l("Phone")
+    EMAIL = "email", _l("Email")
+    CHAT = "chat", _l("Chat")
+    WEB = "web", _l("Web")
+    QR_PAGE = "qr_page", _l("QR page")
+    IN_PERSON = "in_person", _l("In person")
 
 
 class Complaint(db.Model):

@@ -1,7 +1,8 @@
 """What we sell and service: product models with their terms, and the parts catalog."""
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.extensions import db
@@ -50,6 +51,14 @@ class ProductModel(db.Model):
         return [line.strip() for line in (self.care_tips or "").splitlines() if line.strip()]
 
     @property
+    def localized_care_tips(self) -> list[str]:
+        """The care tips in the reader's language when the office wrote them in it, else the
+        company's (services/content.py); for customer-facing pages."""
+        from fieldapp.services import content
+
+        return content.lines(content.localized(self, "care_tips"))
+
+    @property
     def label(self) -> str:
         return f"{self.name} ({self.model_number})"
 
@@ -58,9 +67,9 @@ class ProductModel(db.Model):
 
 
 class ResourceKind(LabelledEnum):
-    MANUAL = "manual", "Manual"
-    FAQ = "faq", "FAQ"
-    VIDEO = "video", "Video tutorial"
+    MANUAL = "manual", _l("Manual")
+    FAQ = "faq", _l("FAQ")
+    VIDEO = "video", _l("Video tutorial")
 
 
 class ProductResource(db.Model):
@@ -89,6 +98,29 @@ class FaqEntry(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     product_model: Mapped[ProductModel] = relationship(back_populates="faq_entries")
+
+
+class ContentTranslation(db.Model):
+    """Customer-facing text the office wrote in another language than the company's: care tips,
+    return conditions, manual and video titles, FAQ questions and answers, fault-code meanings.
+    The record's own column holds the company's language; a missing translation falls back to
+    it (services/content.py). `kind` names the record's table; no foreign key, so the service
+    removes a record's translations with it."""
+
+    __tablename__ = "content_translations"
+    # Also the index of every read: a record's translations (kind, record_id) in one language.
+    __table_args__ = (UniqueConstraint("kind", "record_id", "field", "language",
+                                       name="uq_content_translations_kind_record_id_field_language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[int]
+    field: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"<ContentTranslation {self.kind} {self.record_id} {self.field} {self.language}>"
 
 
 class CoveragePlan(db.Model):

@@ -3,6 +3,7 @@ technician picks on the visit with one tap next to the free text, so recurring f
 counted per model (services.dashboard)."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -11,9 +12,20 @@ from fieldapp.orm import LabelledEnum, enum_column
 
 
 class FaultKind(LabelledEnum):
-    SYMPTOM = "symptom", "Symptom"
-    CAUSE = "cause", "Cause"
-    REMEDY = "remedy", "Remedy"
+    SYMPTOM = "symptom", _l("Symptom")
+    CAUSE = "cause", _l("Cause")
+    REMEDY = "remedy", _l("Remedy")
+
+    @property
+    def choose_from_list(self) -> str:
+        """"Choose a symptom from the list.", as a whole sentence per kind (in German or Chinese
+        a lowercased label does not make one)."""
+        return str(_CHOOSE_FROM_LIST[self])
+
+
+_CHOOSE_FROM_LIST = {FaultKind.SYMPTOM: _l("Choose a symptom from the list."),
+                     FaultKind.CAUSE: _l("Choose a cause from the list."),
+                     FaultKind.REMEDY: _l("Choose a remedy from the list.")}
 
 
 class FaultCode(db.Model):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -11,9 +12,9 @@ from fieldapp.orm import LabelledEnum, enum_column, utcnow
 
 
 class MailStatus(LabelledEnum):
-    PENDING = "pending", "Waiting to send"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed, gave up"
+    PENDING = "pending", _l("Waiting to send")
+    SENT = "sent", _l("Sent")
+    FAILED = "failed", _l("Failed, gave up")
 
 
 class OutboundMail(db.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -18,9 +19,9 @@ if TYPE_CHECKING:
 
 
 class Role(LabelledEnum):
-    TECHNICIAN = "technician"
-    DISPATCHER = "dispatcher"
-    ADMIN = "admin"
+    TECHNICIAN = "technician", _l("Technician")
+    DISPATCHER = "dispatcher", _l("Dispatcher")
+    ADMIN = "admin", _l("Admin")
 
 
 class User(UserMixin, db.Model):
@@ -38,6 +39,8 @@ class User(UserMixin, db.Model):
     # The PIN as the phone checks it without signal (PBKDF2-SHA256, services/accounts.py): a
     # PIN is a short secret for the minutes a customer holds the phone, never the password.
     pin_verifier: Mapped[str | None] = mapped_column(String(200))
+    # The language of the pages; empty: the company's (fieldapp/languages.py).
+    language: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     # When the technician's phone last reached the server to send queued changes or refresh its
@@ -85,6 +88,8 @@ class Customer(db.Model):
     email: Mapped[str | None] = mapped_column(String(254))
     address: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
+    # The language mails, texts and the report PDF are written in; empty: the company's.
+    language: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Name, email, address and phone as the search looks for them (fieldapp/models/search.py).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")

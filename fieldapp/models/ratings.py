@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -17,8 +18,8 @@ ASPECTS = ("overall", "timeliness", "professionalism", "quality", "product_perfo
 
 
 class RatingSource(LabelledEnum):
-    ON_SITE = "on_site", "On site"
-    QR = "qr", "QR code"
+    ON_SITE = "on_site", _l("On site")
+    QR = "qr", _l("QR code")
 
 
 class Rating(db.Model):

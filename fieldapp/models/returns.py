@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -17,29 +18,29 @@ if TYPE_CHECKING:
 
 
 class ReturnCondition(LabelledEnum):
-    UNOPENED = "unopened", "Unopened, in its packaging"
-    AS_NEW = "as_new", "Opened, as new"
-    USED = "used", "Used, working"
-    FAULTY = "faulty", "Faulty"
-    DAMAGED = "damaged", "Damaged"
+    UNOPENED = "unopened", _l("Unopened, in its packaging")
+    AS_NEW = "as_new", _l("Opened, as new")
+    USED = "used", _l("Used, working")
+    FAULTY = "faulty", _l("Faulty")
+    DAMAGED = "damaged", _l("Damaged")
 
 
 class ReturnDecision(LabelledEnum):
-    REFUND = "refund", "Refund"
-    EXCHANGE = "exchange", "Exchange"
-    REPAIR = "repair", "Repair"
+    REFUND = "refund", _l("Refund")
+    EXCHANGE = "exchange", _l("Exchange")
+    REPAIR = "repair", _l("Repair")
 
 
 class ReturnStatus(LabelledEnum):
     """requested -> approved or refused; approved -> received -> refunded, exchanged or repaired."""
 
-    REQUESTED = "requested", "Requested"
-    APPROVED = "approved", "Approved"
-    REFUSED = "refused", "Refused"
-    RECEIVED = "received", "Received back"
-    REFUNDED = "refunded", "Refunded"
-    EXCHANGED = "exchanged", "Exchanged"
-    REPAIRED = "repaired", "Repaired and sent back"
+    REQUESTED = "requested", _l("Requested")
+    APPROVED = "approved", _l("Approved")
+    REFUSED = "refused", _l("Refused")
+    RECEIVED = "received", _l("Received back")
+    REFUNDED = "refunded", _l("Refunded")
+    EXCHANGED = "exchanged", _l("Exchanged")
+    REPAIRED = "repaired", _l("Repaired and sent back")
 
     @property
     def is_open(self) -> bool:

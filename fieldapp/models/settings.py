@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Text
+from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldapp.extensions import db
@@ -31,6 +31,10 @@ class CompanySettings(db.Model):
     renewal_notice_days: Mapped[int] = mapped_column(default=30)
     # Email the After-Sale Services Report to the customer when a case is closed.
     email_report_on_close: Mapped[bool] = mapped_column(default=False)
+    # Pages, mails and PDFs speak this unless a person chose another (fieldapp/languages.py).
+    language: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
+    # ISO 4217: money is shown in it, formatted per language (fieldapp/formats.py).
+    currency: Mapped[str] = mapped_column(String(3), default="EUR", server_default="EUR")
 
 
 class ServiceTarget(db.Model):

@@ -5,12 +5,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.extensions import db
-from fieldapp.orm import LabelledEnum, enum_column, utcnow
 from fieldapp.models.catalog import Part
+from fieldapp.orm import LabelledEnum, enum_column, utcnow
 
 if TYPE_CHECKING:
     from fieldapp.models.cases import Case
@@ -20,21 +21,21 @@ if TYPE_CHECKING:
 
 
 class ServiceType(LabelledEnum):
-    INSTALLATION = "installation", "Installation"
-    TROUBLESHOOTING = "troubleshooting", "Troubleshooting"
-    MAINTENANCE = "maintenance", "Maintenance"
-    REPAIR = "repair", "Repair"
-    UPGRADE = "upgrade", "Product upgrade"
-    WARRANTY_SERVICE = "warranty_service", "Warranty service"
+    INSTALLATION = "installation", _l("Installation")
+    TROUBLESHOOTING = "troubleshooting", _l("Troubleshooting")
+    MAINTENANCE = "maintenance", _l("Maintenance")
+    REPAIR = "repair", _l("Repair")
+    UPGRADE = "upgrade", _l("Product upgrade")
+    WARRANTY_SERVICE = "warranty_service", _l("Warranty service")
 
 
 class VisitStatus(LabelledEnum):
-    SCHEDULED = "scheduled", "Scheduled"
-    TRAVELLING = "travelling", "Travelling"
-    ON_SITE = "on_site", "On site"
-    COMPLETED = "completed", "Completed"
-    NOT_COMPLETED = "not_completed", "Could not complete"
-    CANCELLED = "cancelled", "Cancelled"
+    SCHEDULED = "scheduled", _l("Scheduled")
+    TRAVELLING = "travelling", _l("Travelling")
+    ON_SITE = "on_site", _l("On site")
+    COMPLETED = "completed", _l("Completed")
+    NOT_COMPLETED = "not_completed", _l("Could not complete")
+    CANCELLED = "cancelled", _l("Cancelled")
 
     @property
     def is_finished(self) -> bool:
@@ -42,30 +43,30 @@ class VisitStatus(LabelledEnum):
 
 
 class NotCompletedReason(LabelledEnum):
-    NO_ACCESS = "no_access", "No access"
-    PARTS_NEEDED = "parts_needed", "Parts needed"
-    CUSTOMER_ABSENT = "customer_absent", "Customer absent"
-    OTHER = "other", "Other"
+    NO_ACCESS = "no_access", _l("No access")
+    PARTS_NEEDED = "parts_needed", _l("Parts needed")
+    CUSTOMER_ABSENT = "customer_absent", _l("Customer absent")
+    OTHER = "other", _l("Other")
 
 
 class Outcome(LabelledEnum):
-    RESOLVED = "resolved", "Resolved"
-    PARTIALLY_RESOLVED = "partially_resolved", "Partially resolved"
-    NOT_RESOLVED = "not_resolved", "Not resolved"
-    NEEDS_FOLLOW_UP = "needs_follow_up", "Needs follow-up"
+    RESOLVED = "resolved", _l("Resolved")
+    PARTIALLY_RESOLVED = "partially_resolved", _l("Partially resolved")
+    NOT_RESOLVED = "not_resolved", _l("Not resolved")
+    NEEDS_FOLLOW_UP = "needs_follow_up", _l("Needs follow-up")
 
 
 class FollowUpRecommendation(LabelledEnum):
-    NONE = "none", "None"
-    CALL = "call", "Call in N days"
-    VISIT = "visit", "Visit in N days"
+    NONE = "none", _l("None")
+    CALL = "call", _l("Call in N days")
+    VISIT = "visit", _l("Visit in N days")
 
 
 class PaymentStatus(LabelledEnum):
-    COVERED_WARRANTY = "covered_warranty", "Covered by warranty"
-    COVERED_CONTRACT = "covered_contract", "Covered by contract"
-    TO_INVOICE = "to_invoice", "To be invoiced"
-    PAID = "paid", "Paid"
+    COVERED_WARRANTY = "covered_warranty", _l("Covered by warranty")
+    COVERED_CONTRACT = "covered_contract", _l("Covered by contract")
+    TO_INVOICE = "to_invoice", _l("To be invoiced")
+    PAID = "paid", _l("Paid")
 
 
 def _configured_labour_rate() -> int:

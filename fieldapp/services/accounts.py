@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _, ngettext
 from sqlalchemy import and_, delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from fieldapp import languages
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import FailedLogin, Role, User
@@ -26,8 +28,10 @@ class SignInThrottled(DomainError):
 
     def __init__(self, retry_after_seconds: int):
         self.retry_after_seconds = retry_after_seconds
-        super().__init__(f"Too many failed sign-ins. Wait {self.minutes} minute(s) and try again, or ask your "
-                         "administrator to reset your password.", kind="throttled")
+        super().__init__(ngettext("Too many failed sign-ins. Wait %(num)d minute and try again, or ask your "
+                                  "administrator to reset your password.",
+                                  "Too many failed sign-ins. Wait %(num)d minutes and try again, or ask your "
+                                  "administrator to reset your password.", self.minutes), kind="throttled")
 
     @property
     def minutes(self) -> int:
@@ -101,7 +105,7 @@ def create_user(email: str, name: str, role: Role, password: str, phone: str | N
                 created_by: User | None = None) -> User:
     email = normalise_email(email)
     if find_user(email) is not None:
-        raise DomainError("A user with this email already exists.", "email", "invalid")
+        raise DomainError(_("A user with this email already exists."), "email", "invalid")
     _check_new_password(password)
     user = User(email=email, name=name.strip(), role=role, phone=(phone or "").strip() or None)
     user.set_password(password)
@@ -113,7 +117,7 @@ def create_user(email: str, name: str, role: Role, password: str, phone: str | N
 
 def set_active(user: User, active: bool, by: User) -> None:
     if user.id == by.id and not active:
-        raise DomainError("You cannot deactivate your own account.", "active")
+        raise DomainError(_("You cannot deactivate your own account."), "active")
     if user.active != active:
         user.active = active
         if not active:
@@ -124,7 +128,7 @@ def set_active(user: User, active: bool, by: User) -> None:
 def set_role(user: User, role: Role, by: User) -> None:
     """A new role takes effect at once: the user signs in again with it."""
     if user.id == by.id and role is not user.role:
-        raise DomainError("You cannot change your own role; ask another administrator.", "role")
+        raise DomainError(_("You cannot change your own role; ask another administrator."), "role")
     if user.role is not role:
         audit.record("user.role_changed", user, {"from": user.role.value, "to": role.value}, user=by)
         user.role = role
@@ -133,20 +137,30 @@ def set_role(user: User, role: Role, by: User) -> None:
 
 def _check_new_password(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.", field, "invalid")
+        raise DomainError(_("The password needs at least %(num)s characters.", num=MIN_PASSWORD_LENGTH), field,
+                          "invalid")
 
 
 def change_password(user: User, current: str, new: str, client: str | None = None,
                     user_agent: str | None = None) -> User:
     """The user's own change: every session ends, and a new one starts for this browser."""
     if not user.check_password(current):
-        raise DomainError("That is not your current password.", "current_password", "invalid")
+        raise DomainError(_("That is not your current password."), "current_password", "invalid")
     _check_new_password(new, "new_password")
     user.set_password(new)
     sessions.end_all(user)
     audit.record("user.password_changed", user, user=user)
     sessions.start(user, client, user_agent)
     return user
+
+
+def set_language(user: User, language: str | None) -> None:
+    """The language of the user's own pages: one of ours, or None for the company's."""
+    if language is not None and languages.valid(language) is None:
+        raise DomainError(_("Choose one of the languages in the list."), "language", "invalid")
+    if user.language != language:
+        audit.record("user.language_changed", user, {"from": user.language, "to": language}, user=user)
+        user.language = language
 
 
 def reset_password(user: User, new: str, by: User) -> None:

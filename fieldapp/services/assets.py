@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -60,7 +61,7 @@ def _check_serial(serial: str, asset: Asset | None = None) -> str:
     serial = serial.strip()
     existing = by_serial(serial)
     if existing is not None and existing is not asset:
-        raise DomainError("Another product already has this serial number.", "serial_number", "invalid")
+        raise DomainError(_("Another product already has this serial number."), "serial_number", "invalid")
     return serial
 
 
@@ -70,7 +71,7 @@ def register(model: ProductModel, customer: Customer, serial: str, sales_date: d
     asset = Asset(product_model=model, customer=customer, serial_number=_check_serial(serial), sales_date=sales_date,
                   install_address=(install_address or "").strip() or None, notes=(notes or "").strip() or None)
     if warranty_ends_on is not None and warranty_ends_on < sales_date:
-        raise DomainError("The warranty cannot end before the sales date.", "warranty_ends_on", "invalid")
+        raise DomainError(_("The warranty cannot end before the sales date."), "warranty_ends_on", "invalid")
     if model.warranty_months or warranty_ends_on:
         ends = warranty_ends_on or add_months(sales_date, model.warranty_months) - timedelta(days=1)
         asset.coverages.append(Coverage(kind=CoverageKind.STANDARD_WARRANTY, starts_on=sales_date, ends_on=ends,
@@ -97,7 +98,7 @@ def update(asset: Asset, model: ProductModel, customer: Customer, serial: str, s
 
 def save_coverage(asset: Asset, coverage: Coverage | None, values: dict, by: User) -> Coverage:
     if values["ends_on"] < values["starts_on"]:
-        raise DomainError("The end date must be on or after the start date.", "ends_on", "invalid")
+        raise DomainError(_("The end date must be on or after the start date."), "ends_on", "invalid")
     if coverage is None:
         coverage = Coverage()
         asset.coverages.append(coverage)

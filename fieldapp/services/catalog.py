@@ -5,6 +5,11 @@ Parts are never deleted (past visits name them): they are deactivated, and techn
 find active ones (services.parts). A model with registered products cannot be removed."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -12,13 +17,22 @@ from sqlalchemy.orm import selectinload
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.links import is_http_url
-from fieldapp.models import Asset, FaqEntry, Part, ProductModel, ProductResource, ResourceKind, User, VisitPart
-from fieldapp.services import audit, maintenance
+from fieldapp.models import (
+    Asset,
+    FaqEntry,
+    Part,
+    ProductModel,
+    ProductResource,
+    ResourceKind,
+    User,
+    VisitPart,
+)
+from fieldapp.services import audit, content, maintenance
 
 PAGE_SIZE = 25
 PART_STATUSES = ("active", "inactive", "all")
-MODEL_NUMBER_TAKEN = "Another model already has this model number."
-SKU_TAKEN = "Another part already has this SKU."
+MODEL_NUMBER_TAKEN = _l("Another model already has this model number.")
+SKU_TAKEN = _l("Another part already has this SKU.")
 
 
 # --- Product models ------------------------------------------------------------------------------------
@@ -70,22 +84,22 @@ def _check_number(model_number: str, model: ProductModel | None = None) -> None:
     if model is not None:
         statement = statement.where(ProductModel.id != model.id)
     if db.session.scalar(statement.limit(1)) is not None:
-        raise DomainError(MODEL_NUMBER_TAKEN, "model_number", "conflict")
+        raise DomainError(str(MODEL_NUMBER_TAKEN), "model_number", "conflict")
 
 
-def _flush(message: str, field: str) -> None:
+def _flush(message, field: str) -> None:
     """Flush; a unique key taken meanwhile by someone else is the same refusal as the check."""
     try:
         db.session.flush()
     except IntegrityError as error:
-        raise DomainError(message, field, "conflict") from error
+        raise DomainError(str(message), field, "conflict") from error
 
 
 def _check_model(values: dict) -> None:
     if not values["name"]:
-        raise DomainError("Enter the model's name.", "name", "invalid")
+        raise DomainError(_("Enter the model's name."), "name", "invalid")
     if not values["model_number"]:
-        raise DomainError("Enter the model number.", "model_number", "invalid")
+        raise DomainError(_("Enter the model number."), "model_number", "invalid")
 
 
 def create_model(values: dict, by: User) -> ProductModel:
@@ -111,13 +125,16 @@ def update_model(model: ProductModel, values: dict, by: User) -> None:
 
 
 def remove_model(model: ProductModel, by: User) -> None:
-    """Remove a model nobody owns: its manuals, videos and FAQ go with it."""
+    """Remove a model nobody owns: its manuals, videos and FAQ go with it, and their translations."""
     registered = registered_count(model)
     if registered:
-        raise DomainError(f"{model.label} cannot be removed: {registered} product"
-                          f"{'s are' if registered != 1 else ' is'} registered with this model. "
-                          "Their history and warranties depend on it.", kind="conflict")
+        raise DomainError(ngettext(
+            "%(model)s cannot be removed: %(num)d product is registered with this model. "
+            "Their history and warranties depend on it.",
+            "%(model)s cannot be removed: %(num)d products are registered with this model. "
+            "Their history and warranties depend on it.", registered, model=model.label), kind="conflict")
     audit.record("product_model.removed", model, {"model_number": model.model_number}, user=by)
+    content.remove([model, *model.resources, *model.faq_entries])
     db.session.delete(model)
     db.session.flush()
 
@@ -134,7 +151,7 @@ def faq_of(model: ProductModel, entry_id: int) -> FaqEntry | None:
 
 def _check_url(url: str) -> None:
     if not is_http_url(url):
-        raise DomainError("Enter a full web address starting with https:// (or http://).", "url", "invalid")
+        raise DomainError(_("Enter a full web address starting with https:// (or http://)."), "url", "invalid")
 
 
 def add_resource(model: ProductModel, kind: ResourceKind, title: str, url: str, by: User) -> ProductResource:
@@ -154,6 +171,7 @@ def update_resource(model: ProductModel, resource: ProductResource, kind: Resour
 
 
 def remove_resource(model: ProductModel, resource: ProductResource, by: User) -> None:
+    content.remove([resource])
     model.resources.remove(resource)
     audit.record("product_model.resource_removed", model, {"title": resource.title}, user=by)
 
@@ -182,16 +200,38 @@ def update_faq(model: ProductModel, entry: FaqEntry, question: str, answer: str,
 
 
 def remove_faq(model: ProductModel, entry: FaqEntry, by: User) -> None:
+    content.remove([entry])
     model.faq_entries.remove(entry)
     audit.record("product_model.faq_removed", model, {"question": entry.question}, user=by)
 
 
+@dataclass(frozen=True)
+class Link:
+    """A manual or video as its owner reads it: the title in the reader's language."""
+    title: str
+    url: str
+    kind: ResourceKind
+
+
+@dataclass(frozen=True)
+class Question:
+    """A FAQ entry as its owner reads it: in the reader's language where the office wrote it."""
+    id: int
+    question: str
+    answer: str
+
+
 def education(model: ProductModel) -> dict:
     """What the product's public QR page teaches its owner: care tips, links to manuals and videos
-    (only http(s) ones, whatever an old row holds) and the FAQ, in the office's order."""
-    links = [resource for resource in model.resources if is_http_url(resource.url)]
-    faq = sorted(model.faq_entries, key=lambda entry: (entry.position, entry.id))
-    return {"care_tips": model.care_tip_list, "links": links, "faq": faq}
+    (only http(s) ones, whatever an old row holds) and the FAQ, in the office's order; each text
+    in the reader's language where the office translated it, else the company's. The
+    translations of all of it come in one query."""
+    content.preload_model(model)
+    links = [Link(content.localized(resource, "title"), resource.url, resource.kind)
+             for resource in model.resources if is_http_url(resource.url)]
+    faq = [Question(entry.id, content.localized(entry, "question"), content.localized(entry, "answer"))
+           for entry in sorted(model.faq_entries, key=lambda entry: (entry.position, entry.id))]
+    return {"care_tips": content.lines(content.localized(model, "care_tips")), "links": links, "faq": faq}
 
 
 # --- Parts ---------------------------------------------------------------------------------------------
@@ -230,16 +270,16 @@ def _check_sku(sku: str, part: Part | None = None) -> None:
     if part is not None:
         statement = statement.where(Part.id != part.id)
     if db.session.scalar(statement.limit(1)) is not None:
-        raise DomainError(SKU_TAKEN, "sku", "conflict")
+        raise DomainError(str(SKU_TAKEN), "sku", "conflict")
 
 
 def _check_part(values: dict) -> None:
     if not values["sku"]:
-        raise DomainError("Enter the SKU.", "sku", "invalid")
+        raise DomainError(_("Enter the SKU."), "sku", "invalid")
     if not values["name"]:
-        raise DomainError("Enter the part's name.", "name", "invalid")
+        raise DomainError(_("Enter the part's name."), "name", "invalid")
     if values["unit_price_cents"] is None or values["unit_price_cents"] < 0:
-        raise DomainError("Enter the price, like 12.50.", "unit_price", "invalid")
+        raise DomainError(_("Enter the price, like 12.50."), "unit_price", "invalid")
 
 
 def create_part(values: dict, by: User) -> Part:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case as sql_case, func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -19,11 +21,22 @@ from fieldapp.services import audit, intake, lifecycle
 PAGE_SIZE = 25
 LOW_RATING = 2  # overall score at or below: a low rating (as services.ratings flags it)
 LOW_RATING_DAYS = 14  # how long a low rating waits on the board and the queue
-STATES = {"open": "Open", "resolved": "Resolved", "low_ratings": "Low ratings"}
-OWNER_CHOICES = {"": "Anyone", "mine": "Mine", "unassigned": "Unassigned"}
+STATES = {"open": _l("Open"), "resolved": _l("Resolved"), "low_ratings": _l("Low ratings")}
+OWNER_CHOICES = {"": _l("Anyone"), "mine": _l("Mine"), "unassigned": _l("Unassigned")}
 # How a complaint reaches the office at its desk; ratings and the QR page come in by themselves.
 DESK_SOURCES = (ComplaintSource.PHONE, ComplaintSource.EMAIL, ComplaintSource.CHAT, ComplaintSource.IN_PERSON)
 REASON_TEXT = 140  # of the description, in the attention item's reason
+# How a complaint came in, in the middle of its attention item's reason: "Complaint (phone): …".
+SOURCE_IN_A_SENTENCE = {
+    ComplaintSource.ON_SITE_RATING: _l("on-site rating"),
+    ComplaintSource.QR_RATING: _l("QR rating"),
+    ComplaintSource.PHONE: _l("phone"),
+    ComplaintSource.EMAIL: _l("email"),
+    ComplaintSource.CHAT: _l("chat"),
+    ComplaintSource.WEB: _l("web"),
+    ComplaintSource.QR_PAGE: _l("QR page"),
+    ComplaintSource.IN_PERSON: _l("in person"),
+}
 
 
 @dataclass
@@ -111,7 +124,8 @@ def _reason(source: ComplaintSource, description: str) -> str:
     text = " ".join(description.split())
     if len(text) > REASON_TEXT:
         text = text[:REASON_TEXT - 1] + "…"
-    return f"Complaint ({source.label.lower()}): {text}"
+    with lifecycle.for_the_record():
+        return _("Complaint (%(source)s): %(text)s", source=SOURCE_IN_A_SENTENCE[source], text=text)
 
 
 def _add(case: Case, source: ComplaintSource, description: str, user: User | None, owner: User | None = None,
@@ -127,10 +141,10 @@ def _add(case: Case, source: ComplaintSource, description: str, user: User | Non
 def log(case: Case, source: ComplaintSource, description: str, user: User, owner: User | None = None) -> Complaint:
     """A complaint taken by the office (phone, email, chat, in person) on a case."""
     if source not in DESK_SOURCES:
-        raise DomainError("Choose how the complaint came in.", "source", "invalid")
+        raise DomainError(_("Choose how the complaint came in."), "source", "invalid")
     description = (description or "").strip()
     if not description:
-        raise DomainError("Write what the customer complains about.", "description", "invalid")
+        raise DomainError(_("Write what the customer complains about."), "description", "invalid")
     return _add(case, source, description, user, owner)
 
 
@@ -144,44 +158,52 @@ def from_qr_page(asset: Asset, name: str, phone: str | None, email: str | None, 
         case = max(open_cases, key=lambda c: (c.created_at, c.id))
     else:
         case = intake.request_from_qr(asset, name, phone, email, description, None)
-    _add(case, ComplaintSource.QR_PAGE, f"{description}\n\nFrom: {contact}", None)
+    with lifecycle.for_the_record():
+        signed = _("From: %(contact)s", contact=contact)
+    _add(case, ComplaintSource.QR_PAGE, f"{description}\n\n{signed}", None)
     return case
 
 
 def assign(complaint: Complaint, owner: User, user: User) -> None:
     if not complaint.is_open:
-        raise DomainError("This complaint is resolved already.", kind="conflict")
+        raise DomainError(_("This complaint is resolved already."), kind="conflict")
     if owner.role not in (Role.DISPATCHER, Role.ADMIN) or not owner.active:
-        raise DomainError("Choose someone in the office.", "owner_id", "invalid")
+        raise DomainError(_("Choose someone in the office."), "owner_id", "invalid")
     if complaint.owner_id == owner.id:
         return
     complaint.owner = owner
-    lifecycle.record(complaint.case, "complaint_assigned", f"{owner.name} handles the complaint.", user)
+    lifecycle.record(complaint.case, "complaint_assigned", _l("%(name)s handles the complaint.", name=owner.name),
+                     user)
     audit.record("complaint.assigned", complaint, {"owner": owner.id}, user=user)
 
 
 def resolve(complaint: Complaint, what_was_done: str, customer_response: str, user: User) -> None:
     """Resolved: what was done and the customer's answer; the complaint's attention item clears."""
     if not complaint.is_open:
-        by = f" by {complaint.resolved_by.name}" if complaint.resolved_by else ""
-        raise DomainError(f"This complaint was resolved already{by}.", kind="conflict")
+        if complaint.resolved_by:
+            raise DomainError(_("This complaint was resolved already by %(name)s.", name=complaint.resolved_by.name),
+                              kind="conflict")
+        raise DomainError(_("This complaint was resolved already."), kind="conflict")
     what_was_done, customer_response = (what_was_done or "").strip(), (customer_response or "").strip()
     errors = {}
     if not what_was_done:
-        errors["resolution"] = "Write what was done about it."
+        errors["resolution"] = _("Write what was done about it.")
     if not customer_response:
-        errors["customer_response"] = "Write what the customer said (or that they could not be reached)."
+        errors["customer_response"] = _("Write what the customer said (or that they could not be reached).")
     if errors:
-        raise DomainError("Fill in what is missing.", kind="invalid", errors=errors)
+        raise DomainError(_("Fill in what is missing."), kind="invalid", errors=errors)
     case = complaint.case
     resolved = db.session.execute(  # once: of two people resolving it at the same moment, the second is refused
         update(Complaint).where(Complaint.id == complaint.id, Complaint.resolved_at.is_(None))
         .values(resolution=what_was_done, customer_response=customer_response, resolved_at=utcnow(),
                 resolved_by_id=user.id))
     if resolved.rowcount != 1:
-        raise DomainError("This complaint was resolved a moment ago by someone else.", kind="conflict")
+        raise DomainError(_("This complaint was resolved a moment ago by someone else."), kind="conflict")
     item = complaint.attention_item
     if item is not None and item.cleared_at is None:
-        lifecycle.clear_attention(case, item, f"Complaint resolved: {what_was_done}", user)
-    lifecycle.record(case, "complaint_resolved", f"{what_was_done} — the customer: {customer_response}", user)
+        with lifecycle.for_the_record():
+            cleared = _("Complaint resolved: %(what)s", what=what_was_done)
+        lifecycle.clear_attention(case, item, cleared, user)
+    lifecycle.record(case, "complaint_resolved", _l("%(what)s — the customer: %(answer)s", what=what_was_done,
+                                                    answer=customer_response), user)
     audit.record("complaint.resolved", complaint, {"case": case.id}, user=user)

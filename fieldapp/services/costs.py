@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from fieldapp import clock
 from fieldapp.models import Coverage, CoverageKind, PaymentStatus, Visit
@@ -55,25 +57,45 @@ def coverage_badge(kind: CoverageKind | None) -> tuple[str, str]:
     """(css modifier, text) for the badge shown on Today and the visit page: what covers the
     visit (the kind of coverage in force on its day), or nothing."""
     if kind is None:
-        return "billable", "Billable"
+        return "billable", _("Billable")
     if kind is CoverageKind.SERVICE_CONTRACT:
-        return "covered", "Under contract"
-    return "covered", "In warranty"
+        return "covered", _("Under contract")
+    return "covered", _("In warranty")
+
+
+# What a coverage pays for, as the visit page says it: "covers parts, labour until ...". Each list
+# is one whole text (parts, labour, transport: in that order).
+COVERED_ITEMS = {
+    (True, True, True): _l("parts, labour, transport"),
+    (True, True, False): _l("parts, labour"),
+    (True, False, True): _l("parts, transport"),
+    (True, False, False): _l("parts"),
+    (False, True, True): _l("labour, transport"),
+    (False, True, False): _l("labour"),
+    (False, False, True): _l("transport"),
+    (False, False, False): _l("nothing"),
+}
+
+
+def covered_items(coverage: Coverage) -> str:
+    """What the coverage pays for, in the reader's language ("parts, labour"; "nothing")."""
+    return str(COVERED_ITEMS[bool(coverage.covers_parts), bool(coverage.covers_labour),
+                             bool(coverage.covers_transport)])
 
 
 def breakdown(visit: Visit) -> CostBreakdown:
     coverage = coverage_for(visit)
     result = CostBreakdown(coverage)
     minutes = visit.worked_minutes or 0
-    result.lines.append(CostLine("labour", "Labour", round(minutes * visit.labour_rate_cents / 60),
+    result.lines.append(CostLine("labour", _("Labour"), round(minutes * visit.labour_rate_cents / 60),
                                  bool(coverage and coverage.covers_labour), minutes, visit.labour_rate_cents))
     for row in visit.parts:
         result.lines.append(CostLine("part", row.part.name, row.line_total_cents, row.covered, row.quantity,
                                      row.unit_cost_cents, row.part.sku))
-    result.lines.append(CostLine("transport", "Transport", visit.transport_cost_cents,
+    result.lines.append(CostLine("transport", _("Transport"), visit.transport_cost_cents,
                                  bool(coverage and coverage.covers_transport)))
     if visit.other_cost_cents or visit.other_cost_note:
-        result.lines.append(CostLine("other", visit.other_cost_note or "Other costs", visit.other_cost_cents, False))
+        result.lines.append(CostLine("other", visit.other_cost_note or _("Other costs"), visit.other_cost_cents, False))
     return result
 
 

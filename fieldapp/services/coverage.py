@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
+from fieldapp import clock
 from fieldapp.dates import add_months
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
@@ -45,12 +47,12 @@ def save_plan(plan: CoveragePlan | None, values: dict, by: User) -> CoveragePlan
     name = values["name"].strip()
     clash = db.session.scalar(select(CoveragePlan).where(func.lower(CoveragePlan.name) == name.lower()))
     if clash is not None and clash is not plan:
-        raise DomainError("Another plan already has this name.", "name", "invalid")
+        raise DomainError(_("Another plan already has this name."), "name", "invalid")
     if values["kind"] not in {k.value for k in PLAN_KINDS}:
-        raise DomainError("Choose extended warranty or service contract.", "kind", "invalid")
+        raise DomainError(_("Choose extended warranty or service contract."), "kind", "invalid")
     if (values["response_hours"] and values["resolution_hours"]
             and values["resolution_hours"] < values["response_hours"]):
-        raise DomainError("Resolution cannot be promised sooner than the response.", "resolution_hours", "invalid")
+        raise DomainError(_("Resolution cannot be promised sooner than the response."), "resolution_hours", "invalid")
     if plan is None:
         plan = CoveragePlan()
         db.session.add(plan)
@@ -96,19 +98,16 @@ def sell(asset: Asset, plan: CoveragePlan, starts_on: date, price_cents: int, re
     """Sell `plan` on `asset` from `starts_on`: a new coverage with the plan's terms; refused
     when it would overlap a warranty (for a warranty) or a contract (for a contract)."""
     if not plan.active:
-        raise DomainError("This plan is no longer sold; choose another.", "plan_id", "invalid")
+        raise DomainError(_("This plan is no longer sold; choose another."), "plan_id", "invalid")
     if starts_on < asset.sales_date:
-        raise DomainError(f"Coverage cannot start before the sale ({asset.sales_date:%d %b %Y}).", "starts_on",
-                          "invalid")
+        raise DomainError(_("Coverage cannot start before the sale (%(day)s).", day=clock.day_text(asset.sales_date)),
+                          "starts_on", "invalid")
     kind = CoverageKind(plan.kind)
     ends = ends_on(plan, starts_on)
     existing = _same_family(asset, kind, lock=True)
     overlap = next((c for c in existing if c.starts_on <= ends and c.ends_on >= starts_on), None)
     if overlap is not None:
-        raise DomainError(
-            f"This product already has a {overlap.kind.label.lower()} from {overlap.starts_on:%d %b %Y} to "
-            f"{overlap.ends_on:%d %b %Y}; {plan.name} would run {starts_on:%d %b %Y} – {ends:%d %b %Y}. "
-            f"Start it on {overlap.ends_on + timedelta(days=1):%d %b %Y} or later.", "starts_on", "conflict")
+        raise DomainError(_overlap_message(overlap, plan, starts_on, ends), "starts_on", "conflict")
     coverage = Coverage(
         asset_id=asset.id, kind=kind, reference=(reference or "").strip() or None, starts_on=starts_on, ends_on=ends,
         covers_parts=plan.covers_parts, covers_labour=plan.covers_labour, covers_transport=plan.covers_transport,
@@ -127,6 +126,21 @@ def sell(asset: Asset, plan: CoveragePlan, starts_on: date, price_cents: int, re
     audit.record("asset.coverage_sold", asset, {"coverage": coverage.id, "plan": plan.id, "price_cents": price_cents},
                  user=by)
     return coverage
+
+
+def _overlap_message(overlap: Coverage, plan: CoveragePlan, starts_on: date, ends: date) -> str:
+    """Why a sale would overlap the coverage in place, and the first day it could start."""
+    days = {"starts": clock.day_text(overlap.starts_on), "ends": clock.day_text(overlap.ends_on), "plan": plan.name,
+            "plan_starts": clock.day_text(starts_on), "plan_ends": clock.day_text(ends),
+            "first_day": clock.day_text(overlap.ends_on + timedelta(days=1))}
+    if overlap.kind is CoverageKind.STANDARD_WARRANTY:
+        return _("This product already has a standard warranty from %(starts)s to %(ends)s; %(plan)s would run "
+                 "%(plan_starts)s – %(plan_ends)s. Start it on %(first_day)s or later.", **days)
+    if overlap.kind is CoverageKind.EXTENDED_WARRANTY:
+        return _("This product already has an extended warranty from %(starts)s to %(ends)s; %(plan)s would run "
+                 "%(plan_starts)s – %(plan_ends)s. Start it on %(first_day)s or later.", **days)
+    return _("This product already has a service contract from %(starts)s to %(ends)s; %(plan)s would run "
+             "%(plan_starts)s – %(plan_ends)s. Start it on %(first_day)s or later.", **days)
 
 
 def suggested_plan(asset: Asset) -> CoveragePlan | None:

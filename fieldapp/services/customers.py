@@ -6,9 +6,11 @@ import re
 from dataclasses import dataclass
 from functools import reduce
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, column, func, literal, literal_column, or_, select, table, tuple_
 from sqlalchemy.orm import joinedload
 
+from fieldapp import languages
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import Asset, Case, Customer, User
@@ -169,22 +171,28 @@ def get(customer_id: int) -> Customer | None:
     return db.session.get(Customer, customer_id)
 
 
-def _clean(name: str, phone: str | None, email: str | None, address: str | None, notes: str | None) -> dict:
+def _clean(name: str, phone: str | None, email: str | None, address: str | None, notes: str | None,
+           language: str | None = None) -> dict:
     name = (name or "").strip()
     if not name:
-        raise DomainError("Enter the customer's name.", "name", "invalid")
+        raise DomainError(_("Enter the customer's name."), "name", "invalid")
+    language = (language or "").strip() or None  # none: the company's language
+    if language is not None and languages.valid(language) is None:
+        raise DomainError(_("Choose one of the languages in the list."), "language", "invalid")
     return {"name": name, "phone": (phone or "").strip() or None, "email": (email or "").strip() or None,
-            "address": (address or "").strip() or None, "notes": (notes or "").strip() or None}
+            "address": (address or "").strip() or None, "notes": (notes or "").strip() or None,
+            "language": language}
 
 
 def create(name: str, phone: str | None, email: str | None, address: str | None, notes: str | None, by: User,
-           allow_duplicate: bool = False) -> Customer:
+           allow_duplicate: bool = False, language: str | None = None) -> Customer:
     """A new customer. Refused (a conflict) while one with the same email or phone exists,
-    unless the user confirmed it is someone else (`allow_duplicate`)."""
-    values = _clean(name, phone, email, address, notes)
+    unless the user confirmed it is someone else (`allow_duplicate`). `language`: the one mails,
+    texts and reports to them are written in (None: the company's)."""
+    values = _clean(name, phone, email, address, notes, language)
     if not allow_duplicate and likely_duplicates(values["email"], values["phone"], limit=1):
-        raise DomainError("This customer may already exist: check the customers listed, or tick "
-                          "“Create anyway” if this is someone else.", "confirm_duplicate", "conflict")
+        raise DomainError(_("This customer may already exist: check the customers listed, or tick "
+                            "“Create anyway” if this is someone else."), "confirm_duplicate", "conflict")
     customer = Customer(**values)
     db.session.add(customer)
     db.session.flush()
@@ -193,8 +201,8 @@ def create(name: str, phone: str | None, email: str | None, address: str | None,
 
 
 def update(customer: Customer, name: str, phone: str | None, email: str | None, address: str | None,
-           notes: str | None, by: User) -> None:
-    values = _clean(name, phone, email, address, notes)
+           notes: str | None, by: User, language: str | None = None) -> None:
+    values = _clean(name, phone, email, address, notes, language)
     changed = sorted(key for key, value in values.items() if getattr(customer, key) != value)
     for key in changed:
         setattr(customer, key, values[key])

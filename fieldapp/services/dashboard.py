@@ -14,14 +14,16 @@ Which instant puts a row in a period:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from babel import dates as babel_dates
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import Date, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
-from fieldapp import clock
+from fieldapp import clock, languages
 from fieldapp.dates import add_months
 from fieldapp.extensions import db
 from fieldapp.models import (
@@ -66,7 +68,11 @@ class Period:
         return Period(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
 
 
-PRESETS = {"last_30_days": "Last 30 days", "this_quarter": "This quarter", "last_12_months": "Last 12 months"}
+PRESETS = {"last_30_days": _l("Last 30 days"), "this_quarter": _l("This quarter"),
+           "last_12_months": _l("Last 12 months")}
+# The rating aspects as the page names them.
+ASPECT_LABELS = {"overall": _l("Overall"), "timeliness": _l("Timeliness"), "professionalism": _l("Professionalism"),
+                 "quality": _l("Quality"), "product_performance": _l("Product performance")}
 
 
 def preset(name: str, today: date) -> Period:
@@ -82,11 +88,11 @@ def preset(name: str, today: date) -> Period:
 def check(period: Period) -> None:
     """ValueError with the message for the user when the page cannot answer for this period."""
     if period.last < period.first:
-        raise ValueError("The period must end on or after its first day.")
+        raise ValueError(_("The period must end on or after its first day."))
     if period.days > MAX_DAYS:
-        raise ValueError(f"Choose a period of at most {MAX_DAYS} days.")
+        raise ValueError(_("Choose a period of at most %(num)s days.", num=MAX_DAYS))
     if period.previous.first.year < 1900 or period.last.year > 9000:
-        raise ValueError("Choose dates between 1900 and 9000.")
+        raise ValueError(_("Choose dates between %(first)s and %(last)s.", first=1900, last=9000))
 
 
 # --- SQL helpers -----------------------------------------------------------------------------------------
@@ -282,7 +288,8 @@ def aspect_averages(period: Period) -> list[Row]:
         select(*columns, _count(now), _count(then)).select_from(Rating).join(Visit, Visit.id == Rating.visit_id)
         .where(_completed(period))).one()
     current_n, previous_n = row[-2], row[-1]
-    return [Row(aspect, aspect.replace("_", " ").capitalize(),
+    # Labelled by the key: a report is kept and shared by readers of every language (see for_reader).
+    return [Row(aspect, aspect,
                 Pair(_float(row[2 * i]), _float(row[2 * i + 1]), current_n, previous_n))
             for i, aspect in enumerate(ASPECTS)]
 
@@ -313,18 +320,24 @@ def trend_buckets(period: Period) -> list[tuple[date, str]]:
     calendar months for longer periods; each starts at a local midnight."""
     if period.days <= WEEKLY_UP_TO_DAYS:
         starts = [period.first + timedelta(days=7 * i) for i in range(-(-period.days // 7))]
-        return [(day, f"{day:%d %b}") for day in starts]
-    starts, day = [period.first], date(period.first.year, period.first.month, 1)
-    while (day := add_months(day, 1)) <= period.last:
-        starts.append(day)
-    return [(day, f"{day:%b %Y}") for day in starts]
+    else:
+        starts, day = [period.first], date(period.first.year, period.first.month, 1)
+        while (day := add_months(day, 1)) <= period.last:
+            starts.append(day)
+    # Labelled by the ISO day: a report is kept and shared by readers of every language (for_reader).
+    return [(day, day.isoformat()) for day in starts]
+
+
+def bucket_label(day: date, monthly: bool) -> str:
+    """A point of the time series in the reader's language: 8 Jun (a week from), Jun 2026 (a month)."""
+    return babel_dates.format_skeleton("yMMM" if monthly else "dMMM", day, locale=languages.current_locale())
 
 
 def rating_trend(period: Period) -> list[TrendPoint]:
     """Average overall rating per week or month of the period (bucketed in SQL by a CASE on the
     buckets' first instants, which are local midnights)."""
     buckets = trend_buckets(period)
-    bounds = [clock.day_bounds(day)[0] for day, _ in buckets]
+    bounds = [clock.day_bounds(day)[0] for day, _label in buckets]
     index = case(*((Visit.completed_at < bound, i - 1) for i, bound in enumerate(bounds[1:], start=1)),
                  else_=len(bounds) - 1)
     rows = dict((i, (avg, n)) for i, avg, n in db.session.execute(
@@ -547,6 +560,15 @@ class Report:
     follow_ups: FollowUps
 
 
+def for_reader(found: Report) -> Report:
+    """The report with its words in the reader's language: a report is computed once (and stored,
+    services/dashboard_cache.py) for readers of every language."""
+    monthly = found.period.days > WEEKLY_UP_TO_DAYS
+    return replace(found, aspects=[replace(row, label=str(ASPECT_LABELS.get(row.key, row.label)))
+                                   for row in found.aspects],
+                   trend=[replace(point, label=bucket_label(point.first, monthly)) for point in found.trend])
+
+
 def report(period: Period) -> Report:
     """Every figure of the dashboard: a fixed number of queries, whatever the data holds."""
     faults = fault_ranking(period)
@@ -605,7 +627,7 @@ def filter_labels(filters: Filters) -> list[str]:
     code = select(FaultCode.code + literal(" · ") + FaultCode.label).where(FaultCode.id == filters.code_id
                                                                             ).scalar_subquery()
     names = db.session.execute(select(model, technician, code)).one()
-    return [f"{what}: {name or 'unknown'}" for what, name, given in
-            zip(("Model", "Technician", "Fault code"), names, (filters.model_id, filters.technician_id, filters.code_id))
-            if given is not None]
+    said = (_l("Model: %(name)s"), _l("Technician: %(name)s"), _l("Fault code: %(name)s"))
+    return [str(what % {"name": name or _("unknown")}) for what, name, given in
+            zip(said, names, (filters.model_id, filters.technician_id, filters.code_id)) if given is not None]
 

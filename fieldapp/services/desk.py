@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -47,18 +50,20 @@ def case_page(case_id: int) -> Case | None:
 
 def _open_only(case: Case) -> None:
     if not case.status.is_open:
-        raise DomainError(f"This case is {case.status.label.lower()}. Reopen it first.")
+        raise DomainError(_("This case is %(status)s. Reopen it first.", status=lifecycle.in_a_sentence(case.status)))
 
 
 def assess(case: Case, notes: str, category: str | None, priority: Priority, decision: CaseStatus, by: User) -> None:
     """Record the initial assessment (step 2) and decide what comes next."""
     _open_only(case)
     if decision not in ASSESS_DECISIONS:
-        raise DomainError("Choose what happens next.", "decision", "invalid")
+        raise DomainError(_("Choose what happens next."), "decision", "invalid")
     case.assessment_notes = notes.strip()
     case.assessment_category = (category or "").strip() or None
     if priority is not case.priority:
-        lifecycle.record(case, "priority", f"{case.priority.label} → {priority.label}", by)
+        with lifecycle.for_the_record():
+            change = _("%(before)s → %(after)s", before=case.priority.label, after=priority.label)
+        lifecycle.record(case, "priority", change, by)
         case.priority = priority
     lifecycle.move(case, decision, "assessed", case.assessment_notes, by)
     audit.record("case.assessed", case, {"decision": decision.value}, user=by)
@@ -69,10 +74,12 @@ def log_remote_support(case: Case, channel: Channel, steps: str, outcome: Remote
     puts it in the queue for a visit, otherwise it waits for the customer."""
     _open_only(case)
     if case.visits and any(not v.status.is_finished for v in case.visits) and outcome is RemoteSupportOutcome.SOLVED:
-        raise DomainError("A visit is still planned: cancel it first, or let it happen.", "outcome")
+        raise DomainError(_("A visit is still planned: cancel it first, or let it happen."), "outcome")
     case.remote_sessions.append(RemoteSupportSession(channel=channel, steps=steps.strip(), outcome=outcome,
                                                      at=utcnow(), user_id=by.id))
-    note = f"{channel.label}: {steps.strip()} — {outcome.label}"
+    with lifecycle.for_the_record():
+        note = _("%(channel)s: %(steps)s — %(outcome)s", channel=channel.label, steps=steps.strip(),
+                 outcome=outcome.label)
     target = REMOTE_NEXT[outcome]
     if target is CaseStatus.RESOLVED:
         case.resolution_summary = steps.strip()
@@ -82,15 +89,15 @@ def log_remote_support(case: Case, channel: Channel, steps: str, outcome: Remote
 
 def change_status(case: Case, to: CaseStatus, note: str | None, by: User) -> None:
     if to in (CaseStatus.CLOSED, CaseStatus.REOPENED, CaseStatus.RESOLVED):
-        raise DomainError("Use the resolve, close or reopen forms for that.", "status", "invalid")
+        raise DomainError(_("Use the resolve, close or reopen forms for that."), "status", "invalid")
     if to is CaseStatus.CANCELLED and any(not v.status.is_finished for v in case.visits):
-        raise DomainError("Cancel the planned visits first.", "status")
+        raise DomainError(_("Cancel the planned visits first."), "status")
     lifecycle.move(case, to, "cancelled" if to is CaseStatus.CANCELLED else "status", (note or "").strip() or None, by)
 
 
 def resolve(case: Case, summary: str, by: User) -> None:
     if any(not v.status.is_finished for v in case.visits):
-        raise DomainError("A visit is still open: it must be done or cancelled first.", "summary")
+        raise DomainError(_("A visit is still open: it must be done or cancelled first."), "summary")
     case.resolution_summary = summary.strip()
     lifecycle.move(case, CaseStatus.RESOLVED, "resolved", case.resolution_summary, by)
 
@@ -98,20 +105,22 @@ def resolve(case: Case, summary: str, by: User) -> None:
 def close(case: Case, summary: str, closed_on: date, waive_follow_ups: bool, by: User) -> None:
     """Close a case whose visits are done and whose follow-ups are finished or waived."""
     if any(not v.status.is_finished for v in case.visits):
-        raise DomainError("A visit is still open: it must be done or cancelled before closing.", "summary")
+        raise DomainError(_("A visit is still open: it must be done or cancelled before closing."), "summary")
     pending = [f for f in case.follow_ups if not f.is_done]
     if pending and not waive_follow_ups:
-        raise DomainError(f"{len(pending)} follow-up(s) still open: finish them, or tick to waive them.",
-                          "waive_follow_ups")
+        raise DomainError(ngettext("%(num)d follow-up still open: finish it, or tick to waive it.",
+                                   "%(num)d follow-ups still open: finish them, or tick to waive them.",
+                                   len(pending)), "waive_follow_ups")
     # Dates as the company counts them (its time zone), like every date shown.
     if closed_on > clock.today() or closed_on < clock.local(case.created_at).date():
-        raise DomainError("The closure date must be between the opening date and today.", "closed_on", "invalid")
+        raise DomainError(_("The closure date must be between the opening date and today."), "closed_on", "invalid")
     if case.status is not CaseStatus.RESOLVED:
         resolve(case, summary, by)
     for follow_up in pending:
         follow_up.done_at = utcnow()
         follow_up.done_by_id = by.id
-        follow_up.outcome = "Waived when the case was closed."
+        with lifecycle.for_the_record():
+            follow_up.outcome = _("Waived when the case was closed.")
     case.resolution_summary = summary.strip()
     case.closed_on = closed_on
     lifecycle.move(case, CaseStatus.CLOSED, "closed", case.resolution_summary, by)
@@ -125,7 +134,7 @@ def _email_report_on_close(case: Case, by: User) -> None:
 
     to = report_mail.recipient(case)
     if to is None or not mail.valid_address(to):
-        lifecycle.record(case, "note", "The report was not emailed: the customer has no usable email address.", by)
+        lifecycle.record(case, "note", _l("The report was not emailed: the customer has no usable email address."), by)
         return
     report_mail.email(case, to, None, by, why="case closed")
 
@@ -138,5 +147,5 @@ def reopen(case: Case, note: str, by: User) -> None:
 def clear_attention(case: Case, item_id: int, note: str, by: User) -> None:
     item = next((i for i in case.attention_items if i.id == item_id), None)
     if item is None:
-        raise DomainError("That item is not on this case.", kind="not_found")
+        raise DomainError(_("That item is not on this case."), kind="not_found")
     lifecycle.clear_attention(case, item, note.strip(), by)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
 
@@ -52,19 +53,21 @@ def check(filters: Filters) -> None:
     """Refuse what cannot be exported: dates out of order or too far apart, ids of nothing."""
     for day in (filters.first, filters.last):
         if not EARLIEST <= day <= LATEST:
-            raise DomainError(f"Choose dates between {EARLIEST.year} and {LATEST.year}.", kind="invalid")
+            raise DomainError(_("Choose dates between %(first)s and %(last)s.", first=EARLIEST.year,
+                                last=LATEST.year), kind="invalid")
     if filters.first > filters.last:
-        raise DomainError("The start date is after the end date.", kind="invalid")
+        raise DomainError(_("The start date is after the end date."), kind="invalid")
     if filters.last >= add_months(filters.first, 12 * MAX_YEARS):
-        raise DomainError(f"Export at most {MAX_YEARS} years at a time.", kind="invalid")
+        raise DomainError(ngettext("Export at most %(num)d year at a time.", "Export at most %(num)d years at a time.",
+                                   MAX_YEARS), kind="invalid")
     if filters.technician_id is not None:
         technician = db.session.get(User, filters.technician_id)
         if technician is None or technician.role is not Role.TECHNICIAN:
-            raise DomainError("There is no such technician: choose one from the list.", kind="invalid")
+            raise DomainError(_("There is no such technician: choose one from the list."), kind="invalid")
     if filters.model_id is not None and db.session.get(ProductModel, filters.model_id) is None:
-        raise DomainError("There is no such product model: choose one from the list.", kind="invalid")
+        raise DomainError(_("There is no such product model: choose one from the list."), kind="invalid")
     if filters.customer_id is not None and db.session.get(Customer, filters.customer_id) is None:
-        raise DomainError("There is no such customer: choose one from the list.", kind="invalid")
+        raise DomainError(_("There is no such customer: choose one from the list."), kind="invalid")
 
 
 def technicians() -> list[User]:
@@ -106,9 +109,15 @@ def _with_case(statement, case_id=None):
             .outerjoin(ProductModel, ProductModel.id == Asset.product_model_id))
 
 
-CASES = ("Case number", "Opened at", "Channel", "Type", "Priority", "Status", "Customer", "Customer email",
-         "Contact name", "Contact phone", "Contact email", "Product model", "Model number", "Serial number",
-         "Description", "Assessment category", "Resolution", "First response at", "Resolved at", "Closed on")
+# Each export's columns: the header people read (in their language) and, for programs reading the
+# file (?keys=1), a key that never changes with the language or the wording.
+CASES = (_l("Case number"), _l("Opened at"), _l("Channel"), _l("Type"), _l("Priority"), _l("Status"),
+         _l("Customer"), _l("Customer email"), _l("Contact name"), _l("Contact phone"), _l("Contact email"),
+         _l("Product model"), _l("Model number"), _l("Serial number"), _l("Description"),
+         _l("Assessment category"), _l("Resolution"), _l("First response at"), _l("Resolved at"), _l("Closed on"))
+CASE_KEYS = ("case_number", "opened_at", "channel", "type", "priority", "status", "customer", "customer_email",
+             "contact_name", "contact_phone", "contact_email", "product_model", "model_number", "serial_number",
+             "description", "assessment_category", "resolution", "first_response_at", "resolved_at", "closed_on")
 
 
 def cases(filters: Filters) -> Iterator[tuple]:
@@ -128,10 +137,15 @@ def cases(filters: Filters) -> Iterator[tuple]:
     return _rows(statement.order_by(Case.created_at, Case.id))
 
 
-VISITS = ("Case number", "Visit", "Service type", "Status", "Technician", "Scheduled start", "Scheduled end",
-          "Travel started at", "Arrived at", "Completed at", "Outcome", "Not completed because", "Labour", "Parts",
-          "Transport", "Other costs", "Total", "Covered", "Billable", "Payment status", "Other costs for",
-          "Customer", "Product model", "Serial number")
+VISITS = (_l("Case number"), _l("Visit"), _l("Service type"), _l("Status"), _l("Technician"),
+          _l("Scheduled start"), _l("Scheduled end"), _l("Travel started at"), _l("Arrived at"),
+          _l("Completed at"), _l("Outcome"), _l("Not completed because"), _l("Labour"), _l("Parts"),
+          _l("Transport"), _l("Other costs"), _l("Total"), _l("Covered"), _l("Billable"), _l("Payment status"),
+          _l("Other costs for"), _l("Customer"), _l("Product model"), _l("Serial number"))
+VISIT_KEYS = ("case_number", "visit_id", "service_type", "status", "technician", "scheduled_start",
+              "scheduled_end", "travel_started_at", "arrived_at", "completed_at", "outcome",
+              "not_completed_reason", "labour", "parts", "transport", "other_costs", "total", "covered",
+              "billable", "payment_status", "other_costs_note", "customer", "product_model", "serial_number")
 
 
 def visits(filters: Filters) -> Iterator[tuple]:
@@ -148,9 +162,12 @@ def visits(filters: Filters) -> Iterator[tuple]:
     return ((*row[:12], *(money.as_decimal(cents) for cents in row[12:19]), *row[19:]) for row in rows)
 
 
-PARTS = ("Visit date", "Case number", "Visit", "Technician", "Part SKU", "Part name", "Quantity", "Unit cost",
-         "Line total", "Covered", "Faulty serial", "Replacement serial", "Customer", "Product model",
-         "Serial number")
+PARTS = (_l("Visit date"), _l("Case number"), _l("Visit"), _l("Technician"), _l("Part SKU"), _l("Part name"),
+         _l("Quantity"), _l("Unit cost"), _l("Line total"), _l("Covered"), _l("Faulty serial"),
+         _l("Replacement serial"), _l("Customer"), _l("Product model"), _l("Serial number"))
+PART_KEYS = ("visit_date", "case_number", "visit_id", "technician", "part_sku", "part_name", "quantity",
+             "unit_cost", "line_total", "covered", "faulty_serial", "replacement_serial", "customer",
+             "product_model", "serial_number")
 
 
 def parts(filters: Filters) -> Iterator[tuple]:
@@ -169,9 +186,13 @@ def parts(filters: Filters) -> Iterator[tuple]:
             for start, number, visit_id, technician, sku, name, quantity, unit_cents, covered, *rest in rows)
 
 
-RATINGS = ("Visit", "Case number", "Visit date", "Rated at", "Technician", "Customer", "Product model",
-           "Serial number", "Overall", "Timeliness", "Professionalism", "Quality", "Product performance",
-           "Comments", "Complaint", "Source", "Signed by")
+RATINGS = (_l("Visit"), _l("Case number"), _l("Visit date"), _l("Rated at"), _l("Technician"), _l("Customer"),
+           _l("Product model"), _l("Serial number"), _l("Overall"), _l("Timeliness"), _l("Professionalism"),
+           _l("Quality"), _l("Product performance"), _l("Comments"), _l("Complaint"), _l("Source"),
+           _l("Signed by"))
+RATING_KEYS = ("visit_id", "case_number", "visit_date", "rated_at", "technician", "customer", "product_model",
+               "serial_number", "overall", "timeliness", "professionalism", "quality", "product_performance",
+               "comments", "complaint", "source", "signed_by")
 
 
 def ratings(filters: Filters) -> Iterator[tuple]:
@@ -189,8 +210,11 @@ def ratings(filters: Filters) -> Iterator[tuple]:
     return ((visit_id, number, start.astimezone(tz).date(), *rest) for visit_id, number, start, *rest in rows)
 
 
-COMPLAINTS = ("Case number", "Received at", "Source", "Description", "Owner", "Visit", "Technician", "Customer",
-              "Product model", "Serial number", "Resolved at", "Resolution", "Customer's response")
+COMPLAINTS = (_l("Case number"), _l("Received at"), _l("Source"), _l("Description"), _l("Owner"), _l("Visit"),
+              _l("Technician"), _l("Customer"), _l("Product model"), _l("Serial number"), _l("Resolved at"),
+              _l("Resolution"), _l("Customer's response"))
+COMPLAINT_KEYS = ("case_number", "received_at", "source", "description", "owner", "visit_id", "technician",
+                  "customer", "product_model", "serial_number", "resolved_at", "resolution", "customer_response")
 
 
 def complaints(filters: Filters) -> Iterator[tuple]:
@@ -211,16 +235,24 @@ def complaints(filters: Filters) -> Iterator[tuple]:
 @dataclass(frozen=True)
 class Export:
     kind: str  # in the URL and the file name
-    title: str
+    download: str  # the page's button
     dated_by: str  # which rows the days select, for the page
-    header: tuple[str, ...]
+    header: tuple[str, ...]  # what people read (lazy: in the language of whoever downloads)
+    keys: tuple[str, ...]  # the same columns for programs, whatever the language
     rows: Callable[[Filters], Iterator[tuple]]
+
+    def __post_init__(self):
+        if len(self.header) != len(self.keys) or len(set(self.keys)) != len(self.keys):
+            raise RuntimeError(f"export {self.kind}: one unique key per column")
 
 
 EXPORTS = {export.kind: export for export in (
-    Export("cases", "Cases", "cases opened on these days", CASES, cases),
-    Export("visits", "Visits with cost totals", "visits planned to start on these days", VISITS, visits),
-    Export("parts", "Parts used", "parts used on visits planned on these days", PARTS, parts),
-    Export("ratings", "Ratings", "ratings given on these days", RATINGS, ratings),
-    Export("complaints", "Complaints", "complaints received on these days", COMPLAINTS, complaints),
+    Export("cases", _l("Download cases"), _l("cases opened on these days"), CASES, CASE_KEYS, cases),
+    Export("visits", _l("Download visits with cost totals"), _l("visits planned to start on these days"), VISITS,
+           VISIT_KEYS, visits),
+    Export("parts", _l("Download parts used"), _l("parts used on visits planned on these days"), PARTS, PART_KEYS,
+           parts),
+    Export("ratings", _l("Download ratings"), _l("ratings given on these days"), RATINGS, RATING_KEYS, ratings),
+    Export("complaints", _l("Download complaints"), _l("complaints received on these days"), COMPLAINTS,
+           COMPLAINT_KEYS, complaints),
 )}

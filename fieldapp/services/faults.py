@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from fieldapp.domain import DomainError
@@ -15,7 +17,7 @@ from fieldapp.extensions import db
 from fieldapp.models import FaultCode, FaultKind, ProductModel, User, Visit
 from fieldapp.services import audit
 
-CODE_TAKEN = "Another code of this kind and category already uses this code."
+CODE_TAKEN = _l("Another code of this kind and category already uses this code.")
 KIND_FIELDS = {FaultKind.SYMPTOM: "symptom_code_id", FaultKind.CAUSE: "cause_code_id",
                FaultKind.REMEDY: "remedy_code_id"}
 
@@ -50,9 +52,9 @@ def get(code_id: int) -> FaultCode | None:
 
 def _check(values: dict, code: FaultCode | None = None) -> None:
     if not values["code"]:
-        raise DomainError("Enter a short code, like NO-HEAT.", "code", "invalid")
+        raise DomainError(_("Enter a short code, like NO-HEAT."), "code", "invalid")
     if not values["label"]:
-        raise DomainError("Enter what the code means.", "label", "invalid")
+        raise DomainError(_("Enter what the code means."), "label", "invalid")
     category = values["category"]
     statement = select(FaultCode.id).where(
         FaultCode.kind == values["kind"], func.lower(FaultCode.code) == values["code"].lower(),
@@ -60,7 +62,7 @@ def _check(values: dict, code: FaultCode | None = None) -> None:
     if code is not None:
         statement = statement.where(FaultCode.id != code.id)
     if db.session.scalar(statement.limit(1)) is not None:
-        raise DomainError(CODE_TAKEN, "code", "conflict")
+        raise DomainError(str(CODE_TAKEN), "code", "conflict")
 
 
 def create(values: dict, by: User) -> FaultCode:
@@ -117,5 +119,5 @@ def set_codes(visit: Visit, chosen: dict[FaultKind, int | None]) -> None:
     offer = offered(visit)
     for kind, code_id in chosen.items():
         if code_id is not None and code_id not in {code.id for code in offer[kind]}:
-            raise DomainError(f"Choose a {kind.label.lower()} from the list.", KIND_FIELDS[kind], "invalid")
+            raise DomainError(kind.choose_from_list, KIND_FIELDS[kind], "invalid")
         setattr(visit, KIND_FIELDS[kind], code_id)

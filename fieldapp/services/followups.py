@@ -8,22 +8,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import case as sql_case, func, literal, select, update
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.orm import joinedload
 
 from fieldapp import clock
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import (
-    Asset, Case, CaseStatus, CaseType, Channel, FollowUp, FollowUpKind, FollowUpSource,
-    Priority, User, Visit,
+    Asset,
+    Case,
+    CaseStatus,
+    CaseType,
+    Channel,
+    FollowUp,
+    FollowUpKind,
+    FollowUpSource,
+    Priority,
+    User,
+    Visit,
 )
 from fieldapp.orm import LabelledEnum, utcnow
 from fieldapp.services import audit, intake, lifecycle, settings
 
 PAGE_SIZE = 25
 MAX_DAYS_AHEAD = 365
-BUCKETS = {"overdue": "Overdue", "today": "Due today", "upcoming": "Upcoming", "done": "Done"}
+BUCKETS = {"overdue": _l("Overdue"), "today": _l("Due today"), "upcoming": _l("Upcoming"), "done": _l("Done")}
 DEFAULT_BUCKET = "today"
 # How the customer is reached, for a case opened from a follow-up's outcome.
 CHANNEL_FOR_KIND = {FollowUpKind.EMAIL: Channel.EMAIL}
@@ -32,9 +44,9 @@ VISIT_ON_ITS_WAY = (CaseStatus.VISIT_NEEDED, CaseStatus.SCHEDULED, CaseStatus.IN
 
 
 class NextStep(LabelledEnum):
-    NONE = "none", "Nothing more"
-    NEW_CASE = "new_case", "Open a new case for this product"
-    VISIT = "visit", "A visit is needed on this case"
+    NONE = "none", _l("Nothing more")
+    NEW_CASE = "new_case", _l("Open a new case for this product")
+    VISIT = "visit", _l("A visit is needed on this case")
 
 
 @dataclass
@@ -105,9 +117,9 @@ def get(follow_up_id: int) -> FollowUp | None:
 def _check_due(due_on: date) -> None:
     today = clock.today()
     if due_on < today:
-        raise DomainError("The due date cannot be in the past.", "due_on", "invalid")
+        raise DomainError(_("The due date cannot be in the past."), "due_on", "invalid")
     if due_on > today + timedelta(days=MAX_DAYS_AHEAD):
-        raise DomainError(f"Pick a due date within {MAX_DAYS_AHEAD} days.", "due_on", "invalid")
+        raise DomainError(_("Pick a due date within %(num)s days.", num=MAX_DAYS_AHEAD), "due_on", "invalid")
 
 
 def add(case: Case, kind: FollowUpKind, due_on: date, notes: str | None, user: User) -> FollowUp:
@@ -124,8 +136,11 @@ def add(case: Case, kind: FollowUpKind, due_on: date, notes: str | None, user: U
 
 
 def _summary(follow_up: FollowUp) -> str:
-    text = f"{follow_up.kind.label} due {follow_up.due_on:%d %b %Y}"
-    return f"{text}: {follow_up.notes}" if follow_up.notes else text
+    with lifecycle.for_the_record():
+        if follow_up.notes:
+            return _("%(kind)s due %(day)s: %(notes)s", kind=follow_up.kind.label,
+                     day=clock.day_text(follow_up.due_on), notes=follow_up.notes)
+        return _("%(kind)s due %(day)s", kind=follow_up.kind.label, day=clock.day_text(follow_up.due_on))
 
 
 @dataclass
@@ -136,9 +151,17 @@ class Completed:
 
 
 def _already_done(follow_up: FollowUp) -> DomainError:
-    by = f" by {follow_up.done_by.name}" if follow_up.done_by else ""
-    when = f" on {clock.local(follow_up.done_at):%d %b %Y}" if follow_up.done_at else ""
-    return DomainError(f"This follow-up was already done{by}{when}.", kind="conflict")
+    who = follow_up.done_by.name if follow_up.done_by else None
+    day = clock.day_text(clock.local(follow_up.done_at).date()) if follow_up.done_at else None
+    if who and day:
+        message = _("This follow-up was already done by %(name)s on %(day)s.", name=who, day=day)
+    elif who:
+        message = _("This follow-up was already done by %(name)s.", name=who)
+    elif day:
+        message = _("This follow-up was already done on %(day)s.", day=day)
+    else:
+        message = _("This follow-up was already done.")
+    return DomainError(message, kind="conflict")
 
 
 def complete(follow_up: FollowUp, outcome: str, user: User, next_step: NextStep = NextStep.NONE) -> Completed:
@@ -148,7 +171,7 @@ def complete(follow_up: FollowUp, outcome: str, user: User, next_step: NextStep 
         raise _already_done(follow_up)
     outcome = (outcome or "").strip()
     if not outcome:
-        raise DomainError("Write what came of it.", "outcome", "invalid")
+        raise DomainError(_("Write what came of it."), "outcome", "invalid")
     case = follow_up.case
     marked = db.session.execute(
         update(FollowUp).where(FollowUp.id == follow_up.id, FollowUp.done_at.is_(None))
@@ -156,11 +179,15 @@ def complete(follow_up: FollowUp, outcome: str, user: User, next_step: NextStep 
     if marked.rowcount != 1:
         db.session.refresh(follow_up)
         raise _already_done(follow_up)
-    note = f"{follow_up.kind.label}: {outcome}"
     new_case = None
     if next_step is NextStep.NEW_CASE:
         new_case = _open_new_case(follow_up, outcome, user)
-        note += f" — new case {new_case.number} opened"
+    with lifecycle.for_the_record():
+        if new_case is not None:
+            note = _("%(kind)s: %(outcome)s — new case %(number)s opened", kind=follow_up.kind.label,
+                     outcome=outcome, number=new_case.number)
+        else:
+            note = _("%(kind)s: %(outcome)s", kind=follow_up.kind.label, outcome=outcome)
     lifecycle.record(case, "follow_up_done", note, user)
     if next_step is NextStep.VISIT:
         _visit_needed(case, outcome, user)
@@ -172,7 +199,7 @@ def _open_new_case(follow_up: FollowUp, outcome: str, user: User) -> Case:
     """The same product and customer, the case's contact copied; the outcome describes it."""
     case = follow_up.case
     if case.customer is None:
-        raise DomainError("This case has no customer record: open the new case from New request.", "next_step",
+        raise DomainError(_("This case has no customer record: open the new case from New request."), "next_step",
                           "invalid")
     contact = {"name": case.contact_name, "phone": case.contact_phone, "email": case.contact_email,
                "preferred_time": case.preferred_time}
@@ -181,7 +208,7 @@ def _open_new_case(follow_up: FollowUp, outcome: str, user: User) -> Case:
         case.customer, asset, CHANNEL_FOR_KIND.get(follow_up.kind, Channel.PHONE), CaseType.REPAIR, Priority.NORMAL,
         outcome, contact, user, allow_duplicate=True,
         new_customer=asset is not None and asset.customer_id != case.customer_id)
-    lifecycle.record(new_case, "note", f"Opened from a follow-up on {case.number}", user)
+    lifecycle.record(new_case, "note", _l("Opened from a follow-up on %(number)s", number=case.number), user)
     return new_case
 
 
@@ -190,8 +217,9 @@ def _visit_needed(case: Case, outcome: str, user: User) -> None:
     if case.status in VISIT_ON_ITS_WAY:
         return
     if not case.status.is_open:
-        lifecycle.move(case, CaseStatus.REOPENED, "reopened", f"After a follow-up: {outcome}", user)
-    lifecycle.move(case, CaseStatus.VISIT_NEEDED, "status", "A follow-up found a visit is needed.", user)
+        lifecycle.move(case, CaseStatus.REOPENED, "reopened", _l("After a follow-up: %(outcome)s", outcome=outcome),
+                       user)
+    lifecycle.move(case, CaseStatus.VISIT_NEEDED, "status", _l("A follow-up found a visit is needed."), user)
 
 
 # --- Planned automatically when a visit is completed -------------------------------------------------
@@ -205,9 +233,12 @@ def plan_satisfaction_call(visit: Visit) -> FollowUp | None:
                                                    FollowUp.source == FollowUpSource.SATISFACTION)) is not None:
         return None
     day = clock.local(visit.completed_at or utcnow()).date()
+    with lifecycle.for_the_record():
+        notes = _("How did the visit go?")
     follow_up = FollowUp(kind=FollowUpKind.CALL, source=FollowUpSource.SATISFACTION, visit=visit,
-                         due_on=day + timedelta(days=days), notes="How did the visit go?", created_at=utcnow())
+                         due_on=day + timedelta(days=days), notes=notes, created_at=utcnow())
     visit.case.follow_ups.append(follow_up)
-    lifecycle.record(visit.case, "follow_up_added", f"Satisfaction call due {follow_up.due_on:%d %b %Y}",
-                     visit=visit)
+    with lifecycle.for_the_record():
+        note = _("Satisfaction call due %(day)s", day=clock.day_text(follow_up.due_on))
+    lifecycle.record(visit.case, "follow_up_added", note, visit=visit)
     return follow_up

@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from fieldapp import clock
+from fieldapp import clock, languages
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import (
@@ -37,7 +39,7 @@ def request_from_qr(asset: Asset, name: str, phone: str | None, email: str | Non
                      contact_name=name.strip(), contact_phone=(phone or "").strip() or None,
                      contact_email=(email or "").strip().lower() or None, description=description.strip(),
                      preferred_time=(preferred_time or "").strip() or None)
-    lifecycle.opened(case, None, "Requested from the product's QR label")
+    lifecycle.opened(case, None, _l("Requested from the product's QR label"))
     audit.record("case.requested_by_qr", case, {"asset": asset.id})
     return case
 
@@ -46,7 +48,7 @@ def question_from_qr(asset: Asset, name: str, email: str, question: str) -> Case
     """A customer's question from the product's label: into the queue, to be answered by email."""
     case = _new_case(asset, channel=Channel.QR, case_type=CaseType.QUESTION, priority=Priority.NORMAL,
                      contact_name=name.strip(), contact_email=email.strip().lower(), description=question.strip())
-    lifecycle.opened(case, None, "Question asked from the product's QR label")
+    lifecycle.opened(case, None, _l("Question asked from the product's QR label"))
     audit.record("case.question_by_qr", case, {"asset": asset.id})
     return case
 
@@ -60,11 +62,13 @@ def request_from_web(serial: str | None, name: str, phone: str | None, email: st
     asset = assets.by_serial(serial) if serial else None
     if asset is not None and postcode and not _same_postcode(postcode, asset):
         asset = None
-    note = "Requested from the web form"
-    if serial and asset is None:
-        note += f"; serial given: {serial} (not matched)"
-    if postcode:
-        note += f"; postcode {postcode.strip()}"
+    with lifecycle.for_the_record():  # what came with it, as a list of facts
+        facts = [_("Requested from the web form")]
+        if serial and asset is None:
+            facts.append(_("serial given: %(serial)s (not matched)", serial=serial))
+        if postcode:
+            facts.append(_("postcode %(postcode)s", postcode=postcode.strip()))
+    note = "; ".join(facts)
     case = _new_case(asset, channel=Channel.WEB, case_type=CaseType.REPAIR, priority=Priority.NORMAL,
                      contact_name=name.strip(), contact_phone=(phone or "").strip() or None,
                      contact_email=(email or "").strip().lower() or None, description=description.strip(),
@@ -96,8 +100,8 @@ class DuplicateCase(DomainError):
 
     def __init__(self, open_cases: list[Case]):
         numbers = ", ".join(c.number for c in open_cases)
-        super().__init__(f"This product already has an open case ({numbers}). Add to it, or tick "
-                         "“Open a new case anyway”.", "confirm_duplicate")
+        super().__init__(_("This product already has an open case (%(numbers)s). Add to it, or tick "
+                           "“Open a new case anyway”.", numbers=numbers), "confirm_duplicate")
         self.open_cases = open_cases
 
 
@@ -118,7 +122,7 @@ def take_request(customer: Customer, asset: Asset | None, channel: Channel, case
     previous_owner = None
     if asset is not None and asset.customer_id != customer.id:
         if not new_customer:
-            raise DomainError("That product belongs to another customer.", "serial", "invalid")
+            raise DomainError(_("That product belongs to another customer."), "serial", "invalid")
         previous_owner = asset.customer
     if asset is not None and not allow_duplicate:
         existing = open_cases_for(asset)
@@ -133,7 +137,8 @@ def take_request(customer: Customer, asset: Asset | None, channel: Channel, case
                      preferred_time=clean.get("preferred_time"))
     lifecycle.opened(case, by)
     if previous_owner is not None:
-        lifecycle.raise_attention(case, f"Product registered to {previous_owner.name}: check who owns it now", by)
+        lifecycle.raise_attention(case, _l("Product registered to %(name)s: check who owns it now",
+                                           name=previous_owner.name), by)
     audit.record("case.opened", case, {"channel": channel.value}, user=by)
     return case
 
@@ -146,6 +151,7 @@ class NewCustomer:
     phone: str | None
     email: str | None
     address: str | None
+    language: str | None = None  # one of languages.available(); None: the company's
 
 
 @dataclass(frozen=True)
@@ -169,28 +175,33 @@ def take_at_desk(customer_id: int | None, new_customer: NewCustomer, asset_id: i
 
 def _customer(customer_id: int | None, new: NewCustomer, by: User, allow_duplicate: bool) -> Customer:
     if customer_id:
-        return customers.get(customer_id) or _refuse("That customer no longer exists.", "customer_id")
-    return customers.create(new.name, new.phone, new.email, new.address, None, by, allow_duplicate=allow_duplicate)
+        return customers.get(customer_id) or _refuse(_("That customer no longer exists."), "customer_id")
+    if new.language and languages.valid(new.language) is None:
+        _refuse(_("Choose one of the languages in the list."), "new_language")
+    customer = customers.create(new.name, new.phone, new.email, new.address, None, by,
+                                allow_duplicate=allow_duplicate)
+    customer.language = languages.valid(new.language)
+    return customer
 
 
 def _asset(customer: Customer, asset_id: int | None, serial: str | None, new: NewProduct, by: User) -> Asset | None:
     if asset_id:
         asset = next((a for a in customers.products(customer) if a.id == asset_id), None)
-        return asset or _refuse("Choose one of this customer's products.", "asset_id")
+        return asset or _refuse(_("Choose one of this customer's products."), "asset_id")
     serial = (serial or "").strip()
     if not serial:
         if new.model_id is not None:
-            _refuse("Enter the serial number of the product to register.", "serial")
+            _refuse(_("Enter the serial number of the product to register."), "serial")
         return None
     found = assets.by_serial(serial)
     if found is not None:
         return found
     if new.model_id is None:
-        _refuse(f"No product has serial number {serial}. Choose its model and sale date below to register it "
-                "with this request, or leave the serial empty.", "serial")
-    model = catalog.get_model(new.model_id) or _refuse("That model no longer exists.", "new_model_id")
+        _refuse(_("No product has serial number %(serial)s. Choose its model and sale date below to register it "
+                  "with this request, or leave the serial empty.", serial=serial), "serial")
+    model = catalog.get_model(new.model_id) or _refuse(_("That model no longer exists."), "new_model_id")
     if new.sales_date is None:
-        _refuse("Enter the date it was sold, like 2026-03-31 (the warranty counts from it).", "new_sales_date")
+        _refuse(_("Enter the date it was sold, like 2026-03-31 (the warranty counts from it)."), "new_sales_date")
     return assets.register(model, customer, serial, new.sales_date, None, None, None, by)
 
 

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+from fieldapp import languages
 from fieldapp.domain import DomainError
 from fieldapp.models import AttentionItem, Case, CaseEvent, CaseStatus as S, Channel, Outcome, User, Visit, VisitStatus
 from fieldapp.orm import utcnow
@@ -34,41 +39,77 @@ TRANSITIONS: dict[S, frozenset[S]] = {
 
 # What each kind of event says on the timeline.
 EVENT_LABELS = {
-    "opened": "Case opened",
-    "status": "Status changed",
-    "assessed": "Assessed",
-    "priority": "Priority changed",
-    "remote_support": "Remote support",
-    "visit_scheduled": "Visit scheduled",
-    "visit_rescheduled": "Visit rescheduled",
-    "visit_reassigned": "Visit reassigned",
-    "visit_cancelled": "Visit cancelled",
-    "visit_started": "Technician on the way",
-    "visit_arrived": "Technician arrived",
-    "visit_completed": "Visit completed",
-    "visit_not_completed": "Visit could not be completed",
-    "attention": "Needs attention",
-    "attention_cleared": "Attention cleared",
-    "follow_up": "Follow-up",
-    "follow_up_added": "Follow-up planned",
-    "follow_up_done": "Follow-up done",
-    "complaint_assigned": "Complaint assigned",
-    "complaint_resolved": "Complaint resolved",
-    "resolved": "Resolved",
-    "closed": "Closed",
-    "reopened": "Reopened",
-    "cancelled": "Cancelled",
-    "note": "Note",
-    "answered": "Answered by email",
-    "report_emailed": "Report emailed",
-    "mail_sent": "Email sent",
-    "mail_failed": "Email could not be sent",
-    "return_requested": "Return requested",
-    "return_approved": "Return approved",
-    "return_refused": "Return refused",
-    "return_received": "Returned product received",
-    "return_completed": "Return completed",
+    "opened": _l("Case opened"),
+    "status": _l("Status changed"),
+    "assessed": _l("Assessed"),
+    "priority": _l("Priority changed"),
+    "remote_support": _l("Remote support"),
+    "visit_scheduled": _l("Visit scheduled"),
+    "visit_rescheduled": _l("Visit rescheduled"),
+    "visit_reassigned": _l("Visit reassigned"),
+    "visit_cancelled": _l("Visit cancelled"),
+    "visit_started": _l("Technician on the way"),
+    "visit_arrived": _l("Technician arrived"),
+    "visit_completed": _l("Visit completed"),
+    "visit_not_completed": _l("Visit could not be completed"),
+    "attention": _l("Needs attention"),
+    "attention_cleared": _l("Attention cleared"),
+    "follow_up": _l("Follow-up"),
+    "follow_up_added": _l("Follow-up planned"),
+    "follow_up_done": _l("Follow-up done"),
+    "complaint_assigned": _l("Complaint assigned"),
+    "complaint_resolved": _l("Complaint resolved"),
+    "resolved": _l("Resolved"),
+    "closed": _l("Closed"),
+    "reopened": _l("Reopened"),
+    "cancelled": _l("Cancelled"),
+    "note": _l("Note"),
+    "answered": _l("Answered by email"),
+    "report_emailed": _l("Report emailed"),
+    "mail_sent": _l("Email sent"),
+    "mail_failed": _l("Email could not be sent"),
+    "return_requested": _l("Return requested"),
+    "return_approved": _l("Return approved"),
+    "return_refused": _l("Return refused"),
+    "return_received": _l("Returned product received"),
+    "return_completed": _l("Return completed"),
 }
+
+# A status in the middle of a sentence ("A case that is closed cannot become new."): in English
+# the label in lower case; each language writes its own.
+IN_A_SENTENCE = {
+    S.NEW: _l("new"),
+    S.ASSESSING: _l("assessing"),
+    S.REMOTE_SUPPORT: _l("remote support"),
+    S.VISIT_NEEDED: _l("visit needed"),
+    S.SCHEDULED: _l("visit scheduled"),
+    S.IN_PROGRESS: _l("visit in progress"),
+    S.WAITING_CUSTOMER: _l("waiting for customer"),
+    S.WAITING_PARTS: _l("waiting for parts"),
+    S.RESOLVED: _l("resolved"),
+    S.CLOSED: _l("closed"),
+    S.CANCELLED: _l("cancelled"),
+    S.REOPENED: _l("reopened"),
+}
+
+
+def in_a_sentence(status: S) -> str:
+    return str(IN_A_SENTENCE[status])
+
+
+def for_the_record():
+    """What the application itself writes on a case's record (timeline notes, attention reasons,
+    a summary) is kept in the company's language: the whole office reads it, whoever's action
+    wrote it. `with lifecycle.for_the_record(): note = _("...")`; or pass a lazy_gettext string
+    to `record` / `raise_attention`, which write it down so."""
+    return languages.speaking(None)
+
+
+def _kept(text):
+    if isinstance(text, LazyString):
+        with for_the_record():
+            return str(text)
+    return text
 
 
 def can_move(case: Case, to: S) -> bool:
@@ -77,8 +118,9 @@ def can_move(case: Case, to: S) -> bool:
 
 def record(case: Case, kind: str, note: str | None = None, user: User | None = None, visit: Visit | None = None,
            from_status: S | None = None, to_status: S | None = None, at: datetime | None = None) -> CaseEvent:
-    """Add a line to the case's timeline (`at`: only the demo data writes history)."""
-    event = CaseEvent(kind=kind, note=note, user=user, visit=visit, from_status=from_status,
+    """Add a line to the case's timeline (`at`: only the demo data writes history). A lazy
+    message as the note is written in the company's language (`for_the_record`)."""
+    event = CaseEvent(kind=kind, note=_kept(note), user=user, visit=visit, from_status=from_status,
                       to_status=to_status, at=at or utcnow())
     case.events.append(event)
     if user is not None and kind != "opened" and case.first_response_at is None:
@@ -92,7 +134,8 @@ def move(case: Case, to: S, kind: str = "status", note: str | None = None, user:
     if to is case.status:
         return record(case, kind, note, user, visit)
     if not can_move(case, to):
-        raise DomainError(f"A case that is {case.status.label.lower()} cannot become {to.label.lower()}.")
+        raise DomainError(_("A case that is %(status)s cannot become %(to)s.",
+                            status=in_a_sentence(case.status), to=in_a_sentence(to)))
     before = case.status
     case.status = to
     if to is S.RESOLVED:
@@ -154,6 +197,8 @@ def opened(case: Case, user: User | None, note: str | None = None, at: datetime 
 
 
 def raise_attention(case: Case, reason: str, user: User | None = None, visit: Visit | None = None) -> AttentionItem:
+    """The reason is kept as written; a lazy message in the company's language (`for_the_record`)."""
+    reason = _kept(reason)
     item = AttentionItem(reason=reason[:200], raised_at=utcnow())
     case.attention_items.append(item)
     case.needs_attention = True
@@ -163,9 +208,9 @@ def raise_attention(case: Case, reason: str, user: User | None = None, visit: Vi
 
 def clear_attention(case: Case, item: AttentionItem, note: str, user: User) -> None:
     if item.cleared_at is not None:
-        raise DomainError("This item was already cleared.", kind="conflict")
+        raise DomainError(_("This item was already cleared."), kind="conflict")
     item.cleared_at = utcnow()
     item.cleared_by_id = user.id
     item.clear_note = note
     case.needs_attention = any(i.cleared_at is None for i in case.attention_items)
-    record(case, "attention_cleared", f"{item.reason}: {note}", user)
+    record(case, "attention_cleared", _l("%(reason)s: %(note)s", reason=item.reason, note=note), user)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _, ngettext
 from sqlalchemy import event, select, update
 
 from fieldapp import database
@@ -60,15 +61,16 @@ def queue(to: str, subject: str, body: str, kind: str, case: Case | None = None,
     """A mail to send once the caller's transaction commits."""
     address = (to or "").strip()
     if not valid_address(address):
-        raise DomainError("This address cannot receive mail: give one address like name@example.com "
-                          "(plain letters, no spaces).", "to", "invalid")
+        raise DomainError(_("This address cannot receive mail: give one address like name@example.com "
+                            "(plain letters, no spaces)."), "to", "invalid")
     subject = " ".join((subject or "").split())
     if not subject or len(subject) > SUBJECT_MAX or has_control_characters(subject):
-        raise DomainError(f"Give a subject of at most {SUBJECT_MAX} characters, on one line.", "subject", "invalid")
+        raise DomainError(_("Give a subject of at most %(num)s characters, on one line.", num=SUBJECT_MAX),
+                          "subject", "invalid")
     if not is_plain_header_text(subject):
-        raise DomainError(f"The subject: {HEADER_MESSAGE}", "subject", "invalid")
+        raise DomainError(_("The subject: %(problem)s", problem=HEADER_MESSAGE), "subject", "invalid")
     if not (body or "").strip():
-        raise DomainError("Write the message.", "body", "invalid")
+        raise DomainError(_("Write the message."), "body", "invalid")
     mail = OutboundMail(kind=kind, to_address=address, subject=subject, body=body.strip() + "\n",
                         case_id=case.id if case else None, created_by_id=user.id if user else None,
                         status=MailStatus.PENDING, attempts=0, next_attempt_at=utcnow())
@@ -84,7 +86,7 @@ def queue(to: str, subject: str, body: str, kind: str, case: Case | None = None,
 def retry(mail: OutboundMail, user: User | None = None) -> OutboundMail:
     """Try again now: a failed mail starts its tries afresh; a waiting one skips its pause."""
     if mail.status is MailStatus.SENT:
-        raise DomainError("This email was sent already.", kind="conflict")
+        raise DomainError(_("This email was sent already."), kind="conflict")
     if mail.status is MailStatus.FAILED:
         mail.attempts = 0
     mail.status = MailStatus.PENDING
@@ -173,7 +175,8 @@ def _sent(mail: OutboundMail) -> str:
     mail.last_error = None
     case = db.session.get(Case, mail.case_id) if mail.case_id else None
     if case is not None:
-        lifecycle.record(case, "mail_sent", f"“{mail.subject}” to {mail.to_address}")
+        lifecycle.record(case, "mail_sent", _("“%(subject)s” to %(address)s", subject=mail.subject,
+                                                address=mail.to_address))
     return "sent"
 
 
@@ -184,8 +187,10 @@ def _failed(mail: OutboundMail, error: Exception, now: datetime) -> str:
         mail.status = MailStatus.FAILED
         case = db.session.get(Case, mail.case_id) if mail.case_id else None
         if case is not None:  # on the timeline once, when we give up; the tries before are in the outbox
-            lifecycle.record(case, "mail_failed", f"“{mail.subject}” to {mail.to_address}, after "
-                                                  f"{mail.attempts} tries: {mail.last_error}")
+            lifecycle.record(case, "mail_failed", ngettext(
+                "“%(subject)s” to %(address)s, after %(num)d try: %(error)s",
+                "“%(subject)s” to %(address)s, after %(num)d tries: %(error)s", mail.attempts,
+                subject=mail.subject, address=mail.to_address, error=mail.last_error))
         return "failed"
     mail.next_attempt_at = now + BACKOFF[min(mail.attempts, len(BACKOFF)) - 1]
     return "retrying"

@@ -21,11 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _, ngettext
 from sqlalchemy import Select, and_, case as sql_case, exists, false, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from fieldapp import clock
+from fieldapp import clock, languages
 from fieldapp.dates import add_months
 from fieldapp.extensions import db
 from fieldapp.models import (
@@ -219,7 +220,7 @@ def _dues(today: date, until: date | None = None, asset_id: int | None = None,
 def _planned_pairs(pairs: list[tuple[int, date]]) -> set[tuple[int, date]]:
     """Which (product, due date) pairs already have their maintenance case."""
     wanted, planned = set(pairs), set()
-    ids = sorted({asset_id for asset_id, _ in pairs})
+    ids = sorted({asset_id for asset_id, _due_on in pairs})
     for start in range(0, len(ids), CHUNK):  # by product: the unique index's first column
         planned.update(tuple(pair) for pair in db.session.execute(
             select(Case.asset_id, Case.maintenance_due_on)
@@ -272,7 +273,7 @@ def preview(horizon_weeks: int, today: date) -> Preview:
         select(Case.asset_id, Case.case_type).where(Case.status == status)) if case_type is CaseType.MAINTENANCE}
     opened.discard(None)
     # Of the products due, those taken: few, so read by id.
-    candidates = sorted(opened | {asset_id for asset_id, _ in planned})
+    candidates = sorted(opened | {asset_id for asset_id, _due_on in planned})
     taken = {asset_id for start in range(0, len(candidates), CHUNK) for asset_id, due_on in db.session.execute(
         select(Asset.id, Asset.maintenance_due_on).where(Asset.id.in_(candidates[start:start + CHUNK]), due_by))
         if asset_id in opened or (asset_id, due_on) in planned}
@@ -346,10 +347,25 @@ def assets_for(ids: list[int]) -> dict[int, Asset]:
 
 
 def describe(due: Due) -> str:
+    """Why the product falls due when it does, for people: the contract's visits or the model's interval."""
     if due.reason == "contract":
-        times = "once" if due.visits_per_year == 1 else f"{due.visits_per_year} times"
-        return f"Contract: maintenance {times} a year"
-    return f"Every {due.months} month{'s' if due.months != 1 else ''} (model)"
+        if due.visits_per_year == 1:
+            return _("Contract: maintenance once a year")
+        return ngettext("Contract: maintenance %(num)d time a year", "Contract: maintenance %(num)d times a year",
+                        due.visits_per_year)
+    return ngettext("Every %(num)d month (model)", "Every %(num)d months (model)", due.months)
+
+
+def _planner_note(due: Due) -> str:
+    """The case's opening note: `describe`, written into one sentence."""
+    if due.reason == "contract":
+        if due.visits_per_year == 1:
+            return _("Proposed by the maintenance planner: contract: maintenance once a year")
+        return ngettext("Proposed by the maintenance planner: contract: maintenance %(num)d time a year",
+                        "Proposed by the maintenance planner: contract: maintenance %(num)d times a year",
+                        due.visits_per_year)
+    return ngettext("Proposed by the maintenance planner: every %(num)d month (model)",
+                    "Proposed by the maintenance planner: every %(num)d months (model)", due.months)
 
 
 def plan(horizon_weeks: int, today: date, user: User | None = None) -> PlanResult:
@@ -359,7 +375,7 @@ def plan(horizon_weeks: int, today: date, user: User | None = None) -> PlanResul
     inside its own savepoint, and that product counts as already planned)."""
     previewed = preview(horizon_weeks, today)
     proposals = previewed.all()
-    ids = [asset_id for asset_id, _ in proposals]
+    ids = [asset_id for asset_id, _due_on in proposals]
     assets = assets_for(ids)
     dues = details(ids, today)
     created = 0
@@ -379,15 +395,18 @@ def plan(horizon_weeks: int, today: date, user: User | None = None) -> PlanResul
 def _open_case(asset: Asset, due_item: Due, user: User | None) -> Case:
     now = utcnow()
     customer = asset.customer
+    with languages.speaking(None):  # stored texts, read by the whole office: the company's language
+        description = _("Preventive maintenance due %(day)s", day=clock.day_text(due_item.due_on))
+        note = _planner_note(due_item)
     case = Case(number=next_case_number(clock.local(now).year), asset=asset,
                 customer=customer, status=CaseStatus.NEW, created_at=now, channel=CHANNEL,
                 case_type=CaseType.MAINTENANCE, priority=PRIORITY, created_by=user,
-                description=f"Preventive maintenance due {due_item.due_on:%d %b %Y}",
+                description=description,
                 maintenance_due_on=due_item.due_on, contact_name=customer.name, contact_phone=customer.phone,
                 contact_email=customer.email)
     db.session.add(case)
     db.session.flush()  # the unique (asset, due date) constraint speaks here
-    lifecycle.opened(case, user, f"Proposed by the maintenance planner: {describe(due_item).lower()}")
+    lifecycle.opened(case, user, note)
     audit.record("case.maintenance_planned", case, {"asset": asset.id, "due_on": due_item.due_on.isoformat()},
                  user=user)
     db.session.flush()

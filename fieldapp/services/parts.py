@@ -1,6 +1,7 @@
 """Parts replaced on a visit: catalog search, and adding, changing and removing rows."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from fieldapp.extensions import db
@@ -29,7 +30,7 @@ def search(query: str) -> list[Part]:
 def active_part(part_id: int) -> Part:
     part = db.session.get(Part, part_id)
     if part is None or not part.active:
-        raise DomainError("That part is not in the catalog.", field="part_id", kind="invalid")
+        raise DomainError(_("That part is not in the catalog."), field="part_id", kind="invalid")
     return part
 
 

@@ -13,9 +13,11 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from PIL import Image, ImageOps
 from sqlalchemy import event
 
+from fieldapp import formats
 from fieldapp.extensions import db
 from fieldapp.models import User, Visit, VisitPhoto
 from fieldapp.services import audit
@@ -44,8 +46,8 @@ def save(visit: Visit, data: bytes, user: User, taken_at: datetime | None = None
     ensure_editable(visit)
     taken = technician_time(visit, taken_at) if taken_at else None
     if len(data) > max_bytes():
-        raise DomainError(f"The photo is larger than the limit of {readable_size(max_bytes())}.", "photo",
-                          "too_large")
+        raise DomainError(_("The photo is larger than the limit of %(size)s.", size=readable_size(max_bytes())),
+                          "photo", "too_large")
     image = _decode(data)
     name = f"{visit.id}-{secrets.token_hex(16)}.jpg"
     folder = upload_folder()
@@ -67,9 +69,10 @@ def save(visit: Visit, data: bytes, user: User, taken_at: datetime | None = None
 
 
 def readable_size(size: int) -> str:
+    """A file size for people: "1.5 MB", "15 MB", "500 kB" (numbers as their language writes them)."""
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".") + " MB"
-    return f"{max(1, round(size / 1024))} kB"
+        return _("%(size)s MB", size=formats.number(round(size / (1024 * 1024), 1)))
+    return _("%(size)s kB", size=max(1, round(size / 1024)))
 
 
 def _decode(data: bytes) -> Image.Image:
@@ -81,9 +84,9 @@ def _decode(data: bytes) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             if image.format not in ACCEPTED_FORMATS:
-                raise DomainError("Only photos (JPEG, PNG, WebP) can be added.", "photo", "invalid")
+                raise DomainError(_("Only photos (JPEG, PNG, WebP) can be added."), "photo", "invalid")
             if image.width * image.height > MAX_PIXELS:
-                raise DomainError("The photo has too many pixels.", "photo", "invalid")
+                raise DomainError(_("The photo has too many pixels."), "photo", "invalid")
             image.load()
             image = ImageOps.exif_transpose(image).convert("RGB")
             image.thumbnail((MAX_EDGE, MAX_EDGE))
@@ -91,7 +94,7 @@ def _decode(data: bytes) -> Image.Image:
     except DomainError:
         raise
     except Exception:  # Pillow raises many kinds on hostile files (SyntaxError, struct.error...)
-        raise DomainError("That file is not a photo we can read. Take or choose a JPEG or PNG picture.",
+        raise DomainError(_("That file is not a photo we can read. Take or choose a JPEG or PNG picture."),
                           "photo", "invalid") from None
 
 

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from fieldapp import languages
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.orm import utcnow
@@ -12,7 +15,7 @@ from fieldapp.models import ASPECTS, Complaint, ComplaintSource, Rating, RatingS
 from fieldapp.services import audit, lifecycle, sessions, visits
 
 LOW_RATING = 2
-ALREADY_RATED = "This visit has already been rated. Thank you!"
+ALREADY_RATED = _l("This visit has already been rated. Thank you!")
 
 
 # The customer rates on the technician's phone while the technician is there: on site, or just
@@ -35,9 +38,9 @@ def hand_over(visit: Visit, technician: User) -> None:
     """The technician gives the phone to the customer to rate this visit: the session is locked
     to its rating screens until the technician's password or PIN takes it back."""
     if visit.rating is not None:
-        raise DomainError(ALREADY_RATED)
+        raise DomainError(str(ALREADY_RATED))
     if not can_rate_on_site(visit):
-        raise DomainError("The customer rates the visit once you are on site.")
+        raise DomainError(_("The customer rates the visit once you are on site."))
     sessions.hand_over(technician.session_token, visit.id)
 
 
@@ -47,12 +50,12 @@ def submit(visit: Visit, scores: dict[str, int], comments: str | None, complaint
     """Store the one rating of this visit; a low score or a complaint flags the case. `at`: when
     the customer rated on a phone that was offline then (bounded like the visit's steps)."""
     if visit.rating is not None:
-        raise DomainError(ALREADY_RATED)
+        raise DomainError(str(ALREADY_RATED))
     if source is RatingSource.ON_SITE and not can_rate_on_site(visit, at):
         if visit.status is VisitStatus.COMPLETED:
-            raise DomainError("This visit was completed too long ago to be rated on your phone: the customer "
-                              "can rate it from the product's QR label.")
-        raise DomainError("The customer can rate once the technician has arrived.")
+            raise DomainError(_("This visit was completed too long ago to be rated on your phone: the customer "
+                                "can rate it from the product's QR label."))
+        raise DomainError(_("The customer can rate once the technician has arrived."))
     rating = Rating(visit_id=visit.id, source=source, comments=(comments or "").strip() or None,
                     complaint=(complaint or "").strip() or None, signer_name=signer_name,
                     signature_svg=signature_svg, **{a: scores[a] for a in ASPECTS})
@@ -63,7 +66,7 @@ def submit(visit: Visit, scores: dict[str, int], comments: str | None, complaint
             db.session.add(rating)
             db.session.flush()
     except IntegrityError:  # the other channel rated it a moment ago: one rating per visit
-        raise DomainError(ALREADY_RATED) from None
+        raise DomainError(str(ALREADY_RATED)) from None
     db.session.expire(visit, ["rating"])
     _flag_case(visit, rating)
     audit.record("visit.rated", visit, {"overall": rating.overall, "source": source.value},
@@ -73,16 +76,20 @@ def submit(visit: Visit, scores: dict[str, int], comments: str | None, complaint
 
 def _flag_case(visit: Visit, rating: Rating) -> None:
     case = visit.case
-    reasons = []
+    low = rating.overall <= LOW_RATING
     complaint = None
-    if rating.overall <= LOW_RATING:
-        reasons.append(f"rated {rating.overall}/5")
     if rating.complaint:
-        reasons.append("complaint")
         source = ComplaintSource.ON_SITE_RATING if rating.source is RatingSource.ON_SITE else ComplaintSource.QR_RATING
         complaint = Complaint(source=source, description=rating.complaint, visit=visit)
         case.complaints.append(complaint)
-    if reasons:
-        item = lifecycle.raise_attention(case, "Customer " + " and ".join(reasons), visit=visit)
+    if low or complaint is not None:
+        with languages.speaking(None):  # kept on the case for the office: the company's language
+            if low and complaint is not None:
+                reason = _("Customer rated %(score)s/5 and complaint", score=rating.overall)
+            elif low:
+                reason = _("Customer rated %(score)s/5", score=rating.overall)
+            else:
+                reason = _("Customer complaint")
+        item = lifecycle.raise_attention(case, reason, visit=visit)
         if complaint is not None:  # resolving the complaint clears the item
             complaint.attention_item = item

@@ -7,18 +7,27 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from fieldapp import clock, money
 from fieldapp.extensions import db
-from fieldapp.models import ASPECTS, Asset, Case, Coverage, Rating, User, Visit, VisitPart, VisitStatus
+from fieldapp.models import (
+    ASPECTS, Asset, Case, Coverage, FollowUpRecommendation, Rating, User, Visit, VisitPart, VisitStatus,
+)
 from fieldapp.services import costs
 
 ASPECT_LABELS = {
-    "overall": "Overall", "timeliness": "Timeliness", "professionalism": "Professionalism",
-    "quality": "Quality of work", "product_performance": "Product performance",
+    "overall": _l("Overall"), "timeliness": _l("Timeliness"), "professionalism": _l("Professionalism"),
+    "quality": _l("Quality of work"), "product_performance": _l("Product performance"),
 }
+# What a coverage pays for (Coverage.covered_items), in words.
+COVERED_ITEMS = {"parts": _l("parts"), "labour": _l("labour"), "transport": _l("transport")}
+
+
+def covered_words(items: list[str]) -> list[str]:
+    return [str(COVERED_ITEMS.get(item, item)) for item in items]
 
 
 @dataclass
@@ -46,12 +55,15 @@ class CoverageInfo:
         if coverage is None:
             return None
         return cls(coverage.kind.label, coverage.reference, coverage.starts_on, coverage.ends_on,
-                   coverage.covered_items, coverage.terms, coverage.maintenance_visits_per_year)
+                   covered_words(coverage.covered_items), coverage.terms, coverage.maintenance_visits_per_year)
 
     @property
     def summary(self) -> str:
-        covers = ", ".join(self.covers) if self.covers else "nothing"
-        return f"{self.kind}{' ' + self.reference if self.reference else ''}: {covers} until {clock.day_text(self.ends_on)}"
+        covers = ", ".join(self.covers) if self.covers else _("nothing")
+        if self.reference:
+            return _("%(kind)s %(reference)s: %(covers)s until %(day)s", kind=self.kind, reference=self.reference,
+                     covers=covers, day=clock.day_text(self.ends_on))
+        return _("%(kind)s: %(covers)s until %(day)s", kind=self.kind, covers=covers, day=clock.day_text(self.ends_on))
 
 
 @dataclass
@@ -173,32 +185,35 @@ class CaseReport:
         rated = self.latest_rating
         parts = [f"{p.name} × {p.quantity}" for v in visits for p in v.parts]
         complaints = [c.description for c in self.complaints]
+        no_visit = _("No visit")
         return [
-            ("Customer Name", self.customer_name),
-            ("Product Purchased", f"{self.product} (Model {self.model_number})" if self.product else "No product"),
-            ("Sales Date", clock.day_text(self.sales_date) if self.sales_date else "Not known"),
-            ("Service Provided", ", ".join(dict.fromkeys(v.service_type for v in visits)) or "No visit"),
-            ("Service Date", ", ".join(clock.day_text(v.day) for v in visits) or "No visit"),
-            ("Service Provider", ", ".join(dict.fromkeys(f"{v.technician_name}, {v.technician_role}" for v in visits))
-             or "No visit"),
-            ("Service Outcome", (last.outcome or last.status) if last else (self.summary or "No visit")),
-            ("Parts Replaced", ", ".join(parts) or "None"),
-            ("Customer Rating", f"{rated.rating['overall']}/5 stars" if rated else "Not rated"),
-            ("Customer Feedback", (rated.comments or "No comments") if rated else "No feedback"),
-            ("Complaints/Issues", "; ".join(complaints) or "None"),
-            ("Warranty Coverage", self.coverage_now.summary if self.coverage_now else "No warranty or contract"),
-            ("Cost Incurred", self.cost_summary),
-            ("Next Steps", "; ".join(self.next_steps) or "None"),
-            ("Closure Date", clock.day_text(self.closure_date) if self.closure_date else "Open"),
+            (_("Customer Name"), self.customer_name),
+            (_("Product Purchased"), _("%(product)s (Model %(model_number)s)", product=self.product,
+                                       model_number=self.model_number) if self.product else _("No product")),
+            (_("Sales Date"), clock.day_text(self.sales_date) if self.sales_date else _("Not known")),
+            (_("Service Provided"), ", ".join(dict.fromkeys(v.service_type for v in visits)) or no_visit),
+            (_("Service Date"), ", ".join(clock.day_text(v.day) for v in visits) or no_visit),
+            (_("Service Provider"), ", ".join(dict.fromkeys(f"{v.technician_name}, {v.technician_role}"
+                                                            for v in visits)) or no_visit),
+            (_("Service Outcome"), (last.outcome or last.status) if last else (self.summary or no_visit)),
+            (_("Parts Replaced"), ", ".join(parts) or _("None")),
+            (_("Customer Rating"), _("%(score)s/5 stars", score=rated.rating["overall"]) if rated else _("Not rated")),
+            (_("Customer Feedback"), (rated.comments or _("No comments")) if rated else _("No feedback")),
+            (_("Complaints/Issues"), "; ".join(complaints) or _("None")),
+            (_("Warranty Coverage"), self.coverage_now.summary if self.coverage_now else _("No warranty or contract")),
+            (_("Cost Incurred"), self.cost_summary),
+            (_("Next Steps"), "; ".join(self.next_steps) or _("None")),
+            (_("Closure Date"), clock.day_text(self.closure_date) if self.closure_date else _("Open")),
         ]
 
     @property
     def cost_summary(self) -> str:
         if self.costs.total_cents == 0:
-            return "Free"
+            return _("Free")
         if self.costs.billable_cents == 0:
-            return f"{money.display(self.costs.total_cents)}, covered"
-        return f"{money.display(self.costs.billable_cents)} billable of {money.display(self.costs.total_cents)}"
+            return _("%(total)s, covered", total=money.display(self.costs.total_cents))
+        return _("%(billable)s billable of %(total)s", billable=money.display(self.costs.billable_cents),
+                 total=money.display(self.costs.total_cents))
 
 
 def load_case(case_id: int) -> Case | None:
@@ -231,9 +246,7 @@ def _visit_costs(visit: Visit) -> Costs:
 def _visit(visit: Visit) -> VisitSection:
     rating: Rating | None = visit.rating
     technician: User = visit.technician
-    follow_up = None
-    if visit.follow_up.value != "none":
-        follow_up = visit.follow_up.label.replace("N days", f"{visit.follow_up_days or '?'} days")
+    follow_up = _follow_up(visit.follow_up, visit.follow_up_days)
     return VisitSection(
         id=visit.id, service_type=visit.service_type.label, status=visit.status.label, day=costs.visit_day(visit),
         technician_name=technician.name, technician_role=f"{technician.role.label}",
@@ -252,11 +265,24 @@ def _visit(visit: Visit) -> VisitSection:
     )
 
 
+def _follow_up(recommendation: FollowUpRecommendation, days: int | None) -> str | None:
+    """The technician's recommendation with its number of days."""
+    if recommendation is FollowUpRecommendation.CALL:
+        if not days:
+            return _("Call in ? days")
+        return ngettext("Call in %(num)d day", "Call in %(num)d days", days)
+    if recommendation is FollowUpRecommendation.VISIT:
+        if not days:
+            return _("Visit in ? days")
+        return ngettext("Visit in %(num)d day", "Visit in %(num)d days", days)
+    return None
+
+
 def _payment_status(visits: list[VisitSection], total: Costs) -> str:
     statuses = list(dict.fromkeys(v.payment_status for v in visits if v.payment_status))
     if statuses:
         return ", ".join(statuses)
-    return "Nothing charged" if total.total_cents == 0 else "Not settled yet"
+    return _("Nothing charged") if total.total_cents == 0 else _("Not settled yet")
 
 
 def build(case: Case) -> CaseReport:
@@ -272,15 +298,16 @@ def build(case: Case) -> CaseReport:
     follow_ups = [FollowUpLine(f.kind.label, f.due_on, f.notes, f.done_at, f.outcome) for f in case.follow_ups]
     next_maintenance = maintenance.due_on(asset, today) if asset else None
     next_steps = [step for v in visits for step in ([v.next_steps] if v.next_steps else [])]
-    next_steps += [f"{f.kind} due {clock.day_text(f.due_on)}" + (f": {f.notes}" if f.notes else "")
+    next_steps += [_("%(kind)s due %(day)s: %(notes)s", kind=f.kind, day=clock.day_text(f.due_on), notes=f.notes)
+                   if f.notes else _("%(kind)s due %(day)s", kind=f.kind, day=clock.day_text(f.due_on))
                    for f in follow_ups if f.done_at is None]
     if next_maintenance:
-        next_steps.append(f"Next maintenance due {clock.day_text(next_maintenance)}")
+        next_steps.append(_("Next maintenance due %(day)s", day=clock.day_text(next_maintenance)))
     model = asset.product_model if asset else None
     return CaseReport(
         company=current_app.config["COMPANY_NAME"], number=case.number, case_type=case.case_type.label,
         status=case.status.label, opened_at=case.created_at,
-        customer_name=customer.name if customer else (case.contact_name or "Unknown requester"),
+        customer_name=customer.name if customer else (case.contact_name or _("Unknown requester")),
         address=(asset.address if asset else None) or (customer.address if customer else None),
         phone=customer.phone if customer else case.contact_phone,
         email=customer.email if customer else case.contact_email,

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -14,12 +16,23 @@ from fieldapp import clock, money
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import (
-    Asset, Case, CaseStatus, CaseType, Channel, Priority, ReturnCondition, ReturnDecision, ReturnRequest,
-    ReturnStatus as R, User,
+    Asset,
+    Case,
+    CaseStatus,
+    CaseType,
+    Channel,
+    Priority,
+    ReturnCondition,
+    ReturnDecision,
+    ReturnRequest,
+    User,
 )
-from fieldapp.services import audit, intake, lifecycle
+from fieldapp.models import (
+    ReturnStatus as R,
+)
+from fieldapp.services import audit, content, intake, lifecycle
 
-NOT_RETURNABLE = "This model cannot be returned"
+NOT_RETURNABLE = _l("This model cannot be returned")
 OPEN_STATUSES = [s for s in R if s.is_open]
 PAGE_SIZE = 25
 
@@ -36,20 +49,49 @@ TRANSITIONS: dict[R, frozenset[R]] = {
 # What completing a received return makes of it, by the decision taken when it was approved.
 COMPLETES_AS = {ReturnDecision.REFUND: R.REFUNDED, ReturnDecision.EXCHANGE: R.EXCHANGED,
                 ReturnDecision.REPAIR: R.REPAIRED}
-# The verb for "cannot be <verb>" when a step is not allowed.
-STEP_VERBS = {R.APPROVED: "approved", R.REFUSED: "refused", R.RECEIVED: "marked received",
-              R.REFUNDED: "completed", R.EXCHANGED: "completed", R.REPAIRED: "completed"}
+# A return's status in the middle of a sentence ("A return that is approved cannot be
+# refused."): in English the label in lower case; each language writes its own.
+IN_A_SENTENCE = {R.REQUESTED: _l("requested"), R.APPROVED: _l("approved"), R.REFUSED: _l("refused"),
+                 R.RECEIVED: _l("received back"), R.REFUNDED: _l("refunded"), R.EXCHANGED: _l("exchanged"),
+                 R.REPAIRED: _l("repaired and sent back")}
+# The refusal of a step the table does not allow, by the status the step leads to.
+STEP_REFUSED = {R.APPROVED: _l("A return that is %(status)s cannot be approved."),
+                R.REFUSED: _l("A return that is %(status)s cannot be refused."),
+                R.RECEIVED: _l("A return that is %(status)s cannot be marked received."),
+                R.REFUNDED: _l("A return that is %(status)s cannot be completed."),
+                R.EXCHANGED: _l("A return that is %(status)s cannot be completed."),
+                R.REPAIRED: _l("A return that is %(status)s cannot be completed.")}
+# The case's resolution summary when a completed return resolves it (with an amount, without).
+RESOLVED_AS = {R.REFUNDED: (_l("Return refunded: %(amount)s."), _l("Return refunded.")),
+               R.EXCHANGED: (_l("Return exchanged: %(amount)s."), _l("Return exchanged.")),
+               R.REPAIRED: (_l("Return repaired and sent back: %(amount)s."), _l("Return repaired and sent back."))}
 
 
 @dataclass(frozen=True)
 class Eligibility:
     eligible: bool
-    reason: str
+    window_days: int
     last_day: date | None  # the last day a return may be asked for; None: the model is not returnable
 
+    @property
+    def reason(self) -> str:
+        """Why, in the reader's language (a return keeps it in the company's: `request`)."""
+        if self.last_day is None:
+            return str(NOT_RETURNABLE)
+        day = clock.day_text(self.last_day)
+        if self.eligible:
+            return _("Within the %(days)d-day return period (until %(day)s)", days=self.window_days, day=day)
+        return _("The %(days)d-day return period ended on %(day)s", days=self.window_days, day=day)
 
-def _day(day: date) -> str:
-    return day.strftime("%d %b %Y")
+    @property
+    def sentence(self) -> str:
+        """The reason as a sentence of its own (a refusal on the public page)."""
+        if self.last_day is None:
+            return _("This model cannot be returned.")
+        day = clock.day_text(self.last_day)
+        if self.eligible:
+            return _("Within the %(days)d-day return period (until %(day)s).", days=self.window_days, day=day)
+        return _("The %(days)d-day return period ended on %(day)s.", days=self.window_days, day=day)
 
 
 def eligibility(asset: Asset, on: date) -> Eligibility:
@@ -63,18 +105,16 @@ def eligibility(asset: Asset, on: date) -> Eligibility:
     into the window. A product asked about before its recorded sales date is within the window."""
     window = asset.product_model.return_window_days
     if window <= 0:
-        return Eligibility(False, NOT_RETURNABLE, None)
+        return Eligibility(False, window, None)
     last_day = asset.sales_date + timedelta(days=window)
-    if on <= last_day:
-        return Eligibility(True, f"Within the {window}-day return period (until {_day(last_day)})", last_day)
-    return Eligibility(False, f"The {window}-day return period ended on {_day(last_day)}", last_day)
+    return Eligibility(on <= last_day, window, last_day)
 
 
 @dataclass(frozen=True)
 class Policy:
     """What the product's public page says about returning it, today."""
     window_days: int
-    conditions: str | None
+    conditions: str | None  # in the reader's language where the office translated them
     today: Eligibility
     in_progress: bool  # a return of it is being handled already
 
@@ -82,7 +122,9 @@ class Policy:
 def policy(asset: Asset, on: date) -> Policy:
     judged = eligibility(asset, on)
     model = asset.product_model
-    return Policy(model.return_window_days, (model.return_conditions or "").strip() or None, judged,
+    content.preload_model(model)  # the page's other translated text (FAQ, links) in the same query
+    conditions = content.localized(model, "return_conditions")
+    return Policy(model.return_window_days, (conditions or "").strip() or None, judged,
                   judged.eligible and open_return_for(asset) is not None)
 
 
@@ -101,28 +143,41 @@ def request(case: Case | None, asset: Asset, reason: str, condition: ReturnCondi
     and only while the product may be returned (the page offers the form only then)."""
     judged = eligibility(asset, clock.today())
     if user is None and not judged.eligible:
-        raise DomainError(f"{judged.reason}.", kind="conflict")
+        raise DomainError(judged.sentence, kind="conflict")
     if case is not None:
         if case.asset_id != asset.id:
-            raise DomainError("That product is not the one on this case.", kind="invalid")
+            raise DomainError(_("That product is not the one on this case."), kind="invalid")
         if not case.status.is_open:
-            raise DomainError(f"This case is {case.status.label.lower()}. Reopen it first.")
+            raise DomainError(_("This case is %(status)s. Reopen it first.",
+                                status=lifecycle.in_a_sentence(case.status)))
     existing = open_return_for(asset)
     if existing is not None:
-        where = "" if user is None else f" (case {existing.case.number})"
-        raise DomainError(f"A return of this product is already in progress{where}.")
+        if user is None:
+            raise DomainError(_("A return of this product is already in progress."))
+        raise DomainError(_("A return of this product is already in progress (case %(number)s).",
+                            number=existing.case.number))
+    with lifecycle.for_the_record():  # kept on the case for the office: the company's language
+        description = _("Return: %(reason)s", reason=reason.strip())
+        stored_reason = judged.reason
+        values = {"condition": condition.label, "reason": reason.strip(), "eligibility": stored_reason}
+        if user is None:
+            note = (_("Requested from the product's QR label. %(condition)s: %(reason)s — eligible: "
+                      "%(eligibility)s.", **values) if judged.eligible else
+                    _("Requested from the product's QR label. %(condition)s: %(reason)s — not eligible: "
+                      "%(eligibility)s.", **values))
+        else:
+            note = (_("Requested by the office. %(condition)s: %(reason)s — eligible: %(eligibility)s.", **values)
+                    if judged.eligible else
+                    _("Requested by the office. %(condition)s: %(reason)s — not eligible: %(eligibility)s.",
+                      **values))
     if case is None:
         case = intake.take_request(asset.customer, asset, Channel.QR if user is None else channel, CaseType.RETURN,
-                                  Priority.NORMAL, f"Return: {reason.strip()}", contact or {}, user,
-                                  allow_duplicate=True)
+                                  Priority.NORMAL, description, contact or {}, user, allow_duplicate=True)
     requested = ReturnRequest(asset=asset, reason=reason.strip(), condition=condition,
                               requested_on=clock.today(), eligible=judged.eligible,
-                              eligibility_reason=judged.reason, status=R.REQUESTED, created_by=user)
+                              eligibility_reason=stored_reason, status=R.REQUESTED, created_by=user)
     case.return_requests.append(requested)
-    where = "from the product's QR label" if user is None else "by the office"
-    lifecycle.record(case, "return_requested", f"Requested {where}. {condition.label}: {reason.strip()} "
-                                               f"— {'eligible' if judged.eligible else 'not eligible'}: "
-                                               f"{judged.reason}.", user)
+    lifecycle.record(case, "return_requested", note, user)
     db.session.flush()
     audit.record("return.requested", requested, {"eligible": judged.eligible}, user=user)
     return requested
@@ -135,16 +190,17 @@ def case_id_of(return_id: int) -> int | None:
 def find(case: Case, return_id: int) -> ReturnRequest:
     found = next((r for r in case.return_requests if r.id == return_id), None)
     if found is None:
-        raise DomainError("That return is not on this case.", kind="not_found")
+        raise DomainError(_("That return is not on this case."), kind="not_found")
     return found
 
 
 def _check(ret: ReturnRequest, to: R) -> None:
     """Refuse a step the table does not allow (a conflict), or any step on a case no longer open."""
     if not ret.case.status.is_open:
-        raise DomainError(f"This case is {ret.case.status.label.lower()}. Reopen it first.")
+        raise DomainError(_("This case is %(status)s. Reopen it first.",
+                            status=lifecycle.in_a_sentence(ret.case.status)))
     if to not in TRANSITIONS[ret.status]:
-        raise DomainError(f"A return that is {ret.status.label.lower()} cannot be {STEP_VERBS[to]}.")
+        raise DomainError(str(STEP_REFUSED[to]) % {"status": IN_A_SENTENCE[ret.status]})
 
 
 def approve(ret: ReturnRequest, decision: ReturnDecision, amount_cents: int | None, override_note: str | None,
@@ -154,14 +210,22 @@ def approve(ret: ReturnRequest, decision: ReturnDecision, amount_cents: int | No
     _check(ret, R.APPROVED)
     note = (override_note or "").strip() or None
     if not ret.eligible and note is None:
-        raise DomainError(f"Not eligible: {ret.eligibility_reason}. Write why it is approved anyway.",
-                          "override_note", "invalid")
+        raise DomainError(_("Not eligible: %(reason)s. Write why it is approved anyway.",
+                            reason=ret.eligibility_reason), "override_note", "invalid")
     ret.status = R.APPROVED
     ret.decision, ret.amount_cents = decision, amount_cents
     ret.override_note = note if not ret.eligible else None
-    text = decision.label + (f", {money.display(amount_cents)}" if amount_cents is not None else "")
-    if ret.override_note:
-        text += f". Not eligible ({ret.eligibility_reason}), approved because: {ret.override_note}"
+    with lifecycle.for_the_record():  # kept on the case for the office: the company's language
+        values = {"decision": decision.label, "amount": money.display(amount_cents),
+                  "reason": ret.eligibility_reason, "note": ret.override_note}
+        if ret.override_note and amount_cents is not None:
+            text = _("%(decision)s, %(amount)s. Not eligible (%(reason)s), approved because: %(note)s", **values)
+        elif ret.override_note:
+            text = _("%(decision)s. Not eligible (%(reason)s), approved because: %(note)s", **values)
+        elif amount_cents is not None:
+            text = _("%(decision)s, %(amount)s", **values)
+        else:
+            text = decision.label
     lifecycle.record(ret.case, "return_approved", text, by)
     audit.record("return.approved", ret, {"decision": decision.value, "override": bool(ret.override_note)}, user=by)
 
@@ -188,31 +252,37 @@ def complete(ret: ReturnRequest, amount_cents: int | None, resolve_case: bool, b
     office closes it as usual), when nothing else on it is still open."""
     if ret.decision is None:  # only approval sets it: not approved yet (or refused)
         _check(ret, R.REFUNDED)
-        raise DomainError("This return has no decision: approve it first.")
+        raise DomainError(_("This return has no decision: approve it first."))
     to = COMPLETES_AS[ret.decision]
     _check(ret, to)
     if amount_cents is None:
         amount_cents = ret.amount_cents
     if amount_cents is None and ret.decision is ReturnDecision.REFUND:
-        raise DomainError("Enter the amount refunded.", "amount", "invalid")
+        raise DomainError(_("Enter the amount refunded."), "amount", "invalid")
     case = ret.case
     ret.status, ret.amount_cents = to, amount_cents
-    text = ret.status.label + (f": {money.display(ret.amount_cents)}" if ret.amount_cents is not None else "")
+    with lifecycle.for_the_record():  # kept on the case for the office: the company's language
+        if ret.amount_cents is not None:
+            amount = money.display(ret.amount_cents)
+            text = _("%(status)s: %(amount)s", status=ret.status.label, amount=amount)
+            summary = str(RESOLVED_AS[to][0]) % {"amount": amount}
+        else:
+            text, summary = ret.status.label, str(RESOLVED_AS[to][1])
     lifecycle.record(case, "return_completed", text, by)
     audit.record("return.completed", ret, {"status": ret.status.value}, user=by)
     if resolve_case:
-        _resolve(case, ret, text, by)
+        _resolve(case, ret, summary, by)
 
 
-def _resolve(case: Case, ret: ReturnRequest, text: str, by: User) -> None:
+def _resolve(case: Case, ret: ReturnRequest, summary: str, by: User) -> None:
     if any(not v.status.is_finished for v in case.visits):
-        raise DomainError("A visit on this case is still open: finish or cancel it, or untick “Resolve the case”.",
-                          "resolve_case")
+        raise DomainError(_("A visit on this case is still open: finish or cancel it, or untick “Resolve the "
+                            "case”."), "resolve_case")
     if any(r.status.is_open for r in case.return_requests if r is not ret):
-        raise DomainError("Another return on this case is still open: untick “Resolve the case”.", "resolve_case")
+        raise DomainError(_("Another return on this case is still open: untick “Resolve the case”."), "resolve_case")
     if case.status is CaseStatus.RESOLVED or not lifecycle.can_move(case, CaseStatus.RESOLVED):
         return
-    case.resolution_summary = case.resolution_summary or f"Return {text[0].lower()}{text[1:]}."
+    case.resolution_summary = case.resolution_summary or summary
     lifecycle.move(case, CaseStatus.RESOLVED, "resolved", case.resolution_summary, by)
 
 

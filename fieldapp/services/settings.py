@@ -3,6 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from babel.numbers import list_currencies
+from flask_babel import gettext as _
+
+from fieldapp import languages
+from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import CompanySettings, Priority, ServiceTarget
 from fieldapp.services import audit
@@ -29,7 +34,8 @@ def current() -> CompanySettings:
     row = db.session.get(CompanySettings, SETTINGS_ID)
     if row is None:
         row = CompanySettings(id=SETTINGS_ID, satisfaction_call_days=None, maintenance_horizon_weeks=8,
-                              renewal_notice_days=30, email_report_on_close=False)
+                              renewal_notice_days=30, email_report_on_close=False,
+                              language="en", currency="EUR")
     return row
 
 
@@ -57,9 +63,22 @@ def set_target(priority: Priority, response_hours: int, resolution_hours: int) -
 
 
 def save(satisfaction_call_days: int | None, maintenance_horizon_weeks: int, renewal_notice_days: int,
-         email_report_on_close: bool, targets_by_priority: dict[Priority, Target], by) -> CompanySettings:
-    """The admin's settings page, saved as one change (recorded with the targets)."""
+         email_report_on_close: bool, targets_by_priority: dict[Priority, Target], by,
+         language: str | None = None, currency: str | None = None) -> CompanySettings:
+    """The admin's settings page, saved as one change (recorded with the targets). `language`
+    and `currency` (ISO 4217) are the company's defaults; None keeps them. Once committed, the
+    caller makes this process forget the defaults it kept (languages.forget_company_defaults)."""
     row = editable()
+    if language is not None:
+        if languages.valid(language) is None:
+            raise DomainError(_("Choose one of the languages in the list."), "language", "invalid")
+        row.language = language
+    if currency is not None:
+        currency = currency.strip().upper()
+        if currency not in list_currencies():
+            raise DomainError(_("%(code)s is not a currency code. Enter the three-letter ISO 4217 code of the "
+                                "company's currency, like EUR, USD or GBP.", code=currency), "currency", "invalid")
+        row.currency = currency
     row.satisfaction_call_days = satisfaction_call_days
     row.maintenance_horizon_weeks = maintenance_horizon_weeks
     row.renewal_notice_days = renewal_notice_days
@@ -67,5 +86,6 @@ def save(satisfaction_call_days: int | None, maintenance_horizon_weeks: int, ren
     for priority, target in targets_by_priority.items():
         set_target(priority, target.response_hours, target.resolution_hours)
     audit.record("settings.changed", row, {"targets": {
-        p.value: [t.response_hours, t.resolution_hours] for p, t in targets_by_priority.items()}}, user=by)
+        p.value: [t.response_hours, t.resolution_hours] for p, t in targets_by_priority.items()},
+        "language": row.language, "currency": row.currency}, user=by)
     return row

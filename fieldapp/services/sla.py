@@ -12,10 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from fieldapp import clock
 from fieldapp.models import Case, CaseEvent, CaseStatus
 from fieldapp.orm import utcnow
-from fieldapp.services.settings import Target, targets as company_targets
+from fieldapp.services.settings import Target
+from fieldapp.services.settings import targets as company_targets
 
 # The clock stands still in these statuses...
 PAUSED = frozenset({CaseStatus.WAITING_CUSTOMER})
@@ -26,11 +30,11 @@ AT_RISK_SHARE = 0.75
 
 
 class ClockState(enum.Enum):
-    MET = "met", "Met"
-    RUNNING = "running", "On track"
-    AT_RISK = "at_risk", "At risk"
-    BREACHED = "breached", "Breached"
-    PAUSED = "paused", "Paused: waiting for the customer"
+    MET = "met", _l("Met")
+    RUNNING = "running", _l("On track")
+    AT_RISK = "at_risk", _l("At risk")
+    BREACHED = "breached", _l("Breached")
+    PAUSED = "paused", _l("Paused: waiting for the customer")
 
     def __new__(cls, value: str, label: str):
         member = object.__new__(cls)
@@ -67,7 +71,7 @@ class Clock:
 class CaseClocks:
     response: Clock
     resolution: Clock
-    source: str  # where the targets come from: "Contract <ref>" or "<Priority> priority"
+    source: str  # where the targets come from: "Contract <ref>" or "<Priority> priority" (for people)
 
     @property
     def worst(self) -> ClockState | None:
@@ -133,10 +137,10 @@ def target_for(case: Case, by_priority: dict | None = None) -> tuple[Target, str
     if case.asset is not None:
         coverage = case.asset.coverage_on(clock.local(case.created_at).date())
         if coverage is not None and coverage.response_hours and coverage.resolution_hours:
-            label = coverage.reference or coverage.kind.label
-            return Target(coverage.response_hours, coverage.resolution_hours), f"Contract {label}"
+            source = _("Contract %(reference)s", reference=coverage.reference or coverage.kind.label)
+            return Target(coverage.response_hours, coverage.resolution_hours), source
     targets = by_priority or company_targets()
-    return targets[case.priority], f"{case.priority.label} priority"
+    return targets[case.priority], _("%(priority)s priority", priority=case.priority.label)
 
 
 def clocks(case: Case, now: datetime | None = None, by_priority: dict | None = None) -> CaseClocks | None:
@@ -153,8 +157,8 @@ def clocks(case: Case, now: datetime | None = None, by_priority: dict | None = N
     resolved_at = (case.resolved_at or _last_stop(spans) or now) if stopped else None
     responded = responded or resolved_at  # solved without a word first: the solution was the response
     return CaseClocks(
-        response=_clock("First response", target.response_hours, spans, responded, now, paused),
-        resolution=_clock("Resolution", target.resolution_hours, spans, resolved_at, now, paused),
+        response=_clock(_("First response"), target.response_hours, spans, responded, now, paused),
+        resolution=_clock(_("Resolution"), target.resolution_hours, spans, resolved_at, now, paused),
         source=source,
     )
 

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from fieldapp import clock
+from fieldapp import clock, languages
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import (
@@ -42,9 +44,16 @@ def visible_visit(user: User, visit_id: int, page: bool = True) -> Visit | None:
     return visit
 
 
+FINISHED = {
+    VisitStatus.COMPLETED: _l("This visit is completed; its report can no longer be changed."),
+    VisitStatus.NOT_COMPLETED: _l("This visit could not be completed; its report can no longer be changed."),
+    VisitStatus.CANCELLED: _l("This visit is cancelled; its report can no longer be changed."),
+}
+
+
 def ensure_editable(visit: Visit) -> None:
     if visit.status.is_finished:
-        raise DomainError(f"This visit is {visit.status.label.lower()}; its report can no longer be changed.")
+        raise DomainError(str(FINISHED[visit.status]))
 
 
 TRANSITIONS = {
@@ -54,14 +63,33 @@ TRANSITIONS = {
     "not_complete": ({VisitStatus.SCHEDULED, VisitStatus.TRAVELLING, VisitStatus.ON_SITE},
                      VisitStatus.NOT_COMPLETED),
 }
-STEP_LABELS = {"start_travel": "start travel", "arrive": "mark arrived", "complete": "complete",
-               "not_complete": "mark could not complete"}
+# Why a step cannot be taken: one whole sentence for each step and status it cannot be taken from.
+REFUSED_STEPS = {
+    ("start_travel", VisitStatus.TRAVELLING): _l("Cannot start travel: the visit is travelling."),
+    ("start_travel", VisitStatus.ON_SITE): _l("Cannot start travel: the visit is on site."),
+    ("start_travel", VisitStatus.COMPLETED): _l("Cannot start travel: the visit is completed."),
+    ("start_travel", VisitStatus.NOT_COMPLETED): _l("Cannot start travel: the visit could not be completed."),
+    ("start_travel", VisitStatus.CANCELLED): _l("Cannot start travel: the visit is cancelled."),
+    ("arrive", VisitStatus.ON_SITE): _l("Cannot mark arrived: the visit is on site."),
+    ("arrive", VisitStatus.COMPLETED): _l("Cannot mark arrived: the visit is completed."),
+    ("arrive", VisitStatus.NOT_COMPLETED): _l("Cannot mark arrived: the visit could not be completed."),
+    ("arrive", VisitStatus.CANCELLED): _l("Cannot mark arrived: the visit is cancelled."),
+    ("complete", VisitStatus.SCHEDULED): _l("Cannot complete: the visit is scheduled."),
+    ("complete", VisitStatus.TRAVELLING): _l("Cannot complete: the visit is travelling."),
+    ("complete", VisitStatus.COMPLETED): _l("Cannot complete: the visit is completed."),
+    ("complete", VisitStatus.NOT_COMPLETED): _l("Cannot complete: the visit could not be completed."),
+    ("complete", VisitStatus.CANCELLED): _l("Cannot complete: the visit is cancelled."),
+    ("not_complete", VisitStatus.COMPLETED): _l("Cannot mark could not complete: the visit is completed."),
+    ("not_complete", VisitStatus.NOT_COMPLETED):
+        _l("Cannot mark could not complete: the visit could not be completed."),
+    ("not_complete", VisitStatus.CANCELLED): _l("Cannot mark could not complete: the visit is cancelled."),
+}
 
 
 def _check_transition(visit: Visit, step: str) -> None:
-    allowed_from, _ = TRANSITIONS[step]
+    allowed_from, _unused = TRANSITIONS[step]
     if visit.status not in allowed_from:
-        raise DomainError(f"Cannot {STEP_LABELS[step]}: the visit is {visit.status.label.lower()}.")
+        raise DomainError(str(REFUSED_STEPS[step, visit.status]))
 
 
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock a little ahead is the phone, not the future
@@ -75,12 +103,12 @@ def technician_time(visit: Visit, at: datetime | None, after: datetime | None = 
     if at is None:
         return now
     if at > now + CLOCK_SKEW:
-        raise DomainError("The time of this change is in the future: check the phone's clock.", kind="invalid")
+        raise DomainError(_("The time of this change is in the future: check the phone's clock."), kind="invalid")
     if at < visit.created_at:
-        raise DomainError("The time of this change is before the visit was planned: check the phone's clock.",
+        raise DomainError(_("The time of this change is before the visit was planned: check the phone's clock."),
                           kind="invalid")
     if after is not None and at < after:
-        raise DomainError("The time of this change is before the visit's previous step.", kind="invalid")
+        raise DomainError(_("The time of this change is before the visit's previous step."), kind="invalid")
     return min(at, now)
 
 
@@ -96,8 +124,9 @@ def on_its_day(visit: Visit, at: datetime | None, other_day: bool) -> None:
     start another customer's visit."""
     if planned_for_another_day(visit, at) and not other_day:
         planned = clock.day_text(clock.local_day(visit.scheduled_start))
-        raise DomainError(f"This visit is planned for {planned}, not today. Tick “I am doing it today” "
-                          "to go on.", field="other_day", kind="invalid")
+        # TRANSLATORS: “I am doing it today” is the label of the tick box (forms/visits.py FirstStepForm).
+        raise DomainError(_("This visit is planned for %(day)s, not today. Tick “I am doing it today” to go on.",
+                            day=planned), field="other_day", kind="invalid")
 
 
 def start_travel(visit: Visit, at: datetime | None = None, other_day: bool = False) -> None:
@@ -126,11 +155,11 @@ def complete(visit: Visit, labour_minutes: int | None, at: datetime | None = Non
     completed_at = technician_time(visit, at, after=visit.arrived_at)
     errors = {}
     if visit.outcome is None:
-        errors["outcome"] = "Choose the outcome before completing."
+        errors["outcome"] = _("Choose the outcome before completing.")
     if not (visit.actions_taken or "").strip():
-        errors["actions_taken"] = "Describe the actions taken before completing."
+        errors["actions_taken"] = _("Describe the actions taken before completing.")
     if errors:
-        raise DomainError("Fill in what is missing before completing.", kind="invalid", errors=errors)
+        raise DomainError(_("Fill in what is missing before completing."), kind="invalid", errors=errors)
     visit.status = VisitStatus.COMPLETED
     visit.completed_at = completed_at
     if labour_minutes is not None:
@@ -145,19 +174,30 @@ def complete(visit: Visit, labour_minutes: int | None, at: datetime | None = Non
     audit.record("visit.completed", visit, {"outcome": visit.outcome.value}, user=visit.technician)
 
 
+NOT_COMPLETED_ATTENTION = {
+    NotCompletedReason.NO_ACCESS: _l("Visit could not be completed: no access"),
+    NotCompletedReason.PARTS_NEEDED: _l("Visit could not be completed: parts needed"),
+    NotCompletedReason.CUSTOMER_ABSENT: _l("Visit could not be completed: customer absent"),
+    NotCompletedReason.OTHER: _l("Visit could not be completed: other"),
+}
+
+
 def not_complete(visit: Visit, reason: NotCompletedReason, note: str | None, at: datetime | None = None) -> None:
     _check_transition(visit, "not_complete")
     finished_at = technician_time(visit, at, after=visit.arrived_at or visit.travel_started_at)
     if reason is NotCompletedReason.OTHER and not (note or "").strip():
-        raise DomainError("Say what stopped the visit.", field="note", kind="invalid")
+        raise DomainError(_("Say what stopped the visit."), field="note", kind="invalid")
     visit.status = VisitStatus.NOT_COMPLETED
     visit.completed_at = finished_at
     visit.not_completed_reason = reason
     visit.not_completed_note = (note or "").strip() or None
     case = visit.case
-    summary = f"{reason.label}" + (f": {visit.not_completed_note}" if visit.not_completed_note else "")
+    with languages.speaking(None):  # kept on the case for the office: the company's language
+        summary = (_("%(reason)s: %(note)s", reason=reason.label, note=visit.not_completed_note)
+                   if visit.not_completed_note else reason.label)
+        attention = str(NOT_COMPLETED_ATTENTION[reason])
     lifecycle.follow_visits(case, "visit_not_completed", summary, visit.technician, visit)
-    lifecycle.raise_attention(case, f"Visit could not be completed: {reason.label.lower()}", visit=visit)
+    lifecycle.raise_attention(case, attention, visit=visit)
     audit.record("visit.not_completed", visit, {"reason": reason.value}, user=visit.technician)
 
 
@@ -175,15 +215,19 @@ def _update_case_after_completion(visit: Visit) -> None:
     """The case follows all its visits (lifecycle.status_from_visits): resolved when this one
     resolved it and nothing else is planned, back in the queue when it did not."""
     case = visit.case
-    summary = f"{visit.outcome.label}: {visit.actions_taken}"
+    with languages.speaking(None):  # kept on the case for the office: the company's language
+        summary = _("%(outcome)s: %(actions)s", outcome=visit.outcome.label, actions=visit.actions_taken)
+        still_planned = _("Resolved on a visit while another visit is still planned: cancel it if it is no longer "
+                          "needed")
+        ended = {Outcome.NOT_RESOLVED: _("Visit ended not resolved"),
+                 Outcome.PARTIALLY_RESOLVED: _("Visit ended partially resolved")}
     lifecycle.follow_visits(case, "visit_completed", summary, visit.technician, visit)
     if case.status is CaseStatus.RESOLVED:
         case.resolution_summary = visit.actions_taken
     elif visit.outcome is Outcome.RESOLVED:  # another visit is still planned: is it still needed?
-        lifecycle.raise_attention(case, "Resolved on a visit while another visit is still planned: cancel it if it "
-                                        "is no longer needed", visit=visit)
-    elif visit.outcome in (Outcome.NOT_RESOLVED, Outcome.PARTIALLY_RESOLVED):
-        lifecycle.raise_attention(case, f"Visit ended {visit.outcome.label.lower()}", visit=visit)
+        lifecycle.raise_attention(case, still_planned, visit=visit)
+    elif visit.outcome in ended:
+        lifecycle.raise_attention(case, ended[visit.outcome], visit=visit)
 
 
 def asset_history(visit: Visit, limit: int = 5) -> list[Visit]:

@@ -1,6 +1,7 @@
 // FieldApp's script for every page. First: tell the user when a request did not get through, so
 // nothing looks saved that was not (htmx leaves the form as it was). Then, for technicians only
-// (<body data-offline>), the phone's offline queue.
+// (<body data-offline>), the phone's offline queue. Every text goes through gettext/ngettext
+// (the page's language: defined by the texts script base.html loads first).
 (function () {
   "use strict";
   function say(text) {
@@ -24,14 +25,14 @@
     var mark = form.querySelector(".saved");
     if (mark) mark.remove();
   }
-  function notSaved(form, reason, retry) {
+  function notSaved(form, text) {
     unmarkSaved(form);
     var old = form.querySelector(".capture__unsaved");
     if (old) old.remove();  // a new element, so a second failure is announced again
     var note = document.createElement("p");
     note.className = "capture__unsaved";
     note.setAttribute("role", "alert");
-    note.textContent = "Not saved: " + reason + ". Your text is still here; " + retry + ".";
+    note.textContent = text;
     (form.querySelector("fieldset") || form).appendChild(note);
   }
 
@@ -39,18 +40,24 @@
     var poll = /\bevery\b/.test(event.detail.elt.getAttribute("hx-trigger") || "");
     if (poll && !navigator.onLine) return;  // the list refreshes itself when signal returns
     var form = captureOf(event);
-    if (form) notSaved(form, "no connection", "save again when you have signal");
-    else say("No connection. Nothing was lost on this screen; try again when you have signal.");
+    if (form) {
+      notSaved(form, gettext("Not saved: no connection. Your text is still here; save again when you have signal."));
+    } else {
+      say(gettext("No connection. Nothing was lost on this screen; try again when you have signal."));
+    }
   });
   document.addEventListener("htmx:timeout", function (event) {
     var form = captureOf(event);
-    if (form) notSaved(form, "the server took too long to answer", "save again");
-    else say("The server took too long to answer. Try again.");
+    if (form) {
+      notSaved(form, gettext("Not saved: the server took too long to answer. Your text is still here; save again."));
+    } else {
+      say(gettext("The server took too long to answer. Try again."));
+    }
   });
   document.addEventListener("htmx:beforeSwap", function (event) {
     var form = captureOf(event);
     if (!form || event.detail.xhr.status < 500) return;
-    notSaved(form, "the server had a problem", "save again");
+    notSaved(form, gettext("Not saved: the server had a problem. Your text is still here; save again."));
     // Our own 5xx goes to #messages; any other (a proxy's page) must not replace the typed text.
     if (event.detail.target === form) event.detail.shouldSwap = false;
   });
@@ -140,17 +147,24 @@
     var badge = document.getElementById("sync-badge");
     if (!badge) return;
     var parts = [];
-    if (!navigator.onLine) parts.push("Offline");
-    if (paused === "signin" && pending) parts.push("Sign in to send " + pending);
-    else if (pending) parts.push(pending + " waiting");
-    if (problems) parts.push(problems + " to check");
-    if (!pending && !problems) parts.push(lastSync ? "Synced " + clock(new Date(lastSync)) : "Sync");
+    if (!navigator.onLine) parts.push(gettext("Offline"));
+    if (paused === "signin" && pending) parts.push(gettext("Sign in to send %(count)s", { count: pending }));
+    else if (pending) parts.push(ngettext("%(num)s waiting", "%(num)s waiting", pending));
+    if (problems) parts.push(ngettext("%(num)s to check", "%(num)s to check", problems));
+    if (!pending && !problems) {
+      parts.push(lastSync ? gettext("Synced %(time)s", { time: clock(new Date(lastSync)) }) : gettext("Sync"));
+    }
     badge.textContent = parts.join(" · ");
     badge.classList.toggle("sync-badge--problem", !!problems || paused === "signin");
     badge.classList.toggle("sync-badge--offline", !navigator.onLine);
   }
   function clock(date) {
-    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    return date.toLocaleTimeString(pageLocale(), { hour: "2-digit", minute: "2-digit" });
+  }
+  // The page's language for dates (English is written the European way, as on the server: 14:30).
+  function pageLocale() {
+    var lang = document.documentElement.lang || "en";
+    return lang === "en" ? "en-GB" : lang;
   }
 
   // ---- Queueing a change ----
@@ -171,6 +185,7 @@
     var item = {
       id: id, seq: FieldStore.nextSeq(), user: user, url: new URL(form.action).pathname,
       label: form.dataset.label || (submitter && submitter.textContent.trim()) || labelOf(form),
+      part: form.dataset.part || null,
       visit: match ? Number(match[1]) : null, page: document.title, at: new Date().toISOString(),
       fields: fields, state: "waiting", attempts: 0
     };
@@ -201,7 +216,7 @@
   }
   function labelOf(form) {
     var legend = form.querySelector("legend, label, .field__label");
-    return legend ? legend.textContent.trim() : "Change";
+    return legend ? legend.textContent.trim() : gettext("Change");
   }
   function note(text) {
     var mark = document.createElement("span");
@@ -232,7 +247,7 @@
       form.classList.remove("capture--saved");
       form.classList.add("capture--waiting");
       form.dataset.waiting = item.id;
-      (form.querySelector(".capture__actions") || form).appendChild(note("Waiting to send"));
+      (form.querySelector(".capture__actions") || form).appendChild(note(gettext("Waiting to send")));
       return;
     }
     if (form && form.dataset.step) return stepTaken(form.dataset.step, item);
@@ -241,8 +256,8 @@
       var row = document.createElement("article");
       row.className = "part-row part-row--waiting";
       row.dataset.waiting = item.id;
-      row.textContent = "1 × " + item.label.replace(/^Add part: /, "") + " ";
-      row.appendChild(note("Waiting to send"));
+      row.textContent = "1 × " + (item.part || item.label) + " ";
+      row.appendChild(note(gettext("Waiting to send")));
       parts.insertBefore(row, parts.querySelector(".part-search"));
       var empty = parts.querySelector(".empty");
       if (empty) empty.remove();
@@ -256,8 +271,8 @@
       li.dataset.waiting = item.id;
       var img = document.createElement("img");
       img.src = URL.createObjectURL(file[1]);
-      img.alt = "Photo waiting to send";
-      li.append(img, note("Waiting to send"));
+      img.alt = gettext("Photo waiting to send");
+      li.append(img, note(gettext("Waiting to send")));
       grid.appendChild(li);
       if (form) form.reset();
       return;
@@ -271,7 +286,7 @@
     }
     if (form) {
       form.dataset.waiting = item.id;
-      form.appendChild(note("Waiting to send"));
+      form.appendChild(note(gettext("Waiting to send")));
     }
   }
 
@@ -284,7 +299,7 @@
       li.classList.add("done");
       li.dataset.waiting = item.id;
       li.querySelector("span").textContent = clock(new Date(item.at));
-      li.appendChild(note(" Waiting to send"));
+      li.appendChild(note(" " + gettext("Waiting to send")));
     });
     document.querySelectorAll("[data-when]").forEach(function (element) {
       element.hidden = element.dataset.when.split(" ").indexOf(status) < 0;
@@ -303,9 +318,11 @@
       if (!item && stored[element.dataset.waiting]) {  // (not one still being stored)
         delete element.dataset.waiting;
         element.classList.remove("capture--waiting", "part-row--waiting", "photo--waiting");
-        if (mark) mark.textContent = "Sent";
+        if (mark) mark.textContent = gettext("Sent");
       } else if (item && item.state !== "waiting" && mark) {
-        mark.textContent = (item.state === "conflict" ? "Not sent: changed at the office. " : "Not sent: ") + item.reason;
+        mark.textContent = item.state === "conflict" ?
+          gettext("Not sent: changed at the office. %(reason)s", { reason: item.reason }) :
+          gettext("Not sent: %(reason)s", { reason: item.reason });
         mark.classList.add("field__error");
       }
     });
@@ -360,7 +377,8 @@
         found.forEach(function (part) {
           var form = document.createElement("form");
           form.className = "part-result";
-          form.dataset.label = "Add part: " + part.name;
+          form.dataset.label = gettext("Add part: %(name)s", { name: part.name });
+          form.dataset.part = part.name;
           form.method = "post";
           form.action = input.getAttribute("hx-get").replace(/\/search$/, "/");
           [["client_id", crypto.randomUUID()], ["schedule_version", version ? version.value : ""],
@@ -381,11 +399,13 @@
         if (!found.length && query) {
           var empty = document.createElement("p");
           empty.className = "empty";
-          empty.textContent = "No part matches “" + input.value.trim() + "” in the catalog kept on this phone.";
+          empty.textContent = gettext("No part matches “%(query)s” in the catalog kept on this phone.",
+                                      { query: input.value.trim() });
           results.appendChild(empty);
         }
       }).catch(function () {
-        results.textContent = "The parts catalog is not kept on this phone yet; add the part when you have signal.";
+        results.textContent =
+          gettext("The parts catalog is not kept on this phone yet; add the part when you have signal.");
       });
   }
   document.addEventListener("input", function (event) {
@@ -440,8 +460,10 @@
     if (!form.classList.contains("signout") || form.dataset.cleared) return;
     event.preventDefault();
     event.stopPropagation();
-    if (kept && !window.confirm(kept + " change(s) on this phone have not reached the office. " +
-                                   "Signing out deletes them. Sign out anyway?")) return;
+    if (kept && !window.confirm(ngettext(
+      "%(num)s change on this phone has not reached the office. Signing out deletes it. Sign out anyway?",
+      "%(num)s changes on this phone have not reached the office. Signing out deletes them. Sign out anyway?",
+      kept))) return;
     caches.keys().then(function (names) {
       return Promise.all(names.filter(function (name) { return name.indexOf("pages-") === 0; })
         .map(function (name) { return caches.delete(name); }));

@@ -11,18 +11,20 @@
 (function () {
   "use strict";
   var LABEL_PATH = /^\/a\/[A-Za-z0-9_-]{16,64}$/;
+  // What people read, in the page's language (gettext: the catalog script the page loads first).
   var TEXT = {
-    starting: "Starting the camera…",
-    aim: "Point the camera at the QR code on the product label.",
-    notLabel: "This is not a FieldApp label.",
-    opening: "Label found. Opening the product…",
-    stopped: "Camera stopped. Tap “Start camera” to scan again.",
-    refused: "Camera access was refused. Allow the camera for this site, or type the serial number below.",
-    unavailable: "This browser cannot use the camera here. Type the serial number below.",
-    noCamera: "No camera was found on this device. Type the serial number below.",
-    busy: "The camera is in use by another app. Close it and try again, or type the serial number below.",
-    failed: "The camera could not be started. Try again, or type the serial number below.",
-    noDecoder: "This browser cannot read QR codes. Type the serial number below."
+    starting: gettext("Starting the camera…"),
+    aim: gettext("Point the camera at the QR code on the product label."),
+    notLabel: gettext("This is not a FieldApp label."),
+    opening: gettext("Label found. Opening the product…"),
+    stopped: gettext("Camera stopped. Tap “Start camera” to scan again."),
+    refused: gettext("Camera access was refused. Allow the camera for this site, or type the serial number below."),
+    unavailable: gettext("This browser cannot use the camera here. Type the serial number below."),
+    noCamera: gettext("No camera was found on this device. Type the serial number below."),
+    busy: gettext("The camera is in use by another app. Close it and try again, or type the serial number below."),
+    failed: gettext("The camera could not be started. Try again, or type the serial number below."),
+    noDecoder: gettext("This browser cannot read QR codes. Type the serial number below."),
+    stop: gettext("Stop camera")
   };
   var DECODE_EVERY_MS = 150;     // pause between two decodes: light on battery, still quick
   var NOT_LABEL_MS = 3000;       // how long "not a FieldApp label" stays after the code left
@@ -105,7 +107,7 @@
     }
     function setButton(running, disabled) {
       if (!button) return;
-      button.textContent = running ? "Stop camera" : startLabel;
+      button.textContent = running ? TEXT.stop : startLabel;
       button.disabled = !!disabled;
     }
 

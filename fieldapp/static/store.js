@@ -1,7 +1,8 @@
 // The phone's own storage, shared by the page (app.js, sync.js) and the service worker:
 // IndexedDB "fieldapp" with the outbox of queued changes and a few facts in "meta".
-// An outbox item: {id (its write id, a UUID), seq, user, url, label, visit, at (ISO time it
-// happened), fields: [[name, value]...] (values are strings or Blobs; never a CSRF token),
+// An outbox item: {id (its write id, a UUID), seq, user, url, label (in the language of the page
+// it was made on), part (a part added: its name), visit, at (ISO time it happened),
+// fields: [[name, value]...] (values are strings or Blobs; never a CSRF token),
 // state: "waiting" | "refused" | "conflict", reason, status, attempts, due (ms), serverVersion}.
 var FieldStore = (function () {
   "use strict";

@@ -58,10 +58,12 @@
           lock.failures = (lock.failures || 0) + 1;
           if (lock.failures >= UNLOCK_ATTEMPTS) return wipePhone();
           return FieldStore.put("meta", lock, "handover").then(function () {
-            refused(form, plan.pin ? "That is not your PIN (" + (UNLOCK_ATTEMPTS - lock.failures) +
-                                     " attempts left). Your password needs signal."
-                                   : "Without signal only your PIN takes the phone back: set one under " +
-                                     "Account. With signal, your password does.");
+            refused(form, plan.pin ?
+              ngettext("That is not your PIN (%(num)s attempt left). Your password needs signal.",
+                       "That is not your PIN (%(num)s attempts left). Your password needs signal.",
+                       UNLOCK_ATTEMPTS - lock.failures) :
+              gettext("Without signal only your PIN takes the phone back: set one under Account. " +
+                      "With signal, your password does."));
           });
         }
         // With signal the server checks it as well, and takes its own lock off.
@@ -71,7 +73,7 @@
           if (path === "/login") return wipePhone();  // five wrong answers: the server ended the session
           return response.text().then(function (html) {  // the server's own words (attempts left)
             var said = new DOMParser().parseFromString(html, "text/html").querySelector(".field__error");
-            refused(form, said ? said.textContent : "That is not your password or PIN.");
+            refused(form, said ? said.textContent : gettext("That is not your password or PIN."));
           });
         });
       });

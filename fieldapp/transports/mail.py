@@ -13,6 +13,7 @@ from email.utils import format_datetime, formataddr, make_msgid
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from fieldapp.models import OutboundMail
 from fieldapp.orm import utcnow
@@ -38,10 +39,13 @@ def build_message(mail: OutboundMail) -> EmailMessage:
     email package does with them (3.11 before 3.11.10 wrote out line breaks decoded from an
     encoded word: CVE-2024-6923)."""
     config = current_app.config
-    for what, value in (("company name", config["COMPANY_NAME"]), ("address", mail.to_address),
-                        ("subject", mail.subject), ("attachment name", mail.attachment_name or "")):
+    for refusal, value in ((_("The company name is not plain text on one line: not sent."), config["COMPANY_NAME"]),
+                           (_("The address is not plain text on one line: not sent."), mail.to_address),
+                           (_("The subject is not plain text on one line: not sent."), mail.subject),
+                           (_("The attachment name is not plain text on one line: not sent."),
+                            mail.attachment_name or "")):
         if not is_plain_header_text(value):
-            raise UnsafeHeader(f"The {what} is not plain text on one line: not sent.")
+            raise UnsafeHeader(refusal)
     message = EmailMessage()
     message["From"] = sender(config)
     message["To"] = mail.to_address
@@ -50,7 +54,7 @@ def build_message(mail: OutboundMail) -> EmailMessage:
     message["Message-ID"] = make_msgid(domain=urlsplit(config["PUBLIC_BASE_URL"]).hostname or "localhost")
     message.set_content(mail.body)
     if mail.attachment is not None:
-        maintype, _, subtype = (mail.attachment_type or "application/octet-stream").partition("/")
+        maintype, _slash, subtype = (mail.attachment_type or "application/octet-stream").partition("/")
         message.add_attachment(mail.attachment, maintype=maintype, subtype=subtype or "octet-stream",
                                filename=mail.attachment_name or "attachment")
     _check_written_headers(message)
@@ -63,7 +67,8 @@ def _check_written_headers(message: EmailMessage) -> None:
         for name, value in part.items():
             lines = part.policy.fold(name, value).rstrip("\r\n").splitlines()
             if any(not line[:1].isspace() for line in lines[1:]):
-                raise UnsafeHeader(f"The {name} header would break into separate headers: not sent.")
+                raise UnsafeHeader(_("The %(name)s header would break into separate headers: not sent.",
+                                     name=name))
 
 
 class ConsoleBackend:

@@ -8,7 +8,7 @@ from importlib import import_module
 from flask import Flask
 
 AREAS = ("home", "account", "visits", "board", "cases", "customers", "products", "public", "admin", "reports",
-         "catalog", "returns", "followups", "complaints", "mail", "maintenance", "coverage")
+         "catalog", "returns", "followups", "complaints", "mail", "maintenance", "coverage", "languages")
 
 
 def register(app: Flask) -> None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from flask import Response, g, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -33,7 +34,7 @@ from fieldapp.web import phone
 
 log = logging.getLogger(__name__)
 STATUS = {"invalid": 422, "conflict": 409, "not_found": 404, "too_large": 413, "throttled": 429}
-CHECK_FIELDS = "Check the highlighted fields."
+CHECK_FIELDS = _l("Check the highlighted fields.")
 T = TypeVar("T")
 
 # What runs once a write is committed (sending the mail it queued, ...): registered at start-up.
@@ -98,7 +99,7 @@ def act(form: FlaskForm, change: Callable[[], T], answer: Answer, slot: Hashable
             return answer.refusal(Refused(STATUS[error.kind], error.message, form, slot, error=error))
     if not form.validate_on_submit():
         g.refusal_message = _summary(form)
-        return answer.refusal(Refused(422, CHECK_FIELDS, form, slot, on_form=True, invalid_form=True))
+        return answer.refusal(Refused(422, str(CHECK_FIELDS), form, slot, on_form=True, invalid_form=True))
     client_id = getattr(form, "client_id", None)
     user = current_user._get_current_object() if current_user.is_authenticated else None
     try:
@@ -162,5 +163,5 @@ def _summary(form: FlaskForm) -> str:
     parts = []
     for name, errors in form.errors.items():
         label = form[name].label.text if name in form and form[name].label else ""
-        parts += [f"{label}: {message}" if label else message for message in errors]
-    return " ".join(parts) or CHECK_FIELDS
+        parts += [f"{label}: {message}" if label else str(message) for message in errors]
+    return " ".join(parts) or str(CHECK_FIELDS)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from flask import Flask, abort, current_app, g, make_response, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 
 from fieldapp.extensions import login_manager
@@ -39,7 +40,8 @@ def public(view):
 
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.localize_callback = str  # flashed as text in the language of the request
     login_manager.login_message_category = "info"
     # "basic": a phone changing networks (new IP) must not sign the technician out.
     login_manager.session_protection = "basic"

@@ -6,6 +6,7 @@ target, so whatever the user has typed stays on screen.
 from __future__ import annotations
 
 from flask import Flask, Response, g, make_response, render_template
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -13,24 +14,25 @@ from fieldapp.web.actions import discard
 from fieldapp.web.htmx import wants_fragment
 
 MESSAGES = {
-    400: ("Bad request", "The request could not be understood. Check what you entered and try again."),
-    401: ("Sign in needed", "Please sign in to continue."),
-    403: ("Not allowed", "Your account does not have access to this page."),
-    404: ("Not found", "There is nothing at this address. It may have been moved or removed."),
-    405: ("Not allowed", "This address does not accept that kind of request."),
-    413: ("Too large", "What you sent is too large. Photos must be smaller than the limit shown."),
-    422: ("Check your input", "Some of what you entered is not valid."),
-    429: ("Too many requests", "Too many attempts in a short time. Wait a few minutes and try again."),
-    500: ("Something went wrong", "The server hit an error. Nothing was saved; please try again."),
+    400: (_l("Bad request"), _l("The request could not be understood. Check what you entered and try again.")),
+    401: (_l("Sign in needed"), _l("Please sign in to continue.")),
+    403: (_l("Not allowed"), _l("Your account does not have access to this page.")),
+    404: (_l("Not found"), _l("There is nothing at this address. It may have been moved or removed.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("Too large"), _l("What you sent is too large. Photos must be smaller than the limit shown.")),
+    422: (_l("Check your input"), _l("Some of what you entered is not valid.")),
+    429: (_l("Too many requests"), _l("Too many attempts in a short time. Wait a few minutes and try again.")),
+    500: (_l("Something went wrong"), _l("The server hit an error. Nothing was saved; please try again.")),
 }
-CSRF_MESSAGE = ("This form has expired (for example after signing out). "
-                "Reload the page and submit it again.")
+CSRF_MESSAGE = _l("This form has expired (for example after signing out). Reload the page and submit it again.")
+OTHER = (_l("Error"), _l("The request could not be completed."))
 
 
 def render_error(code: int, message: str | None = None) -> Response:
-    title, default_message = MESSAGES.get(code, ("Error", "The request could not be completed."))
-    g.refusal_message = message or default_message
-    context = {"code": code, "title": title, "message": message or default_message}
+    title, default_message = MESSAGES.get(code, OTHER)
+    message = str(message or default_message)  # in the language of this request, as text
+    g.refusal_message = message
+    context = {"code": code, "title": str(title), "message": message}
     if wants_fragment():
         response = make_response(render_template("errors/_message.html", **context), code)
         response.headers["HX-Retarget"] = "#messages"

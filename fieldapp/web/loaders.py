@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.domain import DomainError
@@ -22,8 +23,8 @@ def load_visit(visit_id: int, page: bool = True) -> Visit:
     writing = request.method == "POST" and current_user.role is Role.TECHNICIAN
     if visit is None:
         if current_user.role is Role.TECHNICIAN and booking.was_reassigned_from(current_user, visit_id):
-            abort(409 if writing else 404, "The office reassigned this visit to another technician: "
-                                           "it is no longer on your list. Nothing was saved.")
+            abort(409 if writing else 404, _("The office reassigned this visit to another technician: "
+                                             "it is no longer on your list. Nothing was saved."))
         abort(404)
     seen = request.form.get("schedule_version", "") if writing else ""
     if seen:

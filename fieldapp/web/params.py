@@ -6,9 +6,10 @@ import re
 from datetime import date
 
 from flask import Flask, abort, request
+from flask_babel import gettext as _, ngettext
 from werkzeug.routing import IntegerConverter
 
-from fieldapp.values import CONTROL_MESSAGE, MAX_ID, has_control_characters, parse_id
+from fieldapp.values import MAX_ID, has_control_characters, parse_id
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -26,9 +27,10 @@ def text_arg(name: str, max_length: int) -> str:
     characters is a 400 that says so."""
     raw = request.args.get(name, "")
     if len(raw) > max_length:
-        abort(400, f"Type at most {max_length} characters.")
+        abort(400, ngettext("Type at most %(num)d character.", "Type at most %(num)d characters.", max_length))
     if has_control_characters(raw):
-        abort(400, f"What you typed contains invisible control characters. {CONTROL_MESSAGE}")
+        abort(400, _("What you typed contains invisible control characters. Remove the invisible control "
+                     "characters (such as NUL or a text direction mark)."))
     return raw.strip()
 
 
@@ -37,19 +39,18 @@ def page_arg(name: str = "page") -> int:
     raw = request.args.get(name, "1")
     page = parse_id(raw)
     if page is None:
-        abort(400, "The page must be a positive number.")
+        abort(400, _("The page must be a positive number."))
     return page
 
 
-def id_arg(name: str, message: str = "That link is broken: the position in the list must be a positive number."
-           ) -> int | None:
+def id_arg(name: str, message: str | None = None) -> int | None:
     """An optional ?name= record id; anything but a positive number is a 400 with `message`."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         return None
     value = parse_id(raw)
     if value is None:
-        abort(400, message)
+        abort(400, message or _("That link is broken: the position in the list must be a positive number."))
     return value
 
 
@@ -69,7 +70,7 @@ def enum_arg(name: str, enum_cls, message: str | None = None):
     try:
         return enum_cls(raw)
     except ValueError:
-        abort(400, message or f"Unknown {name.replace('_', ' ')}: choose one from the list.")
+        abort(400, message or _unknown(name))
 
 
 def day_arg(name: str, default: date, message: str, around: date | None = None, within_days: int | None = None,
@@ -87,8 +88,20 @@ def day_arg(name: str, default: date, message: str, around: date | None = None, 
     except ValueError:
         abort(400, not_a_day or message)
     if within_days is not None and abs((day - (around or default)).days) > within_days:
-        abort(400, f"Pick a day within {within_days} days of today.")
+        abort(400, ngettext("Pick a day within %(num)d day of today.", "Pick a day within %(num)d days of today.",
+                            within_days))
     return day
+
+
+def _unknown(name: str) -> str:
+    """The refusal of a ?name= that is none of its enum's values, one whole sentence per filter."""
+    known = {
+        "status": _("Unknown status: choose one from the list."),
+        "priority": _("Unknown priority: choose one from the list."),
+        "channel": _("Unknown channel: choose one from the list."),
+        "kind": _("Unknown kind: choose one from the list."),
+    }
+    return known.get(name) or _("Unknown value of %(name)s: choose one from the list.", name=name)
 
 
 def init_app(app: Flask) -> None:

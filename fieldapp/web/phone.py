@@ -36,7 +36,7 @@ def explain_to_the_queue(response: Response) -> Response:
         return response
     message = g.get("refusal_message")
     if response.status_code >= 400 and message:
-        response.headers[MESSAGE_HEADER] = quote(message)
+        response.headers[MESSAGE_HEADER] = quote(str(message))
     if g.get("schedule_version") is not None:
         response.headers[SCHEDULE_VERSION_HEADER] = str(g.schedule_version)
     return response

@@ -110,7 +110,7 @@ def _go(to, message, result) -> Response:
     """Flash `message` and see `to`; either may be a function of the action's result."""
     message = message(result) if callable(message) else message
     if message:
-        flash(message, "success")
+        flash(str(message), "success")  # a lazy translation is text before the session keeps it
     return see_other(to(result) if callable(to) else to)
 
 

@@ -7,20 +7,21 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from fieldapp import clock, money
+from fieldapp import clock, formats, languages, money
 from fieldapp.forms.fields import new_client_id
 from fieldapp.forms.html import render_field
 from fieldapp.web.auth import can
 
 
 def fmt_time(dt: datetime | None) -> str:
-    return clock.local(dt).strftime("%H:%M") if dt else ""
+    return formats.time_of_day(dt) if dt else ""
 
 
 def fmt_datetime(dt: datetime | None) -> str:
-    return clock.local(dt).strftime("%a %d %b %Y, %H:%M") if dt else ""
+    return formats.day_and_time(dt) if dt else ""
 
 
 def fmt_date(value: date | datetime | None) -> str:
@@ -40,17 +41,17 @@ def duration(minutes: int | None) -> str:
 
 
 def span(value: timedelta | None) -> str:
-    """A length of time for people: "35 min", "4 h 10 min", "2 d 3 h"."""
+    """A length of time for people: "35 min", "4 h 10 min", "2 d 3 h" (in their language)."""
     if value is None:
         return ""
     minutes = max(int(value.total_seconds() // 60), 0)
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
     if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
+        return _("%(days)s d %(hours)s h", days=days, hours=hours) if hours else _("%(days)s d", days=days)
     if hours:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    return f"{minutes} min"
+        return _("%(hours)s h %(minutes)s min", hours=hours, minutes=minutes) if minutes else _("%(hours)s h", hours=hours)
+    return _("%(minutes)s min", minutes=minutes)
 
 
 @lru_cache(maxsize=256)
@@ -78,12 +79,17 @@ def static_url(filename: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(time=fmt_time, datetime=fmt_datetime, date=fmt_date, money=money.display,
-                                 duration=duration, span=span)
+                                 duration=duration, span=span,
+                                 weekday=formats.weekday, weekday_day=formats.weekday_day,
+                                 number=formats.number, percent=formats.percent)
     app.jinja_env.globals.update(static_url=static_url, new_client_id=new_client_id, can=can,
-                                 render_field=render_field)
+                                 render_field=render_field, html_lang=languages.html_lang,
+                                 current_language=languages.current_language,
+                                 language_choices=languages.choices)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks: whitespace folded, as extracted
 
     @app.context_processor
     def company():

@@ -11,7 +11,7 @@ from tests.conftest import csrf_token_from
 def _form(client, **changes) -> dict:
     page = client.get("/admin/settings/").get_data(as_text=True)
     data = {"csrf_token": csrf_token_from(page), "satisfaction_call_days": "", "maintenance_horizon_weeks": "8",
-            "renewal_notice_days": "30"}
+            "renewal_notice_days": "30", "language": "en", "currency": "EUR"}
     for priority, (response, resolution) in settings.DEFAULT_TARGETS.items():
         data[f"response_{priority.value}"] = str(response)
         data[f"resolution_{priority.value}"] = str(resolution)
@@ -78,3 +78,46 @@ def test_saved_targets_drive_the_case_clocks(app, client, auth, make):
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "target 1 h" in page and "target 2 h" in page
     assert "Breached" in page
+
+
+def test_the_company_language_is_every_page_s_unless_a_person_chose_another(app, client, auth, make):
+    auth.as_role(Role.ADMIN)
+    page = client.get("/admin/settings/").get_data(as_text=True)
+    assert re.search(r'<option lang="en" selected value="en">English</option>', page)
+    assert re.search(r'<input[^>]*name="currency"[^>]*value="EUR"', page)
+    response = client.post("/admin/settings/", data=_form(client, language="nl"))
+    assert response.status_code == 303
+    with app.app_context():
+        assert settings.current().language == "nl"
+    # Read at once by this process (no wait for the kept defaults to expire).
+    assert '<html lang="nl">' in client.get("/admin/settings/").get_data(as_text=True)
+
+    response = client.post("/admin/settings/", data=_form(client, language="xx"))
+    assert response.status_code == 422
+    assert "Choose one of the languages in the list." in response.get_data(as_text=True)
+    with app.app_context():
+        assert settings.current().language == "nl"
+
+
+def test_money_is_shown_in_the_company_currency(app, client, auth, make):
+    auth.as_role(Role.ADMIN)
+    make.part(sku="FLT-1", unit_price_cents=1250)
+    assert "€12.50" in client.get("/catalog/parts").get_data(as_text=True)
+    response = client.post("/admin/settings/", data=_form(client, currency=" usd "))  # typed in any case
+    assert response.status_code == 303
+    with app.app_context():
+        assert settings.current().currency == "USD"
+    page = client.get("/catalog/parts").get_data(as_text=True)
+    assert "US$12.50" in page and "€" not in page
+
+
+def test_an_unknown_currency_is_refused_with_a_message(app, client, auth):
+    auth.as_role(Role.ADMIN)
+    for wrong, message in (("XYZ", "XYZ is not a currency code."), ("EURO", "A currency code has three letters"),
+                           ("", "Enter a currency code, like EUR.")):
+        response = client.post("/admin/settings/", data=_form(client, currency=wrong, satisfaction_call_days="4"))
+        assert response.status_code == 422, wrong
+        assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert settings.current().currency == "EUR"
+        assert settings.current().satisfaction_call_days is None  # nothing saved half-way

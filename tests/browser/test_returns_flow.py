@@ -47,7 +47,7 @@ def test_the_dispatcher_refunds_a_return_step_by_step(page, server, live_app, cs
     item.get_by_label("Amount (optional)").fill("149,00")
     item.get_by_role("button", name="Approve the return").click()
     expect(page.get_by_text("Return approved.")).to_be_visible()
-    expect(item).to_contain_text("€\u00a0149.00")
+    expect(item).to_contain_text("€149.00")
 
     item.get_by_label("Note (optional)").fill("Complete, in its box.")
     item.get_by_role("button", name="Mark the product received").click()
@@ -61,7 +61,7 @@ def test_the_dispatcher_refunds_a_return_step_by_step(page, server, live_app, cs
 
     timeline = page.locator("#timeline")
     for step in ("Return requested", "Return approved", "Returned product received", "Return completed",
-                 "Refunded: € 149.00", "Complete, in its box."):
+                 "Refunded: €149.00", "Complete, in its box."):
         expect(timeline).to_contain_text(step)
     assert csp_violations == []
 

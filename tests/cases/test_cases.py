@@ -110,7 +110,7 @@ def test_closing_needs_the_visits_done_and_follow_ups_finished_or_waived(app, cl
         row.status = VisitStatus.COMPLETED
         db.session.commit()
     pending = client.post(f"/cases/{case.id}/close", data=data)
-    assert pending.status_code == 409 and "follow-up(s) still open" in pending.get_data(as_text=True)
+    assert pending.status_code == 409 and "1 follow-up still open: finish it" in pending.get_data(as_text=True)
 
     closed = client.post(f"/cases/{case.id}/close", data={**data, "waive_follow_ups": "y"})
     assert closed.status_code == 303

@@ -134,3 +134,36 @@ def test_a_new_product_that_cannot_be_registered_keeps_everything_typed(app, cli
 def test_technicians_cannot_take_requests(client, auth):
     auth.as_role(Role.TECHNICIAN)
     assert client.get("/intake/new").status_code == 403
+
+
+def test_a_new_customers_language_is_kept_on_the_customer(app, client, make, desk):
+    page = client.get("/intake/new").get_data(as_text=True)
+    assert 'name="new_language"' in page and "Same as the company (English)" in page and "Deutsch" in page
+
+    response = client.post("/intake/new", data={**REQUEST, "new_name": "Neue Kundin", "new_language": "de"})
+
+    assert response.status_code == 303
+    with app.app_context():
+        case = db.session.scalar(select(Case))
+        assert (case.customer.name, case.customer.language) == ("Neue Kundin", "de")
+
+
+def test_the_company_language_is_stored_as_none(app, client, make, desk):
+    response = client.post("/intake/new", data={**REQUEST, "new_name": "Nieuwe Klant", "new_language": ""})
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(Case)).customer.language is None
+
+
+def test_an_unknown_language_is_refused_and_keeps_what_was_typed(app, client, make, desk):
+    response = client.post("/intake/new", data={**REQUEST, "new_name": "Nieuwe Klant", "new_phone": "+31 6 9999 0000",
+                                                "new_language": "xx"})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Choose one of the languages in the list." in html
+    assert 'value="Nieuwe Klant"' in html and 'value="+31 6 9999 0000"' in html and "Makes a grinding noise" in html
+    assert '<details class="new-customer" open>' in html
+    assert _cases(app) == []
+    with app.app_context():
+        from fieldapp.models import Customer
+        assert db.session.scalars(select(Customer)).all() == []

@@ -73,7 +73,7 @@ def test_overlapping_coverage_of_the_same_kind_is_refused(app, client, auth, mak
     assert response.status_code == 409
     body = response.get_data(as_text=True)
     assert "already has a service contract" in body
-    assert f"Start it on {today + timedelta(days=21):%d %b %Y} or later." in body
+    assert f"Start it on {today + timedelta(days=21):%-d %b %Y} or later." in body
     assert 'value="SC-9"' in body
     assert len(_coverages(app, asset)) == 2
 

@@ -114,7 +114,7 @@ def test_the_planner_proposes_each_due_date_once_however_often_it_runs(app, make
     assert rows[0].maintenance_due_on == _due(app, soon)
     assert rows[1].maintenance_due_on == _due(app, overdue) < today  # overdue: proposed once, with its date
     assert all(r.case_type is CaseType.MAINTENANCE and r.status is CaseStatus.NEW for r in rows)
-    assert rows[0].description == f"Preventive maintenance due {rows[0].maintenance_due_on:%d %b %Y}"
+    assert rows[0].description == f"Preventive maintenance due {rows[0].maintenance_due_on:%-d %b %Y}"
     assert later.id not in [r.asset_id for r in rows]
 
 
@@ -226,7 +226,7 @@ def test_the_public_page_shows_the_planners_date(app, client, make):
                        sales_date=today - timedelta(days=50))
     _plan(app)
     [row] = _cases(app)
-    assert f"Next maintenance: {row.maintenance_due_on:%d %b %Y}" in client.get(f"/a/{asset.qr_token}").get_data(
+    assert f"Next maintenance: {row.maintenance_due_on:%-d %b %Y}" in client.get(f"/a/{asset.qr_token}").get_data(
         as_text=True)
 
     # The maintenance visit is done on the planned case; both move to the same next date.
@@ -241,5 +241,5 @@ def test_the_public_page_shows_the_planners_date(app, client, make):
     _plan(app, weeks=4)
     latest = max(r.maintenance_due_on for r in _cases(app))
     assert latest == _due(app, asset) > row.maintenance_due_on
-    assert f"Next maintenance: {latest:%d %b %Y}" in client.get(f"/a/{asset.qr_token}").get_data(as_text=True)
+    assert f"Next maintenance: {latest:%-d %b %Y}" in client.get(f"/a/{asset.qr_token}").get_data(as_text=True)
     assert db_rows(app, select(func.count(Case.id)))[0][0] == 2  # one per due date

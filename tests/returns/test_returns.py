@@ -166,11 +166,11 @@ def test_a_refund_from_request_to_money_back_resolves_the_case_with_every_step_o
         ret = _row(ReturnRequest, return_id)
         assert (ret.status, ret.amount_cents, ret.decision) == (ReturnStatus.REFUNDED, 14900, ReturnDecision.REFUND)
         assert ret.case.status is CaseStatus.RESOLVED
-        assert ret.case.resolution_summary == "Return refunded: €\u00a0149.00."
+        assert ret.case.resolution_summary == "Return refunded: €149.00."
         notes = [e.note for e in ret.case.events]
     assert _kinds(app, case_id) == ["return_requested", "return_approved", "return_received", "return_completed",
                                     "resolved"]
-    assert "Box dented, unit fine." in notes and "Refunded: €\u00a0149.00" in notes
+    assert "Box dented, unit fine." in notes and "Refunded: €149.00" in notes
 
 
 @pytest.mark.parametrize("decision, status", [(ReturnDecision.EXCHANGE, ReturnStatus.EXCHANGED),
@@ -340,7 +340,7 @@ def test_the_whole_return_on_the_case_page_and_a_step_out_of_order_is_409(app, c
     assert client.post(f"/returns/{return_id}/approve", data={"decision": "refund", "amount": "149.00"}
                        ).status_code == 303
     page = client.get(f"/cases/{case_id}").get_data(as_text=True)
-    assert "Mark the product received" in page and "€\u00a0149.00" in page
+    assert "Mark the product received" in page and "€149.00" in page
     assert client.post(f"/returns/{return_id}/receive", data={"note": "Complete, in its box."}).status_code == 303
     page = client.get(f"/cases/{case_id}").get_data(as_text=True)
     assert 'value="149.00"' in page and "Mark refunded" in page  # the approved amount, ready to confirm
@@ -352,7 +352,7 @@ def test_the_whole_return_on_the_case_page_and_a_step_out_of_order_is_409(app, c
     for label in ("Return requested", "Return approved", "Returned product received", "Return completed",
                   "Resolved"):
         assert label in timeline, label
-    assert "Refunded: €\u00a0149.00" in timeline
+    assert "Refunded: €149.00" in timeline
     assert client.post(f"/returns/{return_id}/refuse", data={"reason": "Changed my mind."}).status_code == 409
     assert client.post("/returns/999999/refuse", data={"reason": "Changed my mind."}).status_code == 404
 
@@ -369,7 +369,7 @@ def test_the_queue_shows_open_returns_by_default_and_filters_by_status(app, clie
     assert numbers[waiting] in html and numbers[late] in html and numbers[done] not in html
     assert "The 14-day return period ended on" in html and "today" in html
     refunded = client.get("/returns/?status=refunded").get_data(as_text=True)
-    assert numbers[done] in refunded and numbers[waiting] not in refunded and "€\u00a050.00" in refunded
+    assert numbers[done] in refunded and numbers[waiting] not in refunded and "€50.00" in refunded
     everything = client.get("/returns/?status=all").get_data(as_text=True)
     assert all(number in everything for number in numbers.values())
     assert client.get("/returns/?status=lost").status_code == 400
@@ -402,7 +402,7 @@ def _public(client, asset):
 
 def test_the_public_page_states_the_policy_while_returnable(client, make):
     asset = _asset(make, window=30, days_ago=10, return_conditions="Unused, in the original packaging.")
-    last = (make.today() + timedelta(days=20)).strftime("%d %b %Y")
+    last = (make.today() + timedelta(days=20)).strftime("%-d %b %Y")
     html = _public(client, asset)
     assert f"You can return this product within 30 days of purchase (until {last})." in html
     assert "Unused, in the original packaging." in html and "Request a return" in html
@@ -411,7 +411,7 @@ def test_the_public_page_states_the_policy_while_returnable(client, make):
 def test_the_public_page_says_when_the_period_ended_or_that_it_cannot_be_returned(client, make):
     ended = _asset(make, window=14, days_ago=40)
     html = _public(client, ended)
-    assert f"The return period ended on {(make.today() - timedelta(days=26)).strftime('%d %b %Y')}." in html
+    assert f"The return period ended on {(make.today() - timedelta(days=26)).strftime('%-d %b %Y')}." in html
     assert "Request a return" not in html
     never = _public(client, _asset(make, window=0, days_ago=1))
     assert "This product cannot be returned." in never and "Request a return" not in never

@@ -84,7 +84,8 @@ def test_a_wrong_secret_keeps_the_lock_and_five_sign_the_technician_out(app, cli
     for attempt in range(4):
         response = client.post(f"/visits/{visit.id}/handover/unlock", data={"secret": "0000"})
         assert response.status_code == 401
-        assert f"{4 - attempt} attempts left" in response.get_data(as_text=True)
+        left = 4 - attempt
+        assert f"({left} attempt{'s' if left > 1 else ''} left)" in response.get_data(as_text=True)
         assert client.get("/today").status_code == 303
 
     last = client.post(f"/visits/{visit.id}/handover/unlock", data={"secret": "0000"})
@@ -136,7 +137,7 @@ def test_a_cookie_saved_at_the_hand_over_and_replayed_gives_no_more_guesses(clie
 
     client.set_cookie("session", saved)  # as if the three wrong answers never happened
     fourth = client.post(f"/visits/{visit.id}/handover/unlock", data={"secret": "0000"})
-    assert fourth.status_code == 401 and "1 attempts left" in fourth.get_data(as_text=True)
+    assert fourth.status_code == 401 and "(1 attempt left)" in fourth.get_data(as_text=True)
     client.set_cookie("session", saved)
     fifth = client.post(f"/visits/{visit.id}/handover/unlock", data={"secret": "0000"})
     assert fifth.status_code == 303 and fifth.headers["Location"] == "/login"

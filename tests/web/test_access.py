@@ -38,6 +38,7 @@ EXPECT = {
     ("account.change_password", "POST"): {ANON: LOGIN, TECH: 422, DISP: 422, ADMIN: 422},
     ("account.set_pin", "POST"): {ANON: LOGIN, TECH: 422, DISP: 422, ADMIN: 422},
     ("account.remove_pin", "POST"): {ANON: LOGIN, TECH: 303, DISP: 303, ADMIN: 303},
+    ("account.set_language", "POST"): {ANON: LOGIN, TECH: 422, DISP: 422, ADMIN: 422},
     ("account.end_sessions", "POST"): {ANON: LOGIN, TECH: 303, DISP: 303, ADMIN: 303},
     # The visit below is the signed-in technician's own; office staff read every visit.
     ("visits.show", "GET"): {ANON: LOGIN, TECH: 200, DISP: 200, ADMIN: 200},
@@ -100,6 +101,10 @@ EXPECT = {
     ("catalog.add_faq", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("catalog.edit_faq", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("catalog.remove_faq", "POST"): {ANON: LOGIN, TECH: 403, DISP: 303, ADMIN: 303},
+    # Texts for customers written per language (services/content.py).
+    ("catalog.model_translations", "POST"): {ANON: LOGIN, TECH: 403, DISP: 303, ADMIN: 303},
+    ("catalog.resource_translations", "POST"): {ANON: LOGIN, TECH: 403, DISP: 303, ADMIN: 303},
+    ("catalog.faq_translations", "POST"): {ANON: LOGIN, TECH: 403, DISP: 303, ADMIN: 303},
     ("catalog.parts", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
     ("catalog.new_part", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
     ("catalog.new_part", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
@@ -183,10 +188,13 @@ EXPECT = {
     ("faults.create", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
     ("faults.edit", "GET"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 200},
     ("faults.edit", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
+    ("faults.translations", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
     ("faults.deactivate", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
     ("faults.reactivate", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
     ("dashboard.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
     ("dashboard.cases", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    # The scripts' texts in a language: public, like the scripts themselves.
+    ("languages.script_text", "GET"): {ANON: 200, TECH: 200, DISP: 200, ADMIN: 200},
 }
 PUBLIC_BUILTINS = {"static"}
 
@@ -267,6 +275,7 @@ class RouteSample:
         "complaint_id": lambda self: self.make.complaint(self.make.case(asset=self._asset())).id,
         "return_id": lambda self: self.make.return_request(self.make.case(asset=self._asset())).id,
         "code_id": lambda self: self.make.fault_code().id,
+        "code": lambda self: "nl",  # languages.script_text
     }
 
     def __contains__(self, key):

@@ -25,8 +25,13 @@ SKIP = ("/logout", "/account/sessions/end", "/static/", "/a/")  # signing out en
 
 
 @pytest.fixture
-def demo(app, runner):
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+def app(new_app):
+    """The demo company, copied from the suite's template (seeding it costs seconds)."""
+    return new_app(template="demo")
+
+
+@pytest.fixture
+def demo(app):
     with app.app_context():
         tech = db.session.scalar(select(User).where(User.email == "tech@demo.test"))
         return {"tech": tech.id, "token": db.session.scalar(select(Asset.qr_token).order_by(Asset.id)),

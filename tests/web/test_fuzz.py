@@ -28,12 +28,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 import fieldapp
 from fieldapp.extensions import db
-from fieldapp.forms.account import PasswordChangeForm, PinForm, UnlockForm
+from fieldapp.forms.account import LanguageForm, PasswordChangeForm, PinForm, UnlockForm
 from fieldapp.forms.admin import UserCreateForm, UserPasswordForm, UserRoleForm
 from fieldapp.forms.assets import AssetForm, CoverageForm, NewCaseForm
 from fieldapp.forms.customers import CustomerForm, NewCustomerForm
 from fieldapp.forms.catalog import (
-    FaqForm, NewFaqForm, NewPartForm, NewProductModelForm, NewResourceForm, PartForm, ProductModelForm, ResourceForm,
+    FaqForm, FaqTranslationsForm, FaultCodeTranslationsForm, ModelTranslationsForm, ResourceTranslationsForm, NewFaqForm, NewPartForm, NewProductModelForm, NewResourceForm, PartForm, ProductModelForm, ResourceForm,
 )
 from fieldapp.forms.intake import IntakeForm
 from fieldapp.forms.cases import AssessForm, CloseForm, NoteForm, RemoteSupportForm, ResolveForm, StatusForm
@@ -207,7 +207,9 @@ def _spec(f) -> Spec:
         return Spec(kind="date", **common)
     if isinstance(f, (SelectField, RadioField)):
         values = (getattr(c, "value", c[0] if isinstance(c, tuple) else c) for c in f.choices)
-        return Spec(kind="choice", choices=tuple(str(v) for v in values if v != ""), **common)
+        # "" is a placeholder, no choice, in a required select; in an optional one it is a choice
+        # ("Same as the company" for one's language).
+        return Spec(kind="choice", choices=tuple(str(v) for v in values if v != "" or not required), **common)
     if isinstance(f, BooleanField):
         return Spec(kind="flag", **common)
     if isinstance(f, FileField):
@@ -268,10 +270,11 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
                        lenient=("next",)),
     "account.change_password": Fuzz(PasswordChangeForm, {"current_password": PASSWORD}),
     "account.set_pin": Fuzz(PinForm, {"pin": "1234", "confirm": "1234"}),
+    "account.set_language": Fuzz(LanguageForm),
     "admin.create_user": Fuzz(UserCreateForm, {"role": "dispatcher"}),
     "admin.set_role": Fuzz(UserRoleForm, {"role": "dispatcher"}),
     "admin.reset_password": Fuzz(UserPasswordForm),
-    "settings.save": Fuzz(SettingsForm, {"satisfaction_call_days": ""}),
+    "settings.save": Fuzz(SettingsForm, {"satisfaction_call_days": "", "currency": "EUR"}),
     "reports.email": Fuzz(EmailReportForm, {"note": ""}),
     "assets.new": Fuzz(AssetForm, lambda s: _asset_ids(s)),
     "assets.edit": Fuzz(AssetForm, lambda s: _asset_ids(s), skip=("warranty_ends_on",)),
@@ -285,6 +288,10 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
     "catalog.edit_resource": Fuzz(ResourceForm, {"url": "https://example.com/manual.pdf"}),
     "catalog.add_faq": Fuzz(NewFaqForm),
     "catalog.edit_faq": Fuzz(FaqForm),
+    "catalog.model_translations": Fuzz(ModelTranslationsForm),
+    "catalog.resource_translations": Fuzz(ResourceTranslationsForm),
+    "catalog.faq_translations": Fuzz(FaqTranslationsForm),
+    "faults.translations": Fuzz(FaultCodeTranslationsForm),
     "catalog.new_part": Fuzz(NewPartForm, {"sku": "NEW-SKU-1"}),
     "catalog.part": Fuzz(PartForm, {"sku": "NEW-SKU-1"}),
     "public.request_service": Fuzz(ServiceRequestForm, {"email": "", "website": "", "preferred_time": ""}),
@@ -603,6 +610,9 @@ GET_FUZZ = [  # (endpoint, parameter, role)
     ("dashboard.index", "preset", DISP), ("dashboard.index", "from", DISP), ("dashboard.index", "to", DISP),
     ("dashboard.cases", "from", DISP), ("dashboard.cases", "to", DISP), ("dashboard.cases", "model_id", DISP),
     ("dashboard.cases", "technician_id", DISP), ("dashboard.cases", "code_id", DISP), ("dashboard.cases", "page", DISP),
+    ("languages.script_text", "v", ANON),
+    # The language switcher's ?lang= (fieldapp/languages.py), read on every page a visitor opens.
+    ("public.asset", "lang", ANON), ("auth.login", "lang", ANON), ("web.request_service", "lang", ANON),
 ]
 ANY_HOSTILE = st.one_of(with_control(), overlong(100), SPICE, LETTERS, st.sampled_from(HUGE_NUMBERS),
                         st.integers().map(str), st.dates().map(str),

@@ -1,15 +1,41 @@
 // FieldApp's service worker (served at /sw.js by views/visits/offline.py): keeps a technician's pages
 // for work without signal and sends the changes queued meanwhile, each exactly once.
 // Plain JavaScript, no build step. Version {{ version }}.
+// Rendered per request in the signed-in person's language (the worker runs without a page, so
+// without the pages' gettext): its few texts come translated below; %(name)s is filled in here.
 "use strict";
 importScripts({{ store | tojson }});
+{% set server_failure_tries = 3 %}
 
 var STATIC_CACHE = "static-{{ version }}";
 var STATIC = {{ static | tojson }};
 var NETWORK_WAIT = 4000;  // ms: then a kept copy is shown while the network keeps trying
 var MATCH = { ignoreVary: true };
 var RETRY_MAX = 5 * 60 * 1000;
-var SERVER_FAILURE_TRIES = 3;  // a 500 this many times running is a fault, not bad luck
+var SERVER_FAILURE_TRIES = {{ server_failure_tries }};  // a 500 this many times running is a fault, not bad luck
+var LANG = {{ html_lang() | tojson }};
+var TEXT = {
+  offline: {{ _("Offline") | tojson }},
+  noSignal: {{ _("No signal") | tojson }},
+  notKept: {{ _("This page was not kept on this phone. Try again when you have signal.") | tojson }},
+  technicianOnly: {{ _("Technician only") | tojson }},
+  handBack: {{ _("Please hand the phone back to the technician. Taking it back needs signal.") | tojson }},
+  serverFailed: {{ ngettext("The server failed on this change %(num)d time: tell the office.",
+                            "The server failed on this change %(num)d times: tell the office.",
+                            server_failure_tries) | tojson }},
+  serverRefused: {{ _("The server refused this change (%(status)s).", status="%(status)s") | tojson }}
+};
+
+// A small page of its own, when nothing kept can answer (the texts are escaped: never markup).
+function notice(title, heading, text) {
+  var escape = function (value) {
+    return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  };
+  return new Response(
+    "<!doctype html><html lang=\"" + LANG + "\"><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
+    "<title>" + escape(title) + " · FieldApp</title><h1>" + escape(heading) + "</h1><p>" + escape(text) + "</p>",
+    { headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(STATIC_CACHE).then(function (cache) { return cache.addAll(STATIC); })
@@ -31,7 +57,11 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (url.pathname.indexOf("/static/") === 0) {
-    event.respondWith(staticFile(request));
+    event.respondWith(staticFile(request, false));
+  } else if (/^\/text\/[^/]+\.js$/.test(url.pathname)) {
+    // The scripts' texts in a language (views/languages): the worker's own is in STATIC; another
+    // (the language changed, the worker not updated yet) is kept once fetched.
+    event.respondWith(staticFile(request, true));
   } else if (request.mode === "navigate" || request.headers.get("HX-Boosted") === "true") {
     event.respondWith(FieldStore.get("meta", "handover").catch(function () { return null; }).then(function (lock) {
       return lock ? lockedPage(request, url, lock) : page(request, true);
@@ -41,10 +71,15 @@ self.addEventListener("fetch", function (event) {
   }
 });
 
-function staticFile(request) {
+function staticFile(request, keepIt) {
   return caches.match(request).then(function (hit) {
     if (hit) return hit;
-    return fetch(request).catch(function () {
+    return fetch(request).then(function (response) {
+      if (!keepIt || !response.ok) return response;
+      var copy = response.clone();
+      return caches.open(STATIC_CACHE).then(function (cache) { return cache.put(request, copy); })
+        .then(function () { return response; }, function () { return response; });
+    }).catch(function () {
       // A page kept before an update names an older version of the file: the current one serves.
       return caches.match(request, { ignoreSearch: true }).then(function (older) { return older || Response.error(); });
     });
@@ -76,10 +111,7 @@ function page(request, isPage) {
         if (hit) return hit;
         if (!isPage) return Response.error();
         return (cache ? cache.match("/offline", MATCH) : Promise.resolve(undefined)).then(function (fallback) {
-          return fallback || new Response(
-            "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
-            "<title>Offline · FieldApp</title><h1>No signal</h1><p>This page was not kept on this phone. " +
-            "Try again when you have signal.</p>", { headers: { "Content-Type": "text/html; charset=utf-8" } });
+          return fallback || notice(TEXT.offline, TEXT.noSignal, TEXT.notKept);
         });
       });
     });
@@ -100,10 +132,7 @@ function lockedPage(request, url, lock) {
   var unlockScreen = function () {
     return userCache().then(function (cache) { return cache ? cache.match(lock.unlock, MATCH) : undefined; })
       .then(function (kept) {
-        return kept || new Response(
-          "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
-          "<title>Technician only · FieldApp</title><h1>Technician only</h1><p>Please hand the phone back to the " +
-          "technician. Taking it back needs signal.</p>", { headers: { "Content-Type": "text/html; charset=utf-8" } });
+        return kept || notice(TEXT.technicianOnly, TEXT.technicianOnly, TEXT.handBack);
       });
   };
   if (!lock.server) return unlockScreen();
@@ -210,9 +239,9 @@ function sendEach(items, token) {
       if ((response.status >= 500 && !failing) || response.status === 429) return retryLater(item);
       item.state = (response.status === 409 || response.status === 412) ? "conflict" : "refused";
       item.status = response.status;
-      item.reason = failing ? "The server failed on this change " + SERVER_FAILURE_TRIES + " times: tell the office." :
+      item.reason = failing ? TEXT.serverFailed :
         decodeURIComponent(response.headers.get("X-FieldApp-Message") || "") ||
-        "The server refused this change (" + response.status + ").";
+        TEXT.serverRefused.replace("%(status)s", response.status);
       item.serverVersion = response.headers.get("X-Schedule-Version");
       return FieldStore.put("outbox", item).then(function () { return next(index + 1); });
     }, function () { return retryLater(item); });  // stop here: later changes may depend on this one

@@ -1,11 +1,14 @@
-"""One's own account: change the password, set the hand-over PIN, sign out everywhere."""
+"""One's own account: change the password, set the hand-over PIN, choose the language of one's
+pages, sign out everywhere."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from fieldapp import languages
 from fieldapp.forms import ActionForm
-from fieldapp.forms.account import PasswordChangeForm, PinForm
+from fieldapp.forms.account import LanguageForm, PasswordChangeForm, PinForm
 from fieldapp.services import accounts, sessions
 from fieldapp.web.actions import Refused, act, form_in
 from fieldapp.web.auth import STAFF, roles, start_browser_session
@@ -18,11 +21,13 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 def _page(refused: Refused | None = None) -> str:
     return render_template(
         "account/index.html", password_form=form_in(refused, "password") or PasswordChangeForm(formdata=None),
-        pin_form=form_in(refused, "pin") or PinForm(formdata=None), action_form=ActionForm(formdata=None),
-        open_sessions=sessions.counts().get(current_user.id, 0))
+        pin_form=form_in(refused, "pin") or PinForm(formdata=None),
+        language_form=form_in(refused, "language") or LanguageForm(formdata=None,
+                                                                   language=current_user.language or ""),
+        action_form=ActionForm(formdata=None), open_sessions=sessions.counts().get(current_user.id, 0))
 
 
-def _on_account(message: str, to: str | None = None) -> OnForm:
+def _on_account(message, to: str | None = None) -> OnForm:
     return OnForm(to or url_for("account.index"), message, _page)
 
 
@@ -47,7 +52,7 @@ def change_password():
     me = current_user._get_current_object()
     return act(form, lambda: accounts.change_password(me, form.current_password.data, form.new_password.data,
                                                       client_address(), request.user_agent.string),
-               PasswordChanged(url_for("account.index"), "Password changed. Every other device was signed out.",
+               PasswordChanged(url_for("account.index"), _("Password changed. Every other device was signed out."),
                                _page), "password")
 
 
@@ -57,7 +62,7 @@ def set_pin():
     form = PinForm()
     me = current_user._get_current_object()
     return act(form, lambda: accounts.set_pin(me, form.pin.data),
-               _on_account("PIN saved. Use it to take the phone back after a customer has rated a visit."), "pin")
+               _on_account(_("PIN saved. Use it to take the phone back after a customer has rated a visit.")), "pin")
 
 
 @bp.post("/pin/remove")
@@ -65,7 +70,22 @@ def set_pin():
 def remove_pin():
     me = current_user._get_current_object()
     return act(ActionForm(), lambda: accounts.set_pin(me, None),
-               _on_account("PIN removed: your password takes the phone back."))
+               _on_account(_("PIN removed: your password takes the phone back.")))
+
+
+@bp.post("/language")
+@roles(*STAFF)
+def set_language():
+    """The next page speaks the language chosen (the message says so in it already)."""
+    form = LanguageForm()
+    me = current_user._get_current_object()
+    return act(form, lambda: accounts.set_language(me, form.chosen),
+               _on_account(lambda _result: _language_saved(me)), "language")
+
+
+def _language_saved(me) -> str:
+    with languages.speaking(me.language):
+        return _("Language saved.")
 
 
 @bp.post("/sessions/end")
@@ -73,4 +93,4 @@ def remove_pin():
 def end_sessions():
     me = current_user._get_current_object()
     return act(ActionForm(), lambda: accounts.end_sessions(me, by=me),
-               _on_account("You are signed out on every device.", url_for("auth.login")))
+               _on_account(_("You are signed out on every device."), url_for("auth.login")))

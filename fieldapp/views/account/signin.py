@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from fieldapp.forms import ActionForm
@@ -30,7 +31,7 @@ class SignedIn:
 
     def success(self, result: accounts.SignInResult):
         if not result.ok:
-            self.form.form_errors.append("Wrong email or password.")
+            self.form.form_errors.append(_("Wrong email or password."))
             return _login_page(self.form), 401
         start_browser_session(result.user)
         return see_other(_safe_next(self.form.next.data) or url_for(role_home(result.user)))
@@ -57,10 +58,10 @@ def login():
 
 
 class SignedOut:
-    def success(self, _):
+    def success(self, _result):
         logout_user()
         session.clear()
-        flash("You are signed out.", "info")
+        flash(_("You are signed out."), "info")
         response = see_other(url_for("auth.login"))
         # The phone's copies of this user's pages and its queue go with the session (the page's
         # script has cleared them already where it runs; this covers the rest).

@@ -1,15 +1,18 @@
 """The fault-code taxonomy, kept by the admin: symptoms, causes and remedies per product category
-(technicians pick them on the visit; the dashboard ranks them per model)."""
+(technicians pick them on the visit; the dashboard ranks them per model), and their meanings in
+the other languages (services/content.py)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.forms import ActionForm
+from fieldapp.forms.catalog import FaultCodeTranslationsForm, translations_form
 from fieldapp.forms.faults import FaultCodeForm, NewFaultCodeForm
 from fieldapp.models import FaultCode, Role
-from fieldapp.services import faults
-from fieldapp.web.actions import Refused, act
+from fieldapp.services import content, faults
+from fieldapp.web.actions import Refused, act, form_in
 from fieldapp.web.auth import roles
 from fieldapp.web.sections import OnForm
 
@@ -37,13 +40,19 @@ def index():
 def create():
     form = NewFaultCodeForm()
     return act(form, lambda: faults.create(form.values(), current_user),
-               OnForm(url_for("faults.index"), lambda code: code and f"{code.kind.label} {code.code} added.",
+               OnForm(url_for("faults.index"),
+                      lambda code: code and _("%(kind)s %(code)s added.", kind=code.kind.label, code=code.code),
                       lambda refused: _index(form, refused)))
 
 
-def _edit_page(code: FaultCode, form: FaultCodeForm, refused: Refused | None = None) -> str:
-    return render_template("faults/edit.html", code=code, form=form, categories=faults.categories(),
-                           action_form=ActionForm(formdata=None), error=refused.elsewhere if refused else None)
+def _edit_page(code: FaultCode, form: FaultCodeForm | None = None, refused: Refused | None = None) -> str:
+    """The code's page; a refused form (slots "code", "translations") comes back in its place."""
+    return render_template(
+        "faults/edit.html", code=code,
+        form=form_in(refused, "code") or form or FaultCodeForm(formdata=None, obj=code, kind=code.kind.value),
+        translations=form_in(refused, "translations") or translations_form("fault_code", content.translations(code)),
+        categories=faults.categories(), action_form=ActionForm(formdata=None),
+        error=refused.elsewhere if refused else None)
 
 
 @bp.route("/<int:code_id>", methods=["GET", "POST"])
@@ -54,8 +63,19 @@ def edit(code_id: int):
         return _edit_page(code, FaultCodeForm(obj=code, kind=code.kind.value))
     form = FaultCodeForm()
     return act(form, lambda: faults.update(code, form.values(), current_user),
-               OnForm(url_for("faults.index"), f"{code.kind.label} {code.code} saved.",
-                      lambda refused: _edit_page(load_code(code_id), form, refused)))
+               OnForm(url_for("faults.index"), _("%(kind)s %(code)s saved.", kind=code.kind.label, code=code.code),
+                      lambda refused: _edit_page(load_code(code_id), refused=refused)), "code")
+
+
+@bp.post("/<int:code_id>/translations")
+@roles(Role.ADMIN)
+def translations(code_id: int):
+    """The code's meaning in the other languages (customers read it in theirs)."""
+    code = load_code(code_id)
+    form = FaultCodeTranslationsForm()
+    return act(form, lambda: content.save(code, form.texts(), current_user),
+               OnForm(url_for("faults.edit", code_id=code_id, _anchor="code-translations"), _("Translations saved."),
+                      lambda refused: _edit_page(load_code(code_id), refused=refused)), "translations")
 
 
 @bp.post("/<int:code_id>/deactivate")
@@ -73,5 +93,6 @@ def reactivate(code_id: int):
 def _set_active(code: FaultCode, active: bool):
     return act(ActionForm(), lambda: faults.set_active(code, active, current_user),
                OnForm(url_for("faults.index"),
-                      f"{code.code} is {'offered again' if active else 'no longer offered to technicians'}.",
-                      lambda refused: _edit_page(code, FaultCodeForm(obj=code, kind=code.kind.value), refused)))
+                      _("%(code)s is offered again.", code=code.code) if active else
+                      _("%(code)s is no longer offered to technicians.", code=code.code),
+                      lambda refused: _edit_page(code, refused=refused)))

@@ -1,9 +1,12 @@
-"""Company settings (admin): service targets per priority, satisfaction calls, planning horizons."""
+"""Company settings (admin): service targets per priority, satisfaction calls, planning horizons,
+the company's language and currency."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from fieldapp import languages
 from fieldapp.forms.settings import SettingsForm
 from fieldapp.models import Priority, Role
 from fieldapp.services import settings
@@ -21,6 +24,8 @@ def _filled_form() -> SettingsForm:
         "maintenance_horizon_weeks": row.maintenance_horizon_weeks,
         "renewal_notice_days": row.renewal_notice_days,
         "email_report_on_close": row.email_report_on_close,
+        "language": row.language,
+        "currency": row.currency,
     }
     for priority, target in targets.items():
         values[f"response_{priority.value}"] = target.response_hours
@@ -30,6 +35,15 @@ def _filled_form() -> SettingsForm:
 
 def _page(form: SettingsForm) -> str:
     return render_template("settings/index.html", form=form, defaults=settings.DEFAULT_TARGETS)
+
+
+class SettingsSaved(OnForm):
+    """Saved: this process reads the new language and currency at once (the others within
+    languages.DEFAULTS_SECONDS); the next page speaks the company's new language."""
+
+    def success(self, result):
+        languages.forget_company_defaults()
+        return super().success(result)
 
 
 @bp.get("/")
@@ -46,4 +60,5 @@ def save():
         form.satisfaction_call_days.data, form.maintenance_horizon_weeks.data, form.renewal_notice_days.data,
         form.email_report_on_close.data,
         {p: settings.Target(form[f"response_{p.value}"].data, form[f"resolution_{p.value}"].data) for p in Priority},
-        current_user), OnForm(url_for("settings.index"), "Settings saved.", lambda refused: _page(form)))
+        current_user, language=form.language.data, currency=form.currency.data),
+        SettingsSaved(url_for("settings.index"), _("Settings saved."), lambda refused: _page(form)))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, render_template, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from fieldapp.extensions import db
@@ -39,8 +40,7 @@ def create_user():
     form = UserCreateForm()
     return act(form, lambda: accounts.create_user(form.email.data, form.name.data, Role(form.role.data),
                                                   form.password.data, form.phone.data, created_by=current_user),
-               OnForm(url_for("admin.index"), lambda user: f"{user.name} can now sign in as {user.role.label.lower()}.",
-                      lambda refused: _users_page(form)))
+               OnForm(url_for("admin.index"), lambda user: _signs_in_as(user), lambda refused: _users_page(form)))
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -48,8 +48,27 @@ def create_user():
 def set_active(user_id: int):
     user, form = _user(user_id), UserActiveForm()
     return act(form, lambda: accounts.set_active(user, bool(form.active.data), by=current_user),
-               OnForm(url_for("admin.index"), lambda _: f"{user.name} is now {'active' if user.active else 'deactivated'}.",
+               OnForm(url_for("admin.index"),
+                      lambda _result: (_("%(name)s is now active.", name=user.name) if user.active
+                                       else _("%(name)s is now deactivated.", name=user.name)),
                       _refused_on_list))
+
+
+def _signs_in_as(user: User) -> str:
+    """One whole sentence per role (a role's name is no word to put in any sentence)."""
+    return {
+        Role.TECHNICIAN: _("%(name)s can now sign in as technician.", name=user.name),
+        Role.DISPATCHER: _("%(name)s can now sign in as dispatcher.", name=user.name),
+        Role.ADMIN: _("%(name)s can now sign in as admin.", name=user.name),
+    }[user.role]
+
+
+def _now_in_role(user: User) -> str:
+    return {
+        Role.TECHNICIAN: _("%(name)s is now technician; their open sessions were ended.", name=user.name),
+        Role.DISPATCHER: _("%(name)s is now dispatcher; their open sessions were ended.", name=user.name),
+        Role.ADMIN: _("%(name)s is now admin; their open sessions were ended.", name=user.name),
+    }[user.role]
 
 
 def _user(user_id: int) -> User:
@@ -80,8 +99,7 @@ def _on_user(account: User, message) -> OnForm:
 def set_role(user_id: int):
     account, form = _user(user_id), UserRoleForm()
     return act(form, lambda: accounts.set_role(account, Role(form.role.data), by=current_user),
-               _on_user(account, lambda _: f"{account.name} is now {account.role.label.lower()}; their open sessions "
-                                           "were ended."), "role")
+               _on_user(account, lambda _result: _now_in_role(account)), "role")
 
 
 @bp.post("/users/<int:user_id>/password")
@@ -89,7 +107,8 @@ def set_role(user_id: int):
 def reset_password(user_id: int):
     account, form = _user(user_id), UserPasswordForm()
     return act(form, lambda: accounts.reset_password(account, form.password.data, by=current_user),
-               _on_user(account, f"New password set for {account.name}; their open sessions were ended."), "password")
+               _on_user(account, _("New password set for %(name)s; their open sessions were ended.",
+                                   name=account.name)), "password")
 
 
 @bp.post("/users/<int:user_id>/sessions/end")
@@ -97,7 +116,9 @@ def reset_password(user_id: int):
 def end_sessions(user_id: int):
     account = _user(user_id)
     me = current_user._get_current_object()
-    answer = _on_user(account, lambda ended: f"{ended} session(s) of {account.name} ended: they must sign in again.")
+    answer = _on_user(account, lambda ended: ngettext("%(num)d session of %(name)s ended: they must sign in again.",
+                                                      "%(num)d sessions of %(name)s ended: they must sign in again.",
+                                                      ended or 0, name=account.name))
     if account.id == me.id:  # their own sessions, this one included
         answer.to = url_for("auth.login")
     return act(ActionForm(), lambda: accounts.end_sessions(account, by=me), answer)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, abort, request
+from flask_babel import gettext as _
 
 from fieldapp import clock
 from fieldapp.forms.scheduling import QuickBookForm
@@ -28,7 +29,7 @@ def board():
 
 def _board_context() -> dict:
     today = clock.today()
-    day = day_arg("day", today, "The day must be a date like 2026-11-24.", within_days=DAY_RANGE)
+    day = day_arg("day", today, _("The day must be a date like 2026-11-24."), within_days=DAY_RANGE)
     week = request.args.get("view") == "week"
     first = day - timedelta(days=day.weekday()) if week else day
     days = 7 if week else 1
@@ -60,5 +61,5 @@ def _technician_arg(technicians):
     wanted = parse_id(raw)
     found = next((t for t in technicians if t.id == wanted), None)
     if found is None:
-        abort(400, "Unknown technician: choose one from the list.")
+        abort(400, _("Unknown technician: choose one from the list."))
     return found

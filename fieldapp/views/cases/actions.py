@@ -3,6 +3,7 @@ assess, log remote support, change the status, resolve, close, reopen, clear att
 from __future__ import annotations
 
 from flask import Blueprint
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.forms.cases import AssessForm, CloseForm, NoteForm, RemoteSupportForm, ResolveForm, StatusForm
@@ -34,7 +35,7 @@ def assess(case_id: int):
     case, form = load_case(case_id), AssessForm()
     return act(form, lambda: desk.assess(case, form.assessment_notes.data, form.category.data,
                                          Priority(form.priority.data), CaseStatus(form.decision.data), current_user),
-               on_case(case_id, "Assessment saved."), "assess")
+               on_case(case_id, _("Assessment saved.")), "assess")
 
 
 @bp.post("/<int:case_id>/remote-support")
@@ -43,7 +44,7 @@ def remote_support(case_id: int):
     case, form = load_case(case_id), RemoteSupportForm()
     return act(form, lambda: desk.log_remote_support(case, Channel(form.channel.data), form.steps.data,
                                                      RemoteSupportOutcome(form.outcome.data), current_user),
-               on_case(case_id, "Remote support logged."), "remote")
+               on_case(case_id, _("Remote support logged.")), "remote")
 
 
 @bp.post("/<int:case_id>/status")
@@ -51,7 +52,7 @@ def remote_support(case_id: int):
 def change_status(case_id: int):
     case, form = load_case(case_id), StatusForm()
     return act(form, lambda: desk.change_status(case, CaseStatus(form.status.data), form.note.data, current_user),
-               on_case(case_id, "Status changed."), "status")
+               on_case(case_id, _("Status changed.")), "status")
 
 
 @bp.post("/<int:case_id>/resolve")
@@ -59,7 +60,7 @@ def change_status(case_id: int):
 def resolve(case_id: int):
     case, form = load_case(case_id), ResolveForm()
     return act(form, lambda: desk.resolve(case, form.summary.data, current_user),
-               on_case(case_id, "Case resolved."), "resolve")
+               on_case(case_id, _("Case resolved.")), "resolve")
 
 
 @bp.post("/<int:case_id>/close")
@@ -68,7 +69,7 @@ def close(case_id: int):
     case, form = load_case(case_id), CloseForm()
     return act(form, lambda: desk.close(case, form.summary.data, form.closed_on.data, form.waive_follow_ups.data,
                                         current_user),
-               on_case(case_id, "Case closed."), "close")
+               on_case(case_id, _("Case closed.")), "close")
 
 
 @bp.post("/<int:case_id>/reopen")
@@ -76,7 +77,7 @@ def close(case_id: int):
 def reopen(case_id: int):
     case, form = load_case(case_id), NoteForm()
     return act(form, lambda: desk.reopen(case, form.note.data, current_user),
-               on_case(case_id, "Case reopened."), "reopen")
+               on_case(case_id, _("Case reopened.")), "reopen")
 
 
 @bp.post("/<int:case_id>/attention/<int:item_id>/clear")
@@ -84,7 +85,7 @@ def reopen(case_id: int):
 def clear_attention(case_id: int, item_id: int):
     case, form = load_case(case_id), NoteForm()
     return act(form, lambda: desk.clear_attention(case, item_id, form.note.data, current_user),
-               on_case(case_id, "Attention item cleared.", "attention"), ("clear", item_id))
+               on_case(case_id, _("Attention item cleared."), "attention"), ("clear", item_id))
 
 
 @bp.post("/<int:case_id>/notes")
@@ -92,4 +93,4 @@ def clear_attention(case_id: int, item_id: int):
 def add_note(case_id: int):
     case, form = load_case(case_id), NoteForm()
     return act(form, lambda: lifecycle.record(case, "note", form.note.data.strip(), current_user),
-               on_case(case_id, "Note added to the timeline.", "timeline"), "note")
+               on_case(case_id, _("Note added to the timeline."), "timeline"), "note")

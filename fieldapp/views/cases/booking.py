@@ -4,6 +4,7 @@ when saving, where a reason books over them."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.forms.scheduling import CancelVisitForm, QuickBookForm, ReassignForm, RescheduleForm, ScheduleForm
@@ -38,7 +39,7 @@ def book(case_id: int):
     return act(form, lambda: booking.schedule_visit(
         case, booking.technician_or_none(form.technician_id.data), form.starts_at, form.window_ends_at,
         ServiceType(form.service_type.data), form.minutes.data, form.notes.data, current_user,
-        form.override_reason.data), on_visits(case_id, "Visit booked. The technician sees it on Today."), "book")
+        form.override_reason.data), on_visits(case_id, _("Visit booked. The technician sees it on Today.")), "book")
 
 
 class QuickBooked(OnPage):
@@ -51,7 +52,9 @@ class QuickBooked(OnPage):
         self.case, self.form = case, form
 
     def _message(self, visit: Visit | None) -> str:
-        return f"{self.case.number} booked for {visit.technician.name}." if visit else "Already booked."
+        if visit is None:
+            return _("Already booked.")
+        return _("%(number)s booked for %(technician)s.", number=self.case.number, technician=visit.technician.name)
 
     def refusal(self, refused: Refused):
         quick, start = self.form, self.form.starts_at
@@ -94,7 +97,7 @@ def reschedule(case_id: int, visit_id: int):
     visit, form = _visit(load_case(case_id), visit_id), RescheduleForm()
     return act(form, lambda: booking.reschedule(
         visit, form.starts_at, form.window_ends_at, form.minutes.data, form.reason.data, current_user,
-        form.override_reason.data), on_visits(case_id, "Visit moved. The technician sees the new time on Today."),
+        form.override_reason.data), on_visits(case_id, _("Visit moved. The technician sees the new time on Today.")),
         ("reschedule", visit_id), first=lambda: booking.require_changeable(visit, "rescheduled"))
 
 
@@ -104,7 +107,7 @@ def reassign(case_id: int, visit_id: int):
     visit, form = _visit(load_case(case_id), visit_id), _technician_choices(ReassignForm())
     return act(form, lambda: booking.reassign(
         visit, booking.technician_or_none(form.technician_id.data), form.reason.data, current_user,
-        form.override_reason.data), on_visits(case_id, "Visit reassigned."), ("reassign", visit_id),
+        form.override_reason.data), on_visits(case_id, _("Visit reassigned.")), ("reassign", visit_id),
         first=lambda: booking.require_changeable(visit, "reassigned"))
 
 
@@ -113,5 +116,5 @@ def reassign(case_id: int, visit_id: int):
 def cancel(case_id: int, visit_id: int):
     visit, form = _visit(load_case(case_id), visit_id), CancelVisitForm()
     return act(form, lambda: booking.cancel(visit, form.reason.data, current_user),
-               on_visits(case_id, "Visit cancelled."), ("cancel", visit_id),
+               on_visits(case_id, _("Visit cancelled.")), ("cancel", visit_id),
                first=lambda: booking.require_changeable(visit, "cancelled"))

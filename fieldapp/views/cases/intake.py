@@ -4,6 +4,7 @@ opening a second."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.forms.intake import IntakeForm
@@ -43,12 +44,12 @@ def new():
 
     def change():
         new_customer = intake.NewCustomer(form.new_name.data, form.new_phone.data, form.new_email.data,
-                                          form.new_address.data)
+                                          form.new_address.data, form.language)
         return intake.take_at_desk(form.customer_id.data, new_customer, form.asset_id.data, form.serial.data,
                            Channel(form.channel.data), CaseType(form.case_type.data), Priority(form.priority.data),
                            form.description.data, form.contact, current_user, form.confirm_duplicate.data,
                            form.confirm_new_customer.data, form.new_product)
 
     return act(form, change, OnForm(lambda case: url_for("cases.show", case_id=case.id),
-                                    lambda case: f"Case {case.number} opened. Assess it below.",
+                                    lambda case: _("Case %(number)s opened. Assess it below.", number=case.number),
                                     lambda refused: _page(form, refused)))

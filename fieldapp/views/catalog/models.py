@@ -1,14 +1,27 @@
 """Product models: their details and the education material customers see on the QR page
-(manuals and videos as links, FAQ entries), each edited in place on the model's page."""
+(manuals and videos as links, FAQ entries), each edited in place on the model's page, with what
+customers read translated into the other languages (services/content.py)."""
 from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.forms import ActionForm
-from fieldapp.forms.catalog import FaqForm, NewFaqForm, NewProductModelForm, NewResourceForm, ProductModelForm, ResourceForm
+from fieldapp.forms.catalog import (
+    FaqForm,
+    FaqTranslationsForm,
+    ModelTranslationsForm,
+    NewFaqForm,
+    NewProductModelForm,
+    NewResourceForm,
+    ProductModelForm,
+    ResourceForm,
+    ResourceTranslationsForm,
+    translations_form,
+)
 from fieldapp.models import ProductModel
-from fieldapp.services import catalog
+from fieldapp.services import catalog, content
 from fieldapp.views.catalog import bp
 from fieldapp.web.actions import Refused, act, form_in
 from fieldapp.web.auth import OFFICE, roles
@@ -47,26 +60,37 @@ def new_model():
                 else url_for("catalog.models", q=form.model_number.data))
 
     return act(form, lambda: catalog.create_model(form.values(), current_user),
-               OnForm(created, lambda model: model and f"{model.label} added. Add its manuals, videos and FAQ below.",
+               OnForm(created, lambda model: model and _("%(model)s added. Add its manuals, videos and FAQ below.",
+                                                         model=model.label),
                       lambda refused: render_template("catalog/new_model.html", form=form)))
 
 
 def _model_page(product_model: ProductModel, refused: Refused | None = None) -> str:
     """The model's page; after a refused write, the submitted form where it was, with its errors.
-    Slots: "details", "new-resource", ("resource", id), "new-faq", ("faq", id)."""
+    Slots: "details", "translations", "new-resource", ("resource", id), ("resource-translations", id),
+    "new-faq", ("faq", id), ("faq-translations", id). The saved translations: one query."""
+    saved = content.translations_of([product_model, *product_model.resources, *product_model.faq_entries])
+
+    def translated(record, slot):
+        kind = content.kind_of(record)
+        return form_in(refused, slot) or translations_form(kind, saved.get((kind, record.id)))
+
     def row_forms(rows, form_cls, kind):
-        return [(row, form_in(refused, (kind, row.id)) or form_cls(formdata=None, obj=row)) for row in rows]
+        return [(row, form_in(refused, (kind, row.id)) or form_cls(formdata=None, obj=row),
+                 translated(row, (f"{kind}-translations", row.id))) for row in rows]
 
     failed = refused.slot if refused is not None and isinstance(refused.slot, tuple) else (None, None)
     return render_template(
         "catalog/model.html", model=product_model,
         details=form_in(refused, "details") or ProductModelForm(formdata=None, obj=product_model),
+        translations=translated(product_model, "translations"),
+        open_translations=refused is not None and refused.slot == "translations",
         new_resource=form_in(refused, "new-resource") or NewResourceForm(formdata=None),
         new_faq=form_in(refused, "new-faq") or NewFaqForm(formdata=None),
         resources=row_forms(product_model.resources, ResourceForm, "resource"),
         faq=row_forms(product_model.faq_entries, FaqForm, "faq"),
-        open_resource=failed[1] if failed[0] == "resource" else None,
-        open_faq=failed[1] if failed[0] == "faq" else None,
+        open_resource=failed[1] if failed[0] in ("resource", "resource-translations") else None,
+        open_faq=failed[1] if failed[0] in ("faq", "faq-translations") else None,
         registered=catalog.registered_count(product_model), sample=catalog.sample_product(product_model),
         education=catalog.education(product_model), action_form=ActionForm(formdata=None),
         error=refused.elsewhere if refused else None)
@@ -85,7 +109,17 @@ def model(model_id: int):
         return _model_page(product_model)
     form = ProductModelForm()
     return act(form, lambda: catalog.update_model(product_model, form.values(), current_user),
-               on_model(model_id, "Model details saved.", "details"), "details")
+               on_model(model_id, _("Model details saved."), "details"), "details")
+
+
+@bp.post("/models/<int:model_id>/translations")
+@roles(*OFFICE)
+def model_translations(model_id: int):
+    """The model's care tips and return conditions in the other languages."""
+    product_model = load_model(model_id)
+    form = ModelTranslationsForm()
+    return act(form, lambda: content.save(product_model, form.texts(), current_user),
+               on_model(model_id, _("Translations saved."), "model-translations"), "translations")
 
 
 @bp.post("/models/<int:model_id>/remove")
@@ -93,7 +127,7 @@ def model(model_id: int):
 def remove_model(model_id: int):
     product_model = load_model(model_id)
     return act(ActionForm(), lambda: catalog.remove_model(product_model, current_user),
-               OnForm(url_for("catalog.models"), f"{product_model.label} removed.",
+               OnForm(url_for("catalog.models"), _("%(model)s removed.", model=product_model.label),
                       lambda refused: _model_page(load_model(model_id), refused)))
 
 
@@ -102,7 +136,7 @@ def remove_model(model_id: int):
 def add_resource(model_id: int):
     product_model, form = load_model(model_id), NewResourceForm()
     return act(form, lambda: catalog.add_resource(product_model, **form.values(), by=current_user),
-               on_model(model_id, "Link added.", "resources"), "new-resource")
+               on_model(model_id, _("Link added."), "resources"), "new-resource")
 
 
 @bp.post("/models/<int:model_id>/resources/<int:resource_id>")
@@ -112,7 +146,19 @@ def edit_resource(model_id: int, resource_id: int):
     resource = catalog.resource_of(product_model, resource_id) or abort(404)
     form = ResourceForm()
     return act(form, lambda: catalog.update_resource(product_model, resource, **form.values(), by=current_user),
-               on_model(model_id, "Link saved.", "resources"), ("resource", resource_id))
+               on_model(model_id, _("Link saved."), "resources"), ("resource", resource_id))
+
+
+@bp.post("/models/<int:model_id>/resources/<int:resource_id>/translations")
+@roles(*OFFICE)
+def resource_translations(model_id: int, resource_id: int):
+    """A manual's or video's title in the other languages."""
+    product_model = load_model(model_id)
+    resource = catalog.resource_of(product_model, resource_id) or abort(404)
+    form = ResourceTranslationsForm()
+    return act(form, lambda: content.save(resource, form.texts(), current_user, audited=product_model),
+               on_model(model_id, _("Translations saved."), f"resource-{resource_id}"),
+               ("resource-translations", resource_id))
 
 
 @bp.post("/models/<int:model_id>/resources/<int:resource_id>/remove")
@@ -125,7 +171,7 @@ def remove_resource(model_id: int, resource_id: int):
         if resource is not None:  # None after a double tap: nothing left to do
             catalog.remove_resource(product_model, resource, current_user)
 
-    return act(ActionForm(), change, on_model(model_id, "Link removed.", "resources"))
+    return act(ActionForm(), change, on_model(model_id, _("Link removed."), "resources"))
 
 
 @bp.post("/models/<int:model_id>/faq")
@@ -133,7 +179,7 @@ def remove_resource(model_id: int, resource_id: int):
 def add_faq(model_id: int):
     product_model, form = load_model(model_id), NewFaqForm()
     return act(form, lambda: catalog.add_faq(product_model, **form.values(), by=current_user),
-               on_model(model_id, "Question added.", "faq"), "new-faq")
+               on_model(model_id, _("Question added."), "faq"), "new-faq")
 
 
 @bp.post("/models/<int:model_id>/faq/<int:entry_id>")
@@ -143,7 +189,18 @@ def edit_faq(model_id: int, entry_id: int):
     entry = catalog.faq_of(product_model, entry_id) or abort(404)
     form = FaqForm()
     return act(form, lambda: catalog.update_faq(product_model, entry, **form.values(), by=current_user),
-               on_model(model_id, "Question saved.", "faq"), ("faq", entry_id))
+               on_model(model_id, _("Question saved."), "faq"), ("faq", entry_id))
+
+
+@bp.post("/models/<int:model_id>/faq/<int:entry_id>/translations")
+@roles(*OFFICE)
+def faq_translations(model_id: int, entry_id: int):
+    """A question and its answer in the other languages."""
+    product_model = load_model(model_id)
+    entry = catalog.faq_of(product_model, entry_id) or abort(404)
+    form = FaqTranslationsForm()
+    return act(form, lambda: content.save(entry, form.texts(), current_user, audited=product_model),
+               on_model(model_id, _("Translations saved."), f"faq-{entry_id}"), ("faq-translations", entry_id))
 
 
 @bp.post("/models/<int:model_id>/faq/<int:entry_id>/remove")
@@ -156,4 +213,4 @@ def remove_faq(model_id: int, entry_id: int):
         if entry is not None:  # None after a double tap: nothing left to do
             catalog.remove_faq(product_model, entry, current_user)
 
-    return act(ActionForm(), change, on_model(model_id, "Question removed.", "faq"))
+    return act(ActionForm(), change, on_model(model_id, _("Question removed."), "faq"))

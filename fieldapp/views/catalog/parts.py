@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp import money
@@ -28,7 +29,7 @@ def load_part(part_id: int) -> Part:
 @roles(*OFFICE)
 def parts():
     query, page = text_arg("q", QUERY_MAX), page_arg()
-    status = choice_arg("status", catalog.PART_STATUSES, "Show active, inactive or all parts.", "active")
+    status = choice_arg("status", catalog.PART_STATUSES, _("Show active, inactive or all parts."), "active")
     rows, total = catalog.search_parts(query, status, page)
     return render_template("catalog/parts.html", rows=rows, total=total, query=query, status=status, page=page,
                            pages=pages(total), action_form=ActionForm(formdata=None))
@@ -55,7 +56,7 @@ def new_part():
         return url_for("catalog.parts", q=part.sku if part else form.sku.data, status="all")
 
     return act(form, lambda: catalog.create_part(form.values(), current_user),
-               OnForm(listed, lambda part: part and f"{part.sku} {part.name} added.",
+               OnForm(listed, lambda part: part and _("%(sku)s %(name)s added.", sku=part.sku, name=part.name),
                       lambda refused: _part_page(form, refused)))
 
 
@@ -67,7 +68,7 @@ def part(part_id: int):
         return _part_page(_part_form(found), part=found)
     form = PartForm()  # a POST carries every field
     return act(form, lambda: catalog.update_part(found, form.values(), current_user),
-               OnForm(url_for("catalog.parts", q=found.sku, status="all"), f"{found.sku} saved.",
+               OnForm(url_for("catalog.parts", q=found.sku, status="all"), _("%(sku)s saved.", sku=found.sku),
                       lambda refused: _part_page(form, refused, load_part(part_id))))
 
 
@@ -85,7 +86,9 @@ def reactivate_part(part_id: int):
 
 def _set_active(found: Part, active: bool):
     return act(ActionForm(), lambda: catalog.set_part_active(found, active, current_user),
-               OnForm(_back_to_parts(), f"{found.sku} is {'active again' if active else 'no longer offered to technicians'}.",
+               OnForm(_back_to_parts(),
+                      _("%(sku)s is active again.", sku=found.sku) if active else
+                      _("%(sku)s is no longer offered to technicians.", sku=found.sku),
                       lambda refused: _part_page(_part_form(found), refused, found)))
 
 

@@ -5,6 +5,7 @@ the office also logs one that came in by phone, email, chat or in person."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.extensions import db
@@ -25,12 +26,12 @@ case_page = page("case")
 
 def filters_arg(staff: list[User]) -> complaints.QueueFilters:
     """?state= and ?owner= (mine, unassigned or someone in the office); anything else is a 400."""
-    state = choice_arg("state", complaints.STATES, "Unknown list: choose open, resolved or low ratings.", "open")
+    state = choice_arg("state", complaints.STATES, _("Unknown list: choose open, resolved or low ratings."), "open")
     owner = request.args.get("owner", "")
     if owner and owner not in complaints.OWNER_CHOICES:
         wanted = parse_id(owner)
         if wanted is None or all(u.id != wanted for u in staff):
-            abort(400, "Unknown owner: choose one from the list.")
+            abort(400, _("Unknown owner: choose one from the list."))
     return complaints.QueueFilters(state, owner)
 
 
@@ -50,7 +51,7 @@ def queue_page(refused: Refused | None = None):
     forms = item_forms([c for c in queue.rows if filters.state == "open"], staff, "queue", refused)
     action_error = refused.elsewhere if refused else None
     if refused is not None and refused.slot[1] not in forms and action_error is None:
-        action_error = "That complaint is no longer in this list."
+        action_error = _("That complaint is no longer in this list.")
     return render_template("complaints/index.html", queue=queue, filters=filters, states=complaints.STATES,
                            staff=staff, owner_choices=complaints.OWNER_CHOICES, complaint_forms=forms,
                            action_error=action_error, now=utcnow())
@@ -90,7 +91,7 @@ def assign(complaint_id: int):
     complaint, form = _complaint(complaint_id), AssignForm()
     form.set_staff(complaints.office_staff())
     return act(form, lambda: complaints.assign(complaint, db.session.get(User, form.owner_id.data), current_user),
-               OnComplaint(complaint, form, "Complaint assigned."), ("assign", complaint_id))
+               OnComplaint(complaint, form, _("Complaint assigned.")), ("assign", complaint_id))
 
 
 @bp.post("/complaints/<int:complaint_id>/resolve")
@@ -99,7 +100,7 @@ def resolve(complaint_id: int):
     complaint, form = _complaint(complaint_id), ResolveComplaintForm()
     return act(form, lambda: complaints.resolve(complaint, form.resolution.data, form.customer_response.data,
                                                 current_user),
-               OnComplaint(complaint, form, "Complaint resolved."), ("resolve", complaint_id))
+               OnComplaint(complaint, form, _("Complaint resolved.")), ("resolve", complaint_id))
 
 
 @bp.post("/cases/<int:case_id>/complaints")
@@ -108,7 +109,7 @@ def log(case_id: int):
     case, form = load_case(case_id), ComplaintForm()
     return act(form, lambda: complaints.log(case, ComplaintSource(form.source.data), form.description.data,
                                             current_user, owner=current_user if form.mine.data else None),
-               OnPage(case_page, case_id, "Complaint logged.", anchor="complaints"), "complaint")
+               OnPage(case_page, case_id, _("Complaint logged."), anchor="complaints"), "complaint")
 
 
 def _case_section(case: Case, refused: Refused | None) -> dict:

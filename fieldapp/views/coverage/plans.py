@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp import money
@@ -42,7 +43,8 @@ def new_plan():
         return _plan_page(PlanForm(formdata=None), None)
     form = PlanForm()
     return act(form, lambda: coverage.save_plan(None, form.values(), current_user),
-               OnForm(url_for("coverage.plans"), lambda plan: f"Plan {plan.name} saved: dispatchers can sell it now.",
+               OnForm(url_for("coverage.plans"), lambda plan: _("Plan %(name)s saved: dispatchers can sell it now.",
+                                                                 name=plan.name),
                       lambda refused: _plan_page(form, None)))
 
 
@@ -56,16 +58,17 @@ def edit_plan(plan_id: int):
         return _plan_page(form, plan)
     form = PlanForm()
     return act(form, lambda: coverage.save_plan(plan, form.values(), current_user),
-               OnForm(url_for("coverage.plans"), lambda saved: f"Plan {saved.name} saved. Coverage already sold keeps "
-                                                               "the terms it was sold with.",
+               OnForm(url_for("coverage.plans"), lambda saved: _("Plan %(name)s saved. Coverage already sold keeps "
+                                                                 "the terms it was sold with.", name=saved.name),
                       lambda refused: _plan_page(form, _load_plan(plan_id))))
 
 
 def _set_active(plan_id: int, active: bool):
     plan = _load_plan(plan_id)
+    message = (_("%(name)s is on sale again.", name=plan.name) if active
+               else _("%(name)s is no longer sold.", name=plan.name))
     return act(ActionForm(), lambda: coverage.set_plan_active(plan, active, current_user),
-               OnForm(url_for("coverage.plans"), f"{plan.name} is {'on sale again' if active else 'no longer sold'}.",
-                      _plans_page))
+               OnForm(url_for("coverage.plans"), message, _plans_page))
 
 
 @bp.post("/coverage/plans/<int:plan_id>/deactivate")

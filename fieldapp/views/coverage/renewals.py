@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp import clock
@@ -40,9 +41,12 @@ def _after_call(call: Coverage) -> str:
 
 
 def _call_message(call: Coverage) -> str:
+    serial = call.asset.serial_number
     if call.renewal_outcome is RenewalOutcome.RENEWED:
-        return f"Renewal recorded for {call.asset.serial_number}: sell the new plan below."
-    return f"Call recorded for {call.asset.serial_number}: {call.renewal_outcome.label.lower()}."
+        return _("Renewal recorded for %(serial)s: sell the new plan below.", serial=serial)
+    if call.renewal_outcome is RenewalOutcome.DECLINED:
+        return _("Call recorded for %(serial)s: declined.", serial=serial)
+    return _("Call recorded for %(serial)s: no answer, call again.", serial=serial)
 
 
 @bp.post("/coverage/renewals/<int:coverage_id>/call")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from fieldapp import clock, money
@@ -19,7 +20,8 @@ product_page = page("product")
 
 
 def plan_label(plan: CoveragePlan) -> str:
-    return f"{plan.name} · {plan.months} months · {money.display(plan.price_cents)}"
+    return ngettext("%(name)s · %(num)d month · %(price)s", "%(name)s · %(num)d months · %(price)s", plan.months,
+                    name=plan.name, price=money.display(plan.price_cents))
 
 
 def with_plans(form: SellPlanForm) -> SellPlanForm:
@@ -61,6 +63,7 @@ def sell(asset_id: int):
 
     def sold(sale) -> str | None:
         # None: the same form sent twice, sold once.
-        return sale and f"Sold: {sale.plan.name}, {sale.starts_on:%d %b %Y} – {sale.ends_on:%d %b %Y}."
+        return sale and _("Sold: %(plan)s, %(starts)s – %(ends)s.", plan=sale.plan.name,
+                          starts=clock.day_text(sale.starts_on), ends=clock.day_text(sale.ends_on))
 
     return act(form, change, OnPage(product_page, asset_id, sold, anchor="cov-title"), "sell")

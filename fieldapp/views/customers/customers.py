@@ -3,8 +3,10 @@ customer's page with their products and cases, edit, and a picker other forms em
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from fieldapp import languages
 from fieldapp.forms.customers import CustomerForm, NewCustomerForm
 from fieldapp.models import Customer
 from fieldapp.services import customers
@@ -70,8 +72,18 @@ def new():
 
     return act(form, lambda: customers.create(**form.values(), by=current_user,
                                               allow_duplicate=form.confirm_duplicate.data),
-               OnForm(created, lambda customer: f"{customer.name} added." if customer else
-                      "That customer was saved already.", lambda refused: _form_page(form, refused)))
+               OnForm(created, lambda customer: _("%(name)s added.", name=customer.name) if customer else
+                      _("That customer was saved already."), lambda refused: _form_page(form, refused)))
+
+
+def language_text(customer: Customer) -> str:
+    """The language written to the customer in, by its own name: "Deutsch", or the company's."""
+    names = languages.available()
+    chosen = languages.valid(customer.language)
+    if chosen is not None:
+        return names[chosen]
+    company = languages.company_language()
+    return _("Same as the company (%(language)s)", language=names.get(company, company))
 
 
 @bp.get("/<int:customer_id>")
@@ -81,7 +93,8 @@ def show(customer_id: int):
     page = page_arg()
     cases, total = customers.cases(customer, page)
     return render_template("customers/show.html", customer=customer, products=customers.products(customer),
-                           cases=cases, cases_total=total, page=page, pages=pages(total, customers.CASES_PAGE))
+                           language=language_text(customer), cases=cases, cases_total=total, page=page,
+                           pages=pages(total, customers.CASES_PAGE))
 
 
 @bp.route("/<int:customer_id>/edit", methods=["GET", "POST"])
@@ -92,5 +105,5 @@ def edit(customer_id: int):
         return _form_page(CustomerForm(obj=customer), customer=customer)
     form = CustomerForm()  # a POST carries every field (a missing one is empty)
     return act(form, lambda: customers.update(customer, **form.values(), by=current_user),
-               OnForm(url_for("customers.show", customer_id=customer_id), "Customer details saved.",
+               OnForm(url_for("customers.show", customer_id=customer_id), _("Customer details saved."),
                       lambda refused: _form_page(form, refused, load_customer(customer_id))))

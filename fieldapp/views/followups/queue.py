@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, abort, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp import clock
@@ -26,9 +27,9 @@ case_page = page("case")
 
 def filters_arg() -> followups.QueueFilters:
     """?bucket= and ?kind=; anything not on the page's tabs and list is a 400."""
-    bucket = choice_arg("bucket", followups.BUCKETS, "Unknown list: choose overdue, today, upcoming or done.",
+    bucket = choice_arg("bucket", followups.BUCKETS, _("Unknown list: choose overdue, today, upcoming or done."),
                         followups.DEFAULT_BUCKET)
-    return followups.QueueFilters(bucket, enum_arg("kind", FollowUpKind, "Unknown kind: choose one from the list."))
+    return followups.QueueFilters(bucket, enum_arg("kind", FollowUpKind, _("Unknown kind: choose one from the list.")))
 
 
 def queue_page(refused: Refused | None = None):
@@ -39,7 +40,7 @@ def queue_page(refused: Refused | None = None):
              for f in queue.follow_ups if not f.is_done}
     action_error = refused.elsewhere if refused else None
     if refused is not None and refused.slot[1] not in forms and action_error is None:
-        action_error = "Check what you typed: the follow-up is no longer in this list."
+        action_error = _("Check what you typed: the follow-up is no longer in this list.")
     return render_template("followups/index.html", queue=queue, filters=filters, buckets=followups.BUCKETS,
                            kinds=list(FollowUpKind), done_forms=forms, action_error=action_error,
                            today=clock.today())
@@ -62,10 +63,10 @@ class Done(OnPage):
     @staticmethod
     def _message(result: followups.Completed | None) -> str:
         if result is not None and result.new_case is not None:
-            return f"Follow-up done. New case {result.new_case.number} opened."
+            return _("Follow-up done. New case %(number)s opened.", number=result.new_case.number)
         if result is not None and result.next_step is NextStep.VISIT:
-            return "Follow-up done. Book the visit here."
-        return "Follow-up done."
+            return _("Follow-up done. Book the visit here.")
+        return _("Follow-up done.")
 
     def _where(self, result: followups.Completed | None) -> str:
         if result is not None and result.new_case is not None:
@@ -98,7 +99,7 @@ def add(case_id: int):
     case, form = load_case(case_id), FollowUpForm()
     return act(form, lambda: followups.add(case, FollowUpKind(form.kind.data), form.due_on.data, form.notes.data,
                                            current_user),
-               OnPage(case_page, case_id, "Follow-up planned.", anchor="follow-ups"), "follow-up")
+               OnPage(case_page, case_id, _("Follow-up planned."), anchor="follow-ups"), "follow-up")
 
 
 def _case_section(case: Case, refused: Refused | None) -> dict:

@@ -3,6 +3,7 @@ try; "Retry now" for what has not gone out."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.extensions import db
@@ -22,7 +23,7 @@ TABS = (MailStatus.FAILED, MailStatus.PENDING, MailStatus.SENT)
 def _outbox_page() -> str:
     counts = outbox.counts()
     # Without ?status=, what failed when anything did, else what is waiting.
-    shown = (enum_arg("status", MailStatus, "Unknown status: choose failed, pending or sent.")
+    shown = (enum_arg("status", MailStatus, _("Unknown status: choose failed, pending or sent."))
              or (MailStatus.FAILED if counts[MailStatus.FAILED] else MailStatus.PENDING))
     return render_template("mail/index.html", shown=shown, tabs=TABS, counts=counts,
                            outbox=outbox.outbox(shown, page_arg(), counts[shown]), form=ActionForm(formdata=None))
@@ -40,14 +41,18 @@ class Retried:
     def __init__(self, outgoing: OutboundMail):
         self.outgoing = outgoing
 
-    def success(self, _):
+    def success(self, _result):
         outgoing = self.outgoing
         db.session.refresh(outgoing)
         if outgoing.status is MailStatus.SENT:
-            flash(f"Sent “{outgoing.subject}” to {outgoing.to_address}.", "success")
+            flash(_("Sent “%(subject)s” to %(address)s.", subject=outgoing.subject, address=outgoing.to_address),
+                  "success")
+        elif outgoing.last_error:
+            flash(_("“%(subject)s” is not sent yet: %(error)s. It is tried again automatically.",
+                    subject=outgoing.subject, error=outgoing.last_error), "error")
         else:
-            flash(f"“{outgoing.subject}” is not sent yet: {outgoing.last_error or 'waiting'}. "
-                  "It is tried again automatically.", "error")
+            flash(_("“%(subject)s” is not sent yet: waiting. It is tried again automatically.",
+                    subject=outgoing.subject), "error")
         return see_other(url_for("mail.index", status=outgoing.status.value))
 
     def refusal(self, refused: Refused):

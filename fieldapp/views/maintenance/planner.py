@@ -3,6 +3,7 @@ put those cases in the queue, and the maintenance cases already open."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from fieldapp import clock
@@ -25,7 +26,7 @@ def _weeks_arg() -> int:
         return settings.current().maintenance_horizon_weeks
     weeks = parse_id(raw)
     if weeks is None or weeks > maintenance.MAX_HORIZON_WEEKS:
-        abort(400, f"Choose 1 to {maintenance.MAX_HORIZON_WEEKS} weeks ahead.")
+        abort(400, _("Choose 1 to %(max)s weeks ahead.", max=maintenance.MAX_HORIZON_WEEKS))
     return weeks
 
 
@@ -33,7 +34,7 @@ def _page(weeks: int, form: PlanMaintenanceForm | None = None) -> str:
     today = clock.today()
     preview = maintenance.preview(weeks, today)
     page = page_arg()
-    ids = [asset_id for asset_id, _ in preview.page(page, PAGE)]
+    ids = [asset_id for asset_id, _due_on in preview.page(page, PAGE)]
     dues = maintenance.details(ids, today)
     cases_page = page_arg("cases_page")
     open_cases, more_cases = maintenance.open_cases(cases_page, PAGE)
@@ -58,8 +59,9 @@ def plan():
     form = PlanMaintenanceForm()
 
     def planned(result) -> str:
-        return (f"{result.created} maintenance case{'' if result.created == 1 else 's'} created; "
-                f"{result.already_planned} already planned.")
+        return ngettext("%(num)d maintenance case created; %(planned)d already planned.",
+                        "%(num)d maintenance cases created; %(planned)d already planned.",
+                        result.created, planned=result.already_planned)
 
     def refused_page(refused: Refused) -> str:
         valid = form.weeks.data and not form.weeks.errors

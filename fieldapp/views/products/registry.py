@@ -3,6 +3,7 @@ A product's own page (its history, for staff) is views/products/page.py, opened 
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp import clock
@@ -47,7 +48,7 @@ def _asset_form(**kwargs) -> AssetForm:
 def _chosen(form: AssetForm) -> tuple[ProductModel, Customer]:
     customer = db.session.get(Customer, form.customer_id.data)
     if customer is None:
-        raise DomainError("Choose the customer.", field="customer_id", kind="invalid")
+        raise DomainError(_("Choose the customer."), field="customer_id", kind="invalid")
     return db.session.get(ProductModel, form.product_model_id.data), customer
 
 
@@ -71,7 +72,8 @@ def new():
                                form.install_address.data, form.warranty_ends_on.data, form.notes.data, current_user)
 
     return act(form, change, OnForm(lambda asset: url_for("public.asset", token=asset.qr_token),
-                                    lambda asset: f"{asset.serial_number} registered. Print its label from this page.",
+                                    lambda asset: _("%(serial)s registered. Print its label from this page.",
+                                                    serial=asset.serial_number),
                                     lambda refused: _form_page(form)))
 
 
@@ -105,7 +107,7 @@ def edit(asset_id: int):
                       form.install_address.data, form.notes.data, current_user)
 
     return act(form, change, OnForm(url_for("assets.edit", asset_id=asset_id),
-                                    "Product details saved. Its QR label stays the same.",
+                                    _("Product details saved. Its QR label stays the same."),
                                     lambda refused: _edit_page(load_asset(asset_id), form)))
 
 
@@ -124,7 +126,7 @@ def save_coverage(asset_id: int, coverage_id: int | None):
         coverage = next((c for c in asset.coverages if c.id == coverage_id), None) or abort(404)
     form = CoverageForm()
     return act(form, lambda: assets.save_coverage(asset, coverage, form.values(), current_user),
-               _on_coverage(asset_id, "Warranty / contract saved."), ("coverage", coverage_id or "new"))
+               _on_coverage(asset_id, _("Warranty / contract saved.")), ("coverage", coverage_id or "new"))
 
 
 @bp.post("/<int:asset_id>/coverages/<int:coverage_id>/remove")
@@ -137,7 +139,7 @@ def remove_coverage(asset_id: int, coverage_id: int):
         if coverage is not None:  # None after a double tap: already removed
             assets.remove_coverage(asset, coverage, current_user)
 
-    return act(ActionForm(), change, _on_coverage(asset_id, "Warranty / contract removed."))
+    return act(ActionForm(), change, _on_coverage(asset_id, _("Warranty / contract removed.")))
 
 
 @bp.post("/<int:asset_id>/label")
@@ -145,8 +147,8 @@ def remove_coverage(asset_id: int, coverage_id: int):
 def replace_label(asset_id: int):
     asset = load_asset(asset_id)
     return act(ActionForm(), lambda: assets.replace_label(asset, current_user), OnPage(
-        product_page, asset_id, "A new label was issued. The old label now says it has been replaced: print and "
-                                "stick the new one."))
+        product_page, asset_id, _("A new label was issued. The old label now says it has been replaced: print and "
+                                  "stick the new one.")))
 
 
 @bp.post("/<int:asset_id>/cases")
@@ -155,8 +157,8 @@ def open_case(asset_id: int):
     asset, form = load_asset(asset_id), NewCaseForm()
     return act(form, lambda: intake.open_for_asset(asset, Channel(form.channel.data), CaseType(form.case_type.data),
                                                   Priority(form.priority.data), form.description.data, current_user),
-               OnPage(product_page, asset_id, lambda case: f"Case {case.number} opened for {asset.serial_number}. "
-                                                           "Assess it below.",
+               OnPage(product_page, asset_id, lambda case: _("Case %(number)s opened for %(serial)s. Assess it below.",
+                                                             number=case.number, serial=asset.serial_number),
                       to=lambda case: url_for("cases.show", case_id=case.id)),
                "case")
 
@@ -166,7 +168,7 @@ def open_case(asset_id: int):
 def qr_svg(asset_id: int):
     asset = load_asset(asset_id)
     svg = render_template("assets/qr.svg", code=qr.code(qr.label_url(asset)),
-                          label=f"QR code for {asset.serial_number}")
+                          label=_("QR code for %(serial)s", serial=asset.serial_number))
     return Response(svg, mimetype="image/svg+xml", headers={"Content-Security-Policy": "default-src 'none'; sandbox"})
 
 
@@ -183,13 +185,14 @@ def qr_png(asset_id: int):
 def labels():
     raw = request.args.getlist("ids")
     if not raw:
-        abort(400, "Choose at least one product to print labels for.")
+        abort(400, _("Choose at least one product to print labels for."))
     if len(raw) > MAX_LABELS:
-        abort(400, f"Print at most {MAX_LABELS} labels at a time.")
+        abort(400, _("Print at most %(count)s labels at a time.", count=MAX_LABELS))
     ids = [parse_id(value) for value in raw]
     if None in ids:
-        abort(400, "The chosen products are not valid; go back to the product list and choose again.")
-    chosen = assets.for_labels(list(dict.fromkeys(ids))) or abort(404, "Some of the chosen products no longer exist.")
+        abort(400, _("The chosen products are not valid; go back to the product list and choose again."))
+    chosen = (assets.for_labels(list(dict.fromkeys(ids)))
+              or abort(404, _("Some of the chosen products no longer exist.")))
     items = [{"asset": a, "code": qr.code(qr.label_url(a)), "url": qr.short_url(a)} for a in chosen]
     sheets = [items[i:i + LABELS_PER_SHEET] for i in range(0, len(items), LABELS_PER_SHEET)]
     return render_template("assets/labels.html", sheets=sheets, count=len(items))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from fieldapp.services import assets
 from fieldapp.web.auth import STAFF, roles
@@ -22,9 +23,10 @@ def lookup():
     serial = text_arg("serial", 80)
     if not serial:
         return render_template("scan/index.html", serial="",
-                               error="Type the serial number printed on the product."), 422
+                               error=_("Type the serial number printed on the product.")), 422
     asset = assets.by_serial(serial)
     if asset is None:
         return render_template("scan/index.html", serial=serial,
-                               error=f"No product with serial number {serial}. Check the number and try again."), 404
+                               error=_("No product with serial number %(serial)s. Check the number and try again.",
+                                       serial=serial)), 404
     return redirect(url_for("public.asset", token=asset.qr_token), code=303)

@@ -4,9 +4,11 @@ private: the model, warranty status, care tips and manuals, a rating form for th
 and forms to ask for help, ask a question, return the product or complain."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp import clock
@@ -57,9 +59,9 @@ def _asset_or_404(token: str) -> Asset:
         if asset is not None:
             return asset
         if assets.is_retired(token):
-            abort(404, "This label has been replaced by a new one. Please use the new label on the product, "
-                       "or contact us if it is missing.")
-    abort(404, "This label is not recognised. Check that the whole code was scanned, or contact us.")
+            abort(404, _("This label has been replaced by a new one. Please use the new label on the product, "
+                         "or contact us if it is missing."))
+    abort(404, _("This label is not recognised. Check that the whole code was scanned, or contact us."))
 
 
 @bp.get("/<token>")
@@ -174,46 +176,48 @@ def ask(token: str):
         Received(asset, "asked", "public.asked"), "question")
 
 
-def _received(token: str, session_key: str, heading: str, promise: str):
+def _received(token: str, session_key: str, heading: str, promise: Callable[[str], str]):
     """The thank-you page after a public form, with the reference the form left in the session;
-    without one (a bookmark, a reload elsewhere), the product page."""
+    without one (a bookmark, a reload elsewhere), the product page. `promise`: what happens next,
+    written for the product model's name."""
     asset = _asset_or_404(token)
     reference = session.get(session_key)
     if not reference:
         return redirect(url_for("public.asset", token=token), code=303)
     return render_template("public/received.html", asset=asset, reference=reference, heading=heading,
-                           promise=promise.format(model=asset.product_model.name))
+                           promise=promise(asset.product_model.name))
 
 
 @bp.get("/<token>/requested")
 @public
 @limiter.limit(PAGE_LIMIT, exempt_when=_staff)
 def requested(token: str):
-    return _received(token, "requested", "Thank you, we have your request",
-                     "We will contact you soon about your {model}.")
+    return _received(token, "requested", _("Thank you, we have your request"),
+                     lambda model: _("We will contact you soon about your %(model)s.", model=model))
 
 
 @bp.get("/<token>/complaint-received")
 @public
 @limiter.limit(PAGE_LIMIT, exempt_when=_staff)
 def complaint_received(token: str):
-    return _received(token, "complained", "Thank you for telling us",
-                     "Someone from our office will look into it and contact you about your {model}.")
+    return _received(token, "complained", _("Thank you for telling us"),
+                     lambda model: _("Someone from our office will look into it and contact you about your "
+                                     "%(model)s.", model=model))
 
 
 @bp.get("/<token>/asked")
 @public
 @limiter.limit(PAGE_LIMIT, exempt_when=_staff)
 def asked(token: str):
-    return _received(token, "asked", "Thank you, we have your question",
-                     "We will answer by email about your {model}.")
+    return _received(token, "asked", _("Thank you, we have your question"),
+                     lambda model: _("We will answer by email about your %(model)s.", model=model))
 
 
 class Rated:
     def __init__(self, asset: Asset, visit: Visit, form: RatingForm):
         self.asset, self.visit, self.form = asset, visit, form
 
-    def success(self, _):
+    def success(self, _result):
         return _thanks(self.asset, already_rated=False)
 
     def refusal(self, refused: Refused):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext as _
 
 from fieldapp import clock
 from fieldapp.services import dashboard, dashboard_cache
@@ -14,11 +15,7 @@ from fieldapp.web.params import day_arg, id_arg, page_arg
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
-UNKNOWN_FILTER = "Unknown {}: follow a link from the Reports page."
-
-
-def _date_arg(name: str, label: str) -> date:
-    message = f"Enter the {label} as a date like 2026-03-01."
+def _date_arg(name: str, message: str) -> date:
     if not request.args.get(name):
         abort(400, message)
     return day_arg(name, date.min, message)
@@ -30,11 +27,12 @@ def _period() -> tuple[Period, str | None]:
     today = clock.today()
     if name:
         if name not in PRESETS:
-            abort(400, "Choose a period from the list, or enter its dates.")
+            abort(400, _("Choose a period from the list, or enter its dates."))
         return dashboard.preset(name, today), name
     if not request.args.get("from") and not request.args.get("to"):
         return dashboard.preset("last_30_days", today), "last_30_days"
-    period = Period(_date_arg("from", "first day"), _date_arg("to", "last day"))
+    period = Period(_date_arg("from", _("Enter the first day as a date like 2026-03-01.")),
+                    _date_arg("to", _("Enter the last day as a date like 2026-03-01.")))
     try:
         dashboard.check(period)
     except ValueError as error:
@@ -47,7 +45,7 @@ def _period() -> tuple[Period, str | None]:
 def index():
     period, chosen = _period()
     report, computed_at = dashboard_cache.report_for(period)
-    return render_template("dashboard/index.html", report=report, computed_at=computed_at, period=period,
+    return render_template("dashboard/index.html", report=dashboard.for_reader(report), computed_at=computed_at, period=period,
                            chosen=chosen, cache_minutes=current_app.config["DASHBOARD_CACHE_SECONDS"] // 60,
                            presets=PRESETS, rise_points=dashboard.RISE_POINTS, rise_min=dashboard.RISE_MIN_COUNT)
 
@@ -55,10 +53,10 @@ def index():
 @bp.get("/visits")
 @roles(*OFFICE)
 def cases():
-    period, _ = _period()
-    filters = Filters(id_arg("model_id", UNKNOWN_FILTER.format("model")),
-                      id_arg("technician_id", UNKNOWN_FILTER.format("technician")),
-                      id_arg("code_id", UNKNOWN_FILTER.format("fault code")))
+    period, _preset = _period()
+    filters = Filters(id_arg("model_id", _("Unknown model: follow a link from the Reports page.")),
+                      id_arg("technician_id", _("Unknown technician: follow a link from the Reports page.")),
+                      id_arg("code_id", _("Unknown fault code: follow a link from the Reports page.")))
     page = page_arg()
     rows, more = dashboard.drill_down(period, filters, page)
     return render_template("dashboard/cases.html", rows=rows, more=more, page=page, period=period, filters=filters,

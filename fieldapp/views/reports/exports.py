@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask_babel import gettext as _, lazy_gettext as _l
 from wtforms import Form
 
 from fieldapp import clock
@@ -21,13 +22,12 @@ from fieldapp.web.params import day_arg, id_arg
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 
 KINDS = ", ".join(exports.EXPORTS)
-UNKNOWN = "Unknown {}: choose one from the list."
 
 
 class CustomerFilter(Form):
     """Only rendered, for the customer picker (customers/_picker.html): the download reads ?customer_id=."""
 
-    customer_id = IdField("Or one customer")
+    customer_id = IdField(_l("Or one customer"))
 
 
 def this_month() -> tuple[date, date]:
@@ -50,7 +50,10 @@ def index():
 def download(kind: str):
     export = exports.EXPORTS[kind]
     filters = _filters()
-    body = csv_stream.stream(export.header, export.rows(filters), bom=_excel())
+    # The header row in the reader's language, or (?keys=1) the columns' stable keys for programs.
+    header = export.keys if _flag("keys", _("The keys option is either on (1) or left out.")) else \
+        tuple(str(name) for name in export.header)
+    body = csv_stream.stream(header, export.rows(filters), bom=_excel())
     response = Response(stream_with_context(body), content_type="text/csv; charset=utf-8")
     name = f"fieldapp-{kind}-{filters.first.isoformat()}-to-{filters.last.isoformat()}.csv"
     response.headers["Content-Disposition"] = content_disposition(name, "attachment")
@@ -61,9 +64,13 @@ def download(kind: str):
 def _filters() -> exports.Filters:
     first, last = this_month()
     filters = exports.Filters(
-        _day("from", "start", first), _day("to", "end", last),
-        id_arg("technician_id", UNKNOWN.format("technician")), id_arg("model_id", UNKNOWN.format("product model")),
-        id_arg("customer_id", UNKNOWN.format("customer")))
+        day_arg("from", first, _("The start date must be a date like 2026-01-31."),
+                not_a_day=_("The start date %(day)s is not in the calendar.", day=request.args.get("from", ""))),
+        day_arg("to", last, _("The end date must be a date like 2026-01-31."),
+                not_a_day=_("The end date %(day)s is not in the calendar.", day=request.args.get("to", ""))),
+        id_arg("technician_id", _("Unknown technician: choose one from the list.")),
+        id_arg("model_id", _("Unknown product model: choose one from the list.")),
+        id_arg("customer_id", _("Unknown customer: choose one from the list.")))
     try:
         exports.check(filters)
     except DomainError as error:
@@ -71,13 +78,13 @@ def _filters() -> exports.Filters:
     return filters
 
 
-def _day(name: str, label: str, default: date) -> date:
-    return day_arg(name, default, f"The {label} date must be a date like 2026-01-31.",
-                   not_a_day=f"The {label} date {request.args.get(name, '')} is not in the calendar.")
-
-
 def _excel() -> bool:
-    raw = request.args.get("excel", "")
+    return _flag("excel", _("The Excel option is either on (1) or left out."))
+
+
+def _flag(name: str, message: str) -> bool:
+    """?name=1 (or y) on, left out off; anything else is a 400 with `message`."""
+    raw = request.args.get(name, "")
     if raw not in ("", "1", "y"):
-        abort(400, "The Excel option is either on (1) or left out.")
+        abort(400, message)
     return bool(raw)

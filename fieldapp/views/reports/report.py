@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from fieldapp import languages
 from fieldapp.extensions import db
 from fieldapp.forms.reports import EmailReportForm
 from fieldapp.models import MailStatus
@@ -37,9 +39,13 @@ def show(case_id: int):
 @bp.get("/<int:case_id>/report.pdf")
 @roles(*OFFICE)
 def pdf(case_id: int):
-    report = reports.build(_case(case_id))
-    response = Response(report_document.render_pdf(report), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = content_disposition(report_document.filename(report))
+    """The PDF is for the customer: written in their language (the page is in the reader's)."""
+    case = _case(case_id)
+    with languages.for_customer(case.customer):
+        report = reports.build(case)
+        data, name = report_document.render_pdf(report), report_document.filename(report)
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = content_disposition(name)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -48,8 +54,8 @@ def _queued(queued) -> str:
     """The mail was tried right after the commit (web/actions.py): say how it went."""
     db.session.refresh(queued)
     if queued.status is MailStatus.SENT:
-        return f"Report sent to {queued.to_address}."
-    return f"Report queued for {queued.to_address}: it will be retried until it goes."
+        return _("Report sent to %(address)s.", address=queued.to_address)
+    return _("Report queued for %(address)s: it will be retried until it goes.", address=queued.to_address)
 
 
 @bp.post("/<int:case_id>/report/email")

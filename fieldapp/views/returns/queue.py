@@ -4,14 +4,25 @@ received, complete it."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp import clock, money
 from fieldapp.domain import DomainError
 from fieldapp.forms.returns import (
-    ApproveReturnForm, CompleteReturnForm, ReceiveReturnForm, RefuseReturnForm, StartReturnForm,
+    ApproveReturnForm,
+    CompleteReturnForm,
+    ReceiveReturnForm,
+    RefuseReturnForm,
+    StartReturnForm,
 )
-from fieldapp.models import Case, ReturnCondition, ReturnDecision, ReturnRequest, ReturnStatus
+from fieldapp.models import (
+    Case,
+    ReturnCondition,
+    ReturnDecision,
+    ReturnRequest,
+    ReturnStatus,
+)
 from fieldapp.services import returns
 from fieldapp.web.actions import Refused, act, form_in
 from fieldapp.web.auth import OFFICE, roles
@@ -22,7 +33,14 @@ from fieldapp.web.sections import OnPage, Section, page
 bp = Blueprint("returns", __name__)
 case_page = page("case")
 
-FILTERS = {"": "Open", "all": "All", **{s.value: s.label for s in ReturnStatus}}
+# The queue's filters: value -> label (the statuses' labels are read in the reader's language).
+FILTER_VALUES = ("", "all", *(s.value for s in ReturnStatus))
+
+
+def filters() -> dict[str, str]:
+    return {"": _("Open"), "all": _("All"), **{s.value: s.label for s in ReturnStatus}}
+
+
 # The forms a return offers in each open status.
 STEP_FORMS = {
     ReturnStatus.REQUESTED: {"approve": ApproveReturnForm, "refuse": RefuseReturnForm},
@@ -34,10 +52,10 @@ STEP_FORMS = {
 @bp.get("/returns/")
 @roles(*OFFICE)
 def index():
-    wanted = choice_arg("status", FILTERS, "Unknown status: choose one from the list.")
+    wanted = choice_arg("status", FILTER_VALUES, _("Unknown status: choose one from the list."))
     status = ReturnStatus(wanted) if wanted not in ("", "all") else None
     listed = returns.queue(status, page_arg(), everything=wanted == "all")
-    return render_template("returns/index.html", page=listed, wanted=wanted, filters=FILTERS, today=clock.today())
+    return render_template("returns/index.html", page=listed, wanted=wanted, filters=filters(), today=clock.today())
 
 
 def _step_form(ret: ReturnRequest, kind: str, refused: Refused | None):
@@ -68,10 +86,10 @@ def start(case_id: int):
 
     def change():
         if case.asset is None:
-            raise DomainError("This case has no product: add the product before starting a return.")
+            raise DomainError(_("This case has no product: add the product before starting a return."))
         return returns.request(case, case.asset, form.reason.data, ReturnCondition(form.condition.data), current_user)
 
-    return act(form, change, OnPage(case_page, case_id, "Return requested.", anchor="returns"), "return")
+    return act(form, change, OnPage(case_page, case_id, _("Return requested."), anchor="returns"), "return")
 
 
 def _on_return(return_id: int, form, step, message: str, kind: str):
@@ -88,7 +106,7 @@ def approve(return_id: int):
     form = ApproveReturnForm()
     return _on_return(return_id, form, lambda ret: returns.approve(
         ret, ReturnDecision(form.decision.data), form.amount.cents, form.override_note.data, current_user),
-        "Return approved.", "approve")
+        _("Return approved."), "approve")
 
 
 @bp.post("/returns/<int:return_id>/refuse")
@@ -96,7 +114,7 @@ def approve(return_id: int):
 def refuse(return_id: int):
     form = RefuseReturnForm()
     return _on_return(return_id, form, lambda ret: returns.refuse(ret, form.reason.data, current_user),
-                      "Return refused.", "refuse")
+                      _("Return refused."), "refuse")
 
 
 @bp.post("/returns/<int:return_id>/receive")
@@ -104,7 +122,7 @@ def refuse(return_id: int):
 def receive(return_id: int):
     form = ReceiveReturnForm()
     return _on_return(return_id, form, lambda ret: returns.mark_received(ret, form.note.data, current_user),
-                      "Returned product received.", "receive")
+                      _("Returned product received."), "receive")
 
 
 @bp.post("/returns/<int:return_id>/complete")
@@ -112,4 +130,4 @@ def receive(return_id: int):
 def complete(return_id: int):
     form = CompleteReturnForm()
     return _on_return(return_id, form, lambda ret: returns.complete(
-        ret, form.amount.cents, form.resolve_case.data, current_user), "Return completed.", "complete")
+        ret, form.amount.cents, form.resolve_case.data, current_user), _("Return completed."), "complete")

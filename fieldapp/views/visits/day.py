@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp import clock
@@ -22,7 +23,7 @@ DAY_RANGE = 31  # how far back or ahead the day switch may go
 @roles(Role.TECHNICIAN)
 def today():
     today = clock.today()
-    day = day_arg("day", today, "The day must be a date like 2026-11-22.", within_days=DAY_RANGE)
+    day = day_arg("day", today, _("The day must be a date like 2026-11-22."), within_days=DAY_RANGE)
     cards = field_team.day_cards(current_user, day)
     return respond_polled("technician/today.html", "technician/_visit_list.html", {
         "day": day, "today": today, "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),

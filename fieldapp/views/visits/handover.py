@@ -8,6 +8,8 @@ phone's service worker keeps the same lock (templates/offline/sw.js).
 from __future__ import annotations
 
 from flask import Blueprint, flash, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, logout_user
 
 from fieldapp.forms.account import UnlockForm
@@ -48,7 +50,7 @@ def start(visit_id: int):
     # Refused (not on site, already rated), the visit page says why where the button was.
     return act(form, lambda: ratings.hand_over(visit, me),
                OnPage(visit_page, visit_id, anchor="finish",
-                      to=lambda _: url_for("handover.rating_form", visit_id=visit_id)), "handover")
+                      to=lambda _unused: url_for("handover.rating_form", visit_id=visit_id)), "handover")
 
 
 class Unlocked:
@@ -64,10 +66,11 @@ class Unlocked:
         if failures >= accounts.HANDOVER_UNLOCK_ATTEMPTS:
             logout_user()
             session.clear()
-            flash("Too many wrong attempts: you were signed out. Sign in again to go on.", "error")
+            flash(_("Too many wrong attempts: you were signed out. Sign in again to go on."), "error")
             return see_other(url_for("auth.login"))
-        self.form.secret.errors.append(
-            f"That is not your password or PIN ({accounts.HANDOVER_UNLOCK_ATTEMPTS - failures} attempts left).")
+        self.form.secret.errors.append(ngettext("That is not your password or PIN (%(num)d attempt left).",
+                                                "That is not your password or PIN (%(num)d attempts left).",
+                                                accounts.HANDOVER_UNLOCK_ATTEMPTS - failures))
         return _unlock_page(self.visit, self.form), 401
 
     def refusal(self, refused: Refused):
@@ -95,7 +98,7 @@ class Rated:
     def __init__(self, visit_id: int, form: OnSiteRatingForm):
         self.visit_id, self.form = visit_id, form
 
-    def success(self, _):
+    def success(self, _unused):
         return see_other(url_for("handover.rating_form", visit_id=self.visit_id))
 
     def refusal(self, refused: Refused):

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, jsonify, make_response, render_template, 
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from fieldapp import languages
 from fieldapp.models import Role, Visit
 from fieldapp.services import offline
 from fieldapp.web.actions import record_on_read
@@ -58,8 +59,9 @@ def _private_json(data, max_age: int = 0) -> Response:
 @public
 def service_worker():
     """At the root, so its scope is the whole app. Never cached by HTTP: a new version of the
-    app must reach phones on their next visit."""
-    static = [static_url(name) for name in PRECACHED]
+    app must reach phones on their next visit. Written in the signed-in person's language (its
+    texts, and the scripts' texts it keeps): a change of language is a new worker."""
+    static = [static_url(name) for name in PRECACHED] + [languages.script_text_url()]
     body = render_template("offline/sw.js", static=static, store=static_url("store.js"),
                            version=offline.static_version(static))
     response = make_response(body)

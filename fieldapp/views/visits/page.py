@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import url_for
+from flask_babel import gettext as _
 
 from fieldapp import clock, money
 from fieldapp.forms.visits import (
@@ -59,7 +60,9 @@ def field_context(visit: Visit, name: str, refused: Refused | None) -> dict:
 
 
 def _costs(visit: Visit, refused: Refused | None) -> dict:
-    return {"costs": costs.breakdown(visit), "coverage": costs.coverage_for(visit)}
+    coverage = costs.coverage_for(visit)
+    return {"costs": costs.breakdown(visit), "coverage": coverage,
+            "covered_items": costs.covered_items(coverage) if coverage else None}
 
 
 cost_lines = Section("cost-lines", "visits/_cost_lines.html", _costs, slot=None)
@@ -80,6 +83,7 @@ FIELD_SECTIONS = {name: field_section(name) for name in FIELD_FORMS}
 def _head(visit: Visit, refused: Refused | None) -> dict:
     coverage = costs.coverage_for(visit)
     return {"coverage": coverage, "badge": costs.coverage_badge(coverage.kind if coverage else None),
+            "covered_items": costs.covered_items(coverage) if coverage else None,
             "history": visits.asset_history(visit)}
 
 
@@ -132,7 +136,8 @@ def _parts(visit: Visit, refused: Refused | None) -> dict:
     kind = _slot_kind(refused)
     error = None
     if kind in ("add-part", "part", "remove-part"):
-        error = "Check the part: " + _first_error(refused.form) if refused.on_form else refused.message
+        error = (_("Check the part: %(error)s", error=_first_error(refused.form)) if refused.on_form
+                 else refused.message)
     return {"part_rows": [(row, form_in(refused, ("part", row.id)) or part_row_form(row)) for row in visit.parts],
             "add_form": form_in(refused, "add-part") or AddPartForm(formdata=None),
             "open_row": refused.slot[1] if kind == "part" else None, "results": None, "query": "",
@@ -143,7 +148,7 @@ def _first_error(form) -> str:
     for errors in form.errors.values():
         if errors:
             return errors[0]
-    return "invalid input."
+    return _("invalid input.")
 
 
 def _costs_section(visit: Visit, refused: Refused | None) -> dict:
@@ -154,7 +159,7 @@ def _photos(visit: Visit, refused: Refused | None) -> dict:
     photo_refused = refused is not None and refused.slot in ("photo", "remove-photo")
     error = None
     if photo_refused and refused.slot == "remove-photo":
-        error = "This form is out of date; reload the page." if refused.on_form else refused.message
+        error = _("This form is out of date; reload the page.") if refused.on_form else refused.message
     elif photo_refused and not refused.invalid_form:  # refused by the service: announced as well
         error = refused.message
     return {"photo_form": form_in(refused, "photo") or PhotoForm(formdata=None), "photo_error": error}

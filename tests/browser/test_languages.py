@@ -1,0 +1,71 @@
+"""The technician's main screens in every shipped language on a 360 px phone: the page says
+its language, nothing runs off the side (long German words, Chinese), axe finds nothing; the
+customer's pages in the language the visitor picks."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from fieldapp import clock, languages
+from fieldapp.extensions import db
+from fieldapp.models import Asset, Part, User, VisitPart, VisitStatus
+from fieldapp.services import field_team
+from tests.browser.conftest import LiveServer, sign_in
+from tests.browser.test_accessibility import AXE, RUN_AXE
+from tests.conftest import make_app
+
+NARROW = {"width": 360, "height": 740}
+OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
+
+
+@pytest.fixture(scope="module")
+def language_server(tmp_path_factory):
+    """One demo company for the five languages: tech3 is on site at his first visit."""
+    app = make_app(tmp_path_factory.mktemp("languages"), template="demo", WTF_CSRF_ENABLED=True, TESTING=False)
+    with app.app_context():
+        tech = db.session.scalar(select(User).where(User.email == "tech3@demo.test"))
+        visit = field_team.technician_day(tech, clock.today())[0]
+        visit.status, visit.arrived_at = VisitStatus.ON_SITE, datetime.now(timezone.utc)
+        part = db.session.scalar(select(Part).order_by(Part.id))
+        visit.parts.append(VisitPart(part=part, quantity=1, unit_cost_cents=part.unit_price_cents))
+        db.session.commit()
+        token = db.session.scalar(select(Asset.qr_token).order_by(Asset.id))
+        ids = (tech.id, visit.id, token)
+    with LiveServer(app) as live:
+        yield app, live, ids
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def narrow_page(browser, phone):
+    context = browser.new_context(**{**phone, "viewport": NARROW}, bypass_csp=True)  # axe is injected
+    yield context.new_page()
+    context.close()
+
+
+def check(page, url, lang):
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    assert page.get_attribute("html", "lang") == lang, url
+    assert page.evaluate(OVERFLOW) <= 0, f"{url} scrolls sideways in {lang}"
+    page.add_script_tag(path=str(AXE))
+    assert page.evaluate(RUN_AXE) == [], url
+
+
+@pytest.mark.parametrize("code", list(languages.LANGUAGES))
+def test_the_technicians_screens_in_each_language(language_server, narrow_page, code):
+    app, server, (tech_id, visit_id, token) = language_server
+    with app.app_context():
+        db.session.get(User, tech_id).language = code
+        db.session.commit()
+    lang = code.replace("_", "-")
+    sign_in(narrow_page, server, "tech3@demo.test")
+    for path in ("/today", f"/visits/{visit_id}", f"/visits/{visit_id}/handover/", "/account/", "/sync"):
+        check(narrow_page, server.url + path, lang)
+    # The customer's page, from the label: the visitor's own choice.
+    narrow_page.context.clear_cookies()
+    check(narrow_page, f"{server.url}/a/{token}?lang={code}", lang)
