@@ -30,7 +30,7 @@ run: $(VENV)/.runtime pdf-deps
 
 # Translatable text: extracted into messages.pot, then merged into every language's .po (new
 # entries empty, none marked fuzzy). The app reads the .po files themselves (fieldapp/languages.py).
-KEYWORDS := -k _l -k lazy_gettext -k _n:1,2 -k lazy_ngettext:1,2 -k _ln:1,2
+KEYWORDS := -k _l -k lazy_gettext -k _n:1,2 -k lazy_ngettext:1,2 -k _ln:1,2 -k lazy_pgettext:1c,2
 messages: $(VENV)/.runtime
 	$(BIN)/pybabel -q extract -F babel.cfg $(KEYWORDS) --add-comments=TRANSLATORS: --add-location=file \
 	  --sort-by-file --project=FieldApp --copyright-holder="FieldApp" --msgid-bugs-address="" \

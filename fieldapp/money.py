@@ -7,6 +7,7 @@ machine-readable value of the CSV exports.
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -31,8 +32,9 @@ def parse(text: str | None) -> int | None:
         raise NotAnAmount(_("Enter an amount like 12.50."))
     if not text.strip():
         return None
-    cleaned = "".join(text.split()).replace("€", "").replace(formats.currency_symbol(), "")
-    cleaned = cleaned.replace(languages.currency(), "")
+    # The currency written as people do: its code, its symbol here ("US$"), any currency sign ("$", "€").
+    cleaned = "".join(text.split()).replace(formats.currency_symbol(), "").replace(languages.currency(), "")
+    cleaned = "".join(ch for ch in cleaned if unicodedata.category(ch) != "Sc")
     match = _AMOUNT.fullmatch(cleaned.replace(",", "."))
     if match is None or not (match["units"] or match["decimals"]):
         raise NotAnAmount(_("Enter an amount like 12.50."))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -29,7 +30,7 @@ class AssessForm(BaseForm):
     category = StringField(_l("Category (optional)"), validators=[Optional(), Length(max=80)],
                            description=_l("E.g. electrical, leak, noise, user error, installation."))
     priority = SelectField(_l("Priority"), choices=enum_choices(Priority), validators=[DataRequired()])
-    decision = SelectField(_l("Next"), validators=[DataRequired(_l("Choose what happens next."))], choices=[
+    decision = SelectField(lazy_pgettext("what happens next", "Next"), validators=[DataRequired(_l("Choose what happens next."))], choices=[
         SelectChoice(s.value, label) for s, label in zip(ASSESS_DECISIONS, DECISIONS)])
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -31,7 +32,7 @@ class QuestionForm(BaseForm):
 
 
 class AnswerForm(BaseForm):
-    to = EmailField(_l("To"), validators=[DataRequired(_l("Enter the address to answer.")), EmailAddress(),
+    to = EmailField(lazy_pgettext("the recipient of a mail", "To"), validators=[DataRequired(_l("Enter the address to answer.")), EmailAddress(),
                                           Length(max=254)])
     subject = StringField(_l("Subject"), validators=[DataRequired(_l("Enter a subject.")), Length(max=SUBJECT_MAX)])
     body = TextAreaField(_l("Message"), validators=[DataRequired(_l("Write the answer.")), Length(max=ANSWER_MAX)])

@@ -5,8 +5,9 @@ break inside a cell stays inside its quotes), a header row first. Every text cel
 a spreadsheet whose list separator is `;` (Dutch and German settings) does not split a cell at a
 `;` typed in it; numbers we write are bare, so every reader takes them for numbers. Dates are ISO 8601 days;
 instants are ISO 8601 in the company's time zone with the offset (2026-03-01T09:30:00+01:00);
-money comes as Decimal and is written as 12.50; yes/no for flags; an enum by its label; None as
-an empty cell.
+money comes as Decimal and is written as 12.50; None as an empty cell. For people, flags are
+yes/no and an enum is its label, in the reader's language; for programs (`codes=True`, the
+export's `keys=1`) flags are yes/no and an enum is its stored value, whatever the language.
 
 CSV injection (OWASP): a spreadsheet runs a cell that starts with = + - @ (or a tab or carriage
 return before one) as a formula, so such TEXT gets a leading apostrophe: "=1+1" becomes "'=1+1".
@@ -24,6 +25,8 @@ from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from enum import Enum
 
+from flask_babel import gettext as _
+
 from fieldapp import clock
 
 # A formula start at the beginning of the text or of anything a reader may split it into.
@@ -36,16 +39,19 @@ BOM = "\ufeff"
 CHUNK = 64 * 1024  # characters gathered before a piece goes to the client
 
 
-def cell(value, tz: tzinfo) -> str | int | Decimal:
+def cell(value, tz: tzinfo, codes: bool = False) -> str | int | Decimal:
     """What the CSV holds for `value`."""
-    return _converter(type(value), tz)(value)
+    return _converter(type(value), tz, codes)(value)
 
 
-def _converter(kind: type, tz: tzinfo) -> Callable:
+def _converter(kind: type, tz: tzinfo, codes: bool = False) -> Callable:
     if kind is type(None):
         return lambda value: ""
     if issubclass(kind, bool):
-        return lambda value: "yes" if value else "no"
+        if codes:
+            return lambda value: "yes" if value else "no"
+        yes, no = _("yes"), _("no")
+        return lambda value: yes if value else no
     if issubclass(kind, (int, Decimal)):
         return lambda value: value
     if issubclass(kind, datetime):
@@ -53,7 +59,9 @@ def _converter(kind: type, tz: tzinfo) -> Callable:
     if issubclass(kind, date):
         return date.isoformat
     if issubclass(kind, Enum):
-        return lambda value: getattr(value, "label", value.value)
+        # Each label read once, not once a cell (a translated label is a catalog lookup).
+        text = {member: member.value if codes else getattr(member, "label", member.value) for member in kind}
+        return text.__getitem__
     return lambda value: neutralise(str(value))
 
 
@@ -69,7 +77,7 @@ def neutralise(text: str) -> str:
     return "".join(pieces)
 
 
-def stream(header: Iterable[str], rows: Iterable[tuple], bom: bool = False) -> Iterator[bytes]:
+def stream(header: Iterable[str], rows: Iterable[tuple], bom: bool = False, codes: bool = False) -> Iterator[bytes]:
     """The CSV file, a chunk at a time: memory holds one chunk, whatever the number of rows."""
     tz = clock.zone()
     buffer = io.StringIO()
@@ -83,7 +91,7 @@ def stream(header: Iterable[str], rows: Iterable[tuple], bom: bool = False) -> I
     def convert(value):
         kind = type(value)
         if kind not in converters:
-            converters[kind] = _converter(kind, tz)
+            converters[kind] = _converter(kind, tz, codes)
         return converters[kind](value)
 
     for row in rows:

@@ -15,7 +15,8 @@ ROOT = Path(fieldapp.__file__).resolve().parent.parent
 TRANSLATIONS = languages.TRANSLATIONS
 SHIPPED = [code for code in languages.LANGUAGES if code != "en"]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "_l": None,
-            "lazy_gettext": None, "_n": (1, 2), "lazy_ngettext": (1, 2), "_ln": (1, 2)}
+            "lazy_gettext": None, "_n": (1, 2), "lazy_ngettext": (1, 2), "_ln": (1, 2),
+            "lazy_pgettext": ((1, "c"), 2)}
 
 
 def read(path: Path, locale: str | None = None):
@@ -51,7 +52,7 @@ def test_every_shipped_catalog_is_complete(template, code):
     for wanted in template:
         if not wanted.id:
             continue
-        found = catalog.get(wanted.id)
+        found = catalog.get(wanted.id, context=wanted.context)
         if found is None or not (all(found.string) if isinstance(found.string, tuple) else found.string):
             missing.append(key(wanted))
         elif found.fuzzy:

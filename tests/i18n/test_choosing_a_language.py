@@ -89,3 +89,12 @@ def test_the_scripts_texts_are_served_per_language_and_cached_by_version(client)
     assert "self.gettext" in script.get_data(as_text=True)
     assert client.get("/text/de.js?v=old").headers["Cache-Control"] == "no-cache"
     assert client.get("/text/xx.js").status_code == 404
+
+
+def test_the_rating_screen_speaks_the_customers_language(app, client, auth, make):
+    """The technician hands the phone over: the customer reads it in the customer's language."""
+    tech = auth.as_role(Role.TECHNICIAN)
+    customer = make.customer(language="de")
+    visit = make.visit(tech, make.case(customer=customer))
+    assert lang_of(client.get(f"/visits/{visit.id}/handover/")) == "de"
+    assert lang_of(client.get(f"/visits/{visit.id}")) == "en"  # the technician's own page

@@ -44,3 +44,13 @@ def test_money_follows_the_company_currency(app):
 def test_amounts_are_still_typed_either_way(app):
     with app.test_request_context("/login?lang=de"):
         assert money.parse("12,50 €") == money.parse("€ 12.50") == 1250
+
+
+def test_an_amount_typed_with_the_currency_sign_of_the_company_is_read(app):
+    with app.app_context():
+        db.session.merge(CompanySettings(id=1, currency="USD"))
+        db.session.commit()
+    languages.forget_company_defaults()
+    with app.test_request_context("/login?lang=en"):
+        assert money.parse("$12.50") == money.parse("US$ 12.50") == money.parse("12.50 USD") == 1250
+    languages.forget_company_defaults()

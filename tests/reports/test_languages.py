@@ -92,6 +92,7 @@ def test_keys_1_gives_the_fixed_column_keys_in_any_language(client, auth, januar
     header, row = rows_of(client.get("/exports/cases.csv", query_string={**JANUARY, "keys": "1"}))
     assert header[:3] == ["case_number", "opened_at", "channel"]
     assert dict(zip(header, row))["case_number"] == january_case.number
+    assert dict(zip(header, row))["status"] == "closed"  # the stored value, not a label
     visits = rows_of(client.get("/exports/visits.csv", query_string={**JANUARY, "keys": "1"}))
     assert dict(zip(*visits))["labour"] == "12.50"
 

@@ -51,9 +51,11 @@ def download(kind: str):
     export = exports.EXPORTS[kind]
     filters = _filters()
     # The header row in the reader's language, or (?keys=1) the columns' stable keys for programs.
-    header = export.keys if _flag("keys", _("The keys option is either on (1) or left out.")) else \
-        tuple(str(name) for name in export.header)
-    body = csv_stream.stream(header, export.rows(filters), bom=_excel())
+    # With them, enums as their stored values: a program's view of the file does not change with
+    # the language of whoever downloads it.
+    keys = _flag("keys", _("The keys option is either on (1) or left out."))
+    header = export.keys if keys else tuple(str(name) for name in export.header)
+    body = csv_stream.stream(header, export.rows(filters), bom=_excel(), codes=keys)
     response = Response(stream_with_context(body), content_type="text/csv; charset=utf-8")
     name = f"fieldapp-{kind}-{filters.first.isoformat()}-to-{filters.last.isoformat()}.csv"
     response.headers["Content-Disposition"] = content_disposition(name, "attachment")

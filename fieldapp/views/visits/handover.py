@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, logout_user
 
+from fieldapp import languages
 from fieldapp.forms.account import UnlockForm
 from fieldapp.forms.ratings import ASPECT_LABELS, OnSiteRatingForm
 from fieldapp.forms.visits import StepForm
@@ -109,10 +110,11 @@ class Rated:
 @roles(Role.TECHNICIAN)
 def submit(visit_id: int):
     visit, form = load_visit(visit_id), OnSiteRatingForm()
-    return act(form, lambda: ratings.submit(visit, form.scores(), form.comments.data, form.complaint.data,
-                                            RatingSource.ON_SITE, form.signer_name.data.strip(),
-                                            form.signature.data, form.happened_at.data),
-               Rated(visit_id, form))
+    with languages.for_customer(visit.case.customer):  # its refusals too, for the customer
+        return act(form, lambda: ratings.submit(visit, form.scores(), form.comments.data, form.complaint.data,
+                                                RatingSource.ON_SITE, form.signer_name.data.strip(),
+                                                form.signature.data, form.happened_at.data),
+                   Rated(visit_id, form))
 
 
 def _customer_name(visit: Visit) -> str:
@@ -120,6 +122,8 @@ def _customer_name(visit: Visit) -> str:
 
 
 def _render(visit: Visit, form, status: int = 200, error: str | None = None, can_rate: bool | None = None):
+    """The rating screen speaks the customer's language: the customer holds the phone."""
     can_rate = ratings.can_rate_on_site(visit) if can_rate is None else can_rate
-    return render_template("visits/handover.html", visit=visit, form=form, aspects=ASPECT_LABELS,
-                           error=error, can_rate=can_rate), status
+    with languages.for_customer(visit.case.customer):
+        return render_template("visits/handover.html", visit=visit, form=form, aspects=ASPECT_LABELS,
+                               error=error, can_rate=can_rate), status
