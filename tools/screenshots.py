@@ -44,6 +44,9 @@ def main() -> int:
         closed_id = db.session.scalar(select(Case.id).where(Case.status == CaseStatus.CLOSED, Case.visits.any())
                                       .order_by(Case.id.desc()))
         return_case_id = db.session.scalar(select(ReturnRequest.case_id).order_by(ReturnRequest.id))
+        # The closed case's customer reads Chinese: the report PDF is printed in Chinese.
+        db.session.get(Case, closed_id).customer.language = "zh_Hans"
+        db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
@@ -68,13 +71,35 @@ def main() -> int:
                 page.screenshot(path=str(OUT / f"{name}.png"), full_page=full)
                 print("wrote", OUT / f"{name}.png")
                 context.close()
+            _pdf_picture(browser, base, closed_id)
             browser.close()
     finally:
         server.shutdown()
     return 0
 
 
-DESK = {"labels": {"width": 900, "height": 1300}, "board": {"width": 1280, "height": 1000},
+def _pdf_picture(browser, base: str, case_id: int) -> None:
+    """The first page of a report PDF printed for a Chinese-speaking customer, as a picture."""
+    import pypdfium2
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + "/login")
+    page.get_by_label("Email").fill("dispatcher@demo.test")
+    page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+    pdf = context.request.get(f"{base}/cases/{case_id}/report.pdf").body()
+    context.close()
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        document[0].render(scale=1.2).to_pil().convert("RGB").save(OUT / "report-pdf-zh.png", optimize=True)
+    finally:
+        document.close()
+    print("wrote", OUT / "report-pdf-zh.png")
+
+
+DESK = {"board-de": {"width": 1280, "height": 1000}, "labels": {"width": 900, "height": 1300}, "board": {"width": 1280, "height": 1000},
         "case": {"width": 1280, "height": 1000}, "followups": {"width": 1280, "height": 900},
         "returns": {"width": 1280, "height": 1000}, "maintenance": {"width": 1280, "height": 900},
         "report": {"width": 1000, "height": 1300}, "dashboard": {"width": 1280, "height": 1400}}
@@ -95,6 +120,10 @@ def screens(visit_id: int, token: str, case_id: int, closed_id: int, return_case
     yield "maintenance", "dispatcher@demo.test", "/maintenance/", False
     yield "report", "dispatcher@demo.test", f"/cases/{closed_id}/report", False
     yield "dashboard", "dispatcher@demo.test", "/dashboard/", False
+    # Other languages: a Dutch technician, a German dispatcher, a visitor who picked Chinese.
+    yield "today-nl", "tech3@demo.test", "/today", False
+    yield "board-de", "disponent@demo.test", "/dispatch/", False
+    yield "customer-zh", None, f"/a/{token}?lang=zh_Hans", False
 
 
 if __name__ == "__main__":

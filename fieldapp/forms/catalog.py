@@ -173,8 +173,10 @@ def _translations_form(name: str, kind: str) -> type[TranslationsForm]:
     fields = {}
     for code in languages.LANGUAGES:
         for field, label, multiline in TRANSLATED[kind]:
+            # Each named with its language ("Care tips (Nederlands)"): one name per field on the page.
             fields[f"{field}__{code}"] = (TextAreaField if multiline else StringField)(
-                label, validators=[Optional(), Length(max=FIELDS[kind][field], message=TOO_LONG)])
+                _l("%(field)s (%(language)s)", field=label, language=languages.LANGUAGES[code]),
+                validators=[Optional(), Length(max=FIELDS[kind][field], message=TOO_LONG)])
     return type(name, (TranslationsForm,), {**fields, "kind": kind})
 
 

@@ -12,7 +12,7 @@ def test_dispatcher_teaches_customers_through_the_qr_page(page, browser, server,
     expect(page.get_by_role("heading", name="Product models")).to_be_visible()
     page.get_by_role("link", name="AquaPure 300 water softener").click()
 
-    page.get_by_label("Care tips").fill("Top up salt every month.\nKeep the lid closed.")
+    page.get_by_label("Care tips", exact=True).fill("Top up salt every month.\nKeep the lid closed.")
     page.get_by_role("button", name="Save model").click()
     expect(page.get_by_text("Model details saved.")).to_be_visible()
 

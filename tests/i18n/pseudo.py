@@ -45,9 +45,9 @@ def write_catalog(folder: Path, template: Path = TEMPLATE) -> Path:
         if not message.id:
             continue
         if isinstance(message.id, tuple):
-            catalog.add(message.id, tuple(pseudo(form) for form in message.id), flags=())
+            catalog.add(message.id, tuple(pseudo(form) for form in message.id), flags=(), context=message.context)
         else:
-            catalog.add(message.id, pseudo(message.id), flags=())
+            catalog.add(message.id, pseudo(message.id), flags=(), context=message.context)
     target = folder / PSEUDO / "LC_MESSAGES" / "messages.po"
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("wb") as out:

@@ -13,7 +13,7 @@ from fieldapp.extensions import db
 from fieldapp.models import Case, Customer, Role
 from tests.reports.test_reports import closed_case  # noqa: F401  (fixture)
 
-HEADINGS = ("Customer Details", "Service Details", "Customer Feedback")
+HEADINGS = ("1. Customer Details", "2. Service Details", "3. Customer Feedback")
 
 
 def chinese(msgid: str) -> str:
@@ -54,4 +54,4 @@ def test_the_report_page_in_the_office_stays_in_the_dispatchers_language(client,
         db.session.commit()
     auth.as_role(Role.DISPATCHER)
     page = client.get(f"/cases/{closed_case}/report").get_data(as_text=True)
-    assert "Customer Details" in page and "Service Details" in page
+    assert "1. Customer Details" in page and "2. Service Details" in page
