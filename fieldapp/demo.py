@@ -33,11 +33,11 @@ DEMO_USERS = [
     ("dispatcher@demo.test", "Dana Dispatch", Role.DISPATCHER, "+31 20 555 0101", None),
     ("tech@demo.test", "Tom Technician", Role.TECHNICIAN, "+31 6 5550 0102", None),
     ("tech2@demo.test", "Tara Technician", Role.TECHNICIAN, "+31 6 5550 0103", None),
-    ("tech3@demo.test", "Theo de Technicus", Role.TECHNICIAN, "+31 6 5550 0104", "nl"),
+    ("tech3@demo.test", "Theo Technician", Role.TECHNICIAN, "+31 6 5550 0104", None),
     ("disponent@demo.test", "Jonas Becker", Role.DISPATCHER, "+49 30 555 0105", "de"),
 ]
 # Every few customers speak another language: their mails and reports are written in it.
-CUSTOMER_LANGUAGES = {0: "nl", 3: "de", 5: "zh_Hans", 6: "nl", 9: "es", 12: "nl"}
+CUSTOMER_LANGUAGES = {7: "nl", 11: "de", 17: "zh_Hans", 23: "es", 29: "nl", 31: "nl"}
 
 # name, model number, category, warranty months, maintenance months, return days, care tips
 PRODUCT_MODELS = [

@@ -44,8 +44,10 @@ def main() -> int:
         closed_id = db.session.scalar(select(Case.id).where(Case.status == CaseStatus.CLOSED, Case.visits.any())
                                       .order_by(Case.id.desc()))
         return_case_id = db.session.scalar(select(ReturnRequest.case_id).order_by(ReturnRequest.id))
-        # The closed case's customer reads Chinese: the report PDF is printed in Chinese.
+        # The closed case's customer reads Chinese: the report PDF is printed in Chinese. Theo
+        # chose Dutch on his Account page.
         db.session.get(Case, closed_id).customer.language = "zh_Hans"
+        db.session.scalar(select(User).where(User.email == "tech3@demo.test")).language = "nl"
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from fieldapp import clock, languages
 from fieldapp.extensions import db
-from fieldapp.models import Asset, Part, User, VisitPart, VisitStatus
+from fieldapp.models import Asset, Customer, Part, User, VisitPart, VisitStatus
 from fieldapp.services import field_team
 from tests.browser.conftest import LiveServer, sign_in
 from tests.browser.test_accessibility import AXE, RUN_AXE
@@ -32,7 +32,7 @@ def language_server(tmp_path_factory):
         visit.parts.append(VisitPart(part=part, quantity=1, unit_cost_cents=part.unit_price_cents))
         db.session.commit()
         token = db.session.scalar(select(Asset.qr_token).order_by(Asset.id))
-        ids = (tech.id, visit.id, token)
+        ids = (tech.id, visit.id, token, visit.case.customer_id)
     with LiveServer(app) as live:
         yield app, live, ids
     with app.app_context():
@@ -58,9 +58,10 @@ def check(page, url, lang):
 
 @pytest.mark.parametrize("code", list(languages.LANGUAGES))
 def test_the_technicians_screens_in_each_language(language_server, narrow_page, code):
-    app, server, (tech_id, visit_id, token) = language_server
-    with app.app_context():
+    app, server, (tech_id, visit_id, token, customer_id) = language_server
+    with app.app_context():  # the rating screen speaks the customer's language: the same here
         db.session.get(User, tech_id).language = code
+        db.session.get(Customer, customer_id).language = code
         db.session.commit()
     lang = code.replace("_", "-")
     sign_in(narrow_page, server, "tech3@demo.test")
