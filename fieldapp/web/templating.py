@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, request, url_for
+from jinja2 import BytecodeCache
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -77,7 +78,28 @@ def static_url(filename: str) -> str:
     return _versioned(str(path), path.stat().st_mtime_ns, filename, script_root)
 
 
+class ProcessBytecodeCache(BytecodeCache):
+    """Compiled templates kept for the process, shared by every app it builds (the tests build
+    hundreds; a server builds one per worker). Jinja checks each entry against its source's
+    checksum, so an edited template is compiled again."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+BYTECODE = ProcessBytecodeCache()
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.bytecode_cache = BYTECODE
     app.jinja_env.filters.update(time=fmt_time, datetime=fmt_datetime, date=fmt_date, money=money.display,
                                  duration=duration, span=span,
                                  weekday=formats.weekday, weekday_day=formats.weekday_day,
