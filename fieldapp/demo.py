@@ -36,8 +36,7 @@ DEMO_USERS = [
     ("tech3@demo.test", "Theo Technician", Role.TECHNICIAN, "+31 6 5550 0104", None),
     ("disponent@demo.test", "Jonas Becker", Role.DISPATCHER, "+49 30 555 0105", "de"),
 ]
-# Every few customers speak another language: their mails and reports are written in it.
-CUSTOMER_LANGUAGES = {7: "nl", 11: "de", 17: "zh_Hans", 23: "es", 29: "nl", 31: "nl"}
+
 
 # name, model number, category, warranty months, maintenance months, return days, care tips
 PRODUCT_MODELS = [
@@ -193,7 +192,6 @@ def _customers(rng: random.Random) -> list[Customer]:
             phone=f"+31 6 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
             email=f"{first.lower()}.{last.lower().replace(' ', '')}{i}@example.com",
             address=f"{rng.choice(STREETS)} {rng.randint(1, 250)}, {postcode} {city}",
-            language=CUSTOMER_LANGUAGES.get(i),
         ))
     db.session.add_all(customers)
     return customers

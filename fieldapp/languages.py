@@ -272,8 +272,8 @@ def script_catalog(code: str) -> tuple[str, str]:
     return _script_catalog(tuple(get_babel().translation_directories), code)
 
 
-def script_text_url() -> str:
-    code = current_language()
+def script_text_url(code: str | None = None) -> str:
+    code = code or current_language()
     return url_for("languages.script_text", code=code, v=script_catalog(code)[1])
 
 

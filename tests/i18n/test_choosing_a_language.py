@@ -98,3 +98,11 @@ def test_the_rating_screen_speaks_the_customers_language(app, client, auth, make
     visit = make.visit(tech, make.case(customer=customer))
     assert lang_of(client.get(f"/visits/{visit.id}/handover/")) == "de"
     assert lang_of(client.get(f"/visits/{visit.id}")) == "en"  # the technician's own page
+
+
+def test_the_phone_keeps_the_scripts_texts_of_every_language(client, auth):
+    """Without signal, the rating screen still speaks the customer's language."""
+    auth.as_role(Role.TECHNICIAN)
+    worker = client.get("/sw.js").get_data(as_text=True)
+    for code in languages.LANGUAGES:
+        assert f"/text/{code}.js?v=" in worker, code

@@ -60,8 +60,10 @@ def _private_json(data, max_age: int = 0) -> Response:
 def service_worker():
     """At the root, so its scope is the whole app. Never cached by HTTP: a new version of the
     app must reach phones on their next visit. Written in the signed-in person's language (its
-    texts, and the scripts' texts it keeps): a change of language is a new worker."""
-    static = [static_url(name) for name in PRECACHED] + [languages.script_text_url()]
+    texts): a change of language is a new worker. It keeps the scripts' texts of every language:
+    the rating screen speaks the customer's, and works without signal too."""
+    static = [static_url(name) for name in PRECACHED] + [languages.script_text_url(code)
+                                                         for code in languages.available()]
     body = render_template("offline/sw.js", static=static, store=static_url("store.js"),
                            version=offline.static_version(static))
     response = make_response(body)
