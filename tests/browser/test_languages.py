@@ -40,16 +40,19 @@ def language_server(tmp_path_factory):
         db.engine.dispose()
 
 
-@pytest.fixture
-def narrow_page(browser, phone):
+@pytest.fixture(scope="module")
+def narrow_page(browser, phone, language_server):
+    """Signed in once as tech3: each language is his choice of the moment (read on every page)."""
+    _app, server, _ids = language_server
     context = browser.new_context(**{**phone, "viewport": NARROW}, bypass_csp=True)  # axe is injected
-    yield context.new_page()
+    page = context.new_page()
+    sign_in(page, server, "tech3@demo.test")
+    yield page
     context.close()
 
 
 def check(page, url, lang):
-    page.goto(url)
-    page.wait_for_load_state("networkidle")
+    page.goto(url, wait_until="load")
     assert page.get_attribute("html", "lang") == lang, url
     assert page.evaluate(OVERFLOW) <= 0, f"{url} scrolls sideways in {lang}"
     page.add_script_tag(path=str(AXE))
@@ -64,9 +67,11 @@ def test_the_technicians_screens_in_each_language(language_server, narrow_page, 
         db.session.get(Customer, customer_id).language = code
         db.session.commit()
     lang = code.replace("_", "-")
-    sign_in(narrow_page, server, "tech3@demo.test")
     for path in ("/today", f"/visits/{visit_id}", f"/visits/{visit_id}/handover/", "/account/", "/sync"):
         check(narrow_page, server.url + path, lang)
-    # The customer's page, from the label: the visitor's own choice.
-    narrow_page.context.clear_cookies()
-    check(narrow_page, f"{server.url}/a/{token}?lang={code}", lang)
+    # The customer's page, from the label: the visitor's own choice (in a window of its own).
+    visitor = narrow_page.context.browser.new_context(**{"viewport": NARROW}, bypass_csp=True)
+    try:
+        check(visitor.new_page(), f"{server.url}/a/{token}?lang={code}", lang)
+    finally:
+        visitor.close()
