@@ -5,8 +5,10 @@ machine-readable values: ISO dates, 12.50).
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import dates, numbers
 
@@ -58,7 +60,24 @@ def percent(share: float) -> str:
 
 def money(amount: Decimal) -> str:
     """€1,234.50 · € 1.234,50 · 1.234,50 € in the company's currency."""
-    return numbers.format_currency(amount, currency(), locale=current_locale())
+    locale, code = current_locale(), currency()
+    shape = _money_shape(str(locale), code)
+    if shape is None or amount < 0:
+        return numbers.format_currency(amount, code, locale=locale)
+    before, after, group, decimal = shape
+    digits = f"{amount:,.2f}".replace(",", "\x00").replace(".", decimal).replace("\x00", group)
+    return before + digits + after
+
+
+@lru_cache(maxsize=128)
+def _money_shape(locale: str, code: str) -> tuple[str, str, str, str] | None:
+    """What Babel writes around and between the digits of an amount with cents (a page shows
+    dozens; Babel works the pattern out anew each time). None for a currency without cents."""
+    sample = numbers.format_currency(Decimal("1234567.89"), code, locale=locale)
+    found = re.search(r"1(\D?)234\1567(\D)89", sample)
+    if found is None or "\x00" in sample:
+        return None
+    return sample[:found.start()], sample[found.end():], found.group(1), found.group(2)
 
 
 def currency_symbol() -> str:

@@ -78,12 +78,15 @@ class LabelledEnum(str, enum.Enum):
         member = str.__new__(cls, value)
         member._value_ = value
         member._label = label
+        member._msgid = label._args[0]  # the English text _l() was given: the catalog's key
         return member
 
     @property
     def label(self) -> str:
         """The label in the current language (a plain str: joins and JSON take it)."""
-        return str(self._label)
+        from fieldapp.languages import translate
+
+        return translate(self._msgid)
 
     def __str__(self) -> str:
         return self.value
