@@ -33,7 +33,15 @@ def weekday(value: date) -> str:
 
 def time_of_day(moment: datetime) -> str:
     """14:30, on the company's clock."""
-    return dates.format_time(clock.local(moment), "short", locale=current_locale())
+    locale = current_locale()
+    if _short_time(str(locale)) == "HH:mm":  # every shipped language: a board shows hundreds
+        return f"{clock.local(moment):%H:%M}"
+    return dates.format_time(clock.local(moment), "short", locale=locale)
+
+
+@lru_cache(maxsize=64)
+def _short_time(locale: str) -> str:
+    return dates.get_time_format("short", locale=locale).pattern
 
 
 def day_and_time(moment: datetime) -> str:
