@@ -20,7 +20,7 @@ from sqlalchemy import event, text
 from werkzeug.security import generate_password_hash
 
 from fieldapp import clock
-from fieldapp import create_app
+from fieldapp import create_app, languages
 from fieldapp.extensions import db
 from fieldapp.models import (
     AttentionItem, Asset, Case, CaseStatus, Channel, Coverage, CoverageKind, Customer, Part, ProductModel, Role,
@@ -148,6 +148,9 @@ def _sqlite_template(kind: str) -> Path:
 def make_app(tmp_path, template: str = "empty", **overrides):
     """An app on a fresh database: the empty schema, or with template="demo" the demo company."""
     tmp_path.mkdir(parents=True, exist_ok=True)
+    # The company's language and currency are kept per process and database address: on
+    # PostgreSQL every test has the same address, and a fresh database has the defaults.
+    languages.forget_company_defaults()
     if PG_URL:
         app = create_app(app_config(pg_url(), **overrides), instance_path=str(tmp_path / "instance"))
         with app.app_context():
