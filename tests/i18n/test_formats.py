@@ -29,16 +29,22 @@ def test_each_language_writes_money_and_dates_its_own_way(app, code, amount, day
         assert formats.percent(0.875) == share
 
 
-def test_money_follows_the_company_currency(app):
+@pytest.fixture
+def in_dollars(app):
+    """The company bills in US dollars."""
     with app.app_context():
         db.session.merge(CompanySettings(id=1, currency="USD"))
         db.session.commit()
     languages.forget_company_defaults()
-    with app.test_request_context("/login?lang=en"):
-        assert money.display(1250) == "US$12.50"
-    with app.test_request_context("/login?lang=de"):
-        assert money.display(1250) == f"12,50{NBSP}$"
+    yield app
     languages.forget_company_defaults()
+
+
+def test_money_follows_the_company_currency(in_dollars):
+    with in_dollars.test_request_context("/login?lang=en"):
+        assert money.display(1250) == "US$12.50"
+    with in_dollars.test_request_context("/login?lang=de"):
+        assert money.display(1250) == f"12,50{NBSP}$"
 
 
 def test_amounts_are_still_typed_either_way(app):
@@ -46,11 +52,6 @@ def test_amounts_are_still_typed_either_way(app):
         assert money.parse("12,50 €") == money.parse("€ 12.50") == 1250
 
 
-def test_an_amount_typed_with_the_currency_sign_of_the_company_is_read(app):
-    with app.app_context():
-        db.session.merge(CompanySettings(id=1, currency="USD"))
-        db.session.commit()
-    languages.forget_company_defaults()
-    with app.test_request_context("/login?lang=en"):
+def test_an_amount_typed_with_the_currency_sign_of_the_company_is_read(in_dollars):
+    with in_dollars.test_request_context("/login?lang=en"):
         assert money.parse("$12.50") == money.parse("US$ 12.50") == money.parse("12.50 USD") == 1250
-    languages.forget_company_defaults()
