@@ -14,9 +14,10 @@ from sqlalchemy.orm import selectinload
 from fieldapp import clock, money
 from fieldapp.extensions import db
 from fieldapp.models import (
-    ASPECTS, Asset, Case, Coverage, FollowUpRecommendation, Rating, User, Visit, VisitPart, VisitStatus,
+    ASPECTS, Asset, Case, Coverage, FollowUpRecommendation, Rating, RemoteSupportSession, ReturnRequest,
+    ReturnStatus, ServiceType, User, Visit, VisitPart, VisitStatus,
 )
-from fieldapp.services import costs
+from fieldapp.services import costs, sla
 
 ASPECT_LABELS = {
     "overall": _l("Overall"), "timeliness": _l("Timeliness"), "professionalism": _l("Professionalism"),
@@ -38,6 +39,48 @@ class PartLine:
     unit_cents: int
     total_cents: int
     covered: bool
+    faulty_serial: str | None = None
+    replacement_serial: str | None = None
+
+
+@dataclass
+class RemoteLine:
+    """A remote support session: a service provided (troubleshooting) without a visit."""
+    at: datetime
+    channel: str
+    by: str | None
+    steps: str
+    outcome: str
+    solved: bool
+
+    @property
+    def day(self) -> date:
+        return clock.local(self.at).date()
+
+
+@dataclass
+class ReturnLine:
+    requested_on: date
+    reason: str
+    condition: str
+    eligible: bool
+    eligibility_reason: str
+    override_note: str | None
+    decision: str | None
+    amount_cents: int | None
+    status: str
+    refunded: bool
+    refusal_reason: str | None
+
+
+@dataclass
+class TargetLine:
+    """A service target of the contract (or the company's for the priority), and how it went."""
+    name: str
+    target_hours: int
+    state: str
+    met: bool | None  # None while the clock still runs
+    stopped_at: datetime | None
 
 
 @dataclass
@@ -96,6 +139,7 @@ class VisitSection:
     technician_phone: str | None
     technician_email: str
     outcome: str | None
+    not_completed: str | None
     actions: str | None
     preventative_advice: str | None
     next_steps: str | None
@@ -151,13 +195,31 @@ class CaseReport:
     sales_date: date | None
     contracts: list[CoverageInfo]
     description: str
+    # The request and its assessment (process steps 1 and 2)
+    channel: str
+    requester: str
+    preferred_time: str | None
+    assessment: str | None
+    assessment_category: str | None
+    # Solved (or tried) without a visit (process step 3)
+    remote: list[RemoteLine]
+    # Returns and refunds of the case
+    returns: list[ReturnLine]
+    # The service targets and whether they were met
+    targets_source: str | None
+    targets: list[TargetLine]
     # 2-3, 5-6 per visit
     visits: list[VisitSection]
     # 3. Customer feedback (complaints across the case)
     complaints: list[ComplaintLine]
     # 4. Warranty / service contract
     coverage_now: CoverageInfo | None
+    # Coverage on the day the service was given (the last visit, else the last remote session,
+    # else the day the case was opened): the summary row speaks of the service, not of today.
+    coverage_at_service: CoverageInfo | None
+    service_day: date
     next_maintenance: date | None
+    today: date
     # 5. Costs incurred (all visits)
     costs: Costs
     payment_status: str
@@ -185,29 +247,61 @@ class CaseReport:
         rated = self.latest_rating
         parts = [f"{p.name} × {p.quantity}" for v in visits for p in v.parts]
         complaints = [c.description for c in self.complaints]
-        no_visit = _("No visit")
+        no_service = _("No service given yet")
+        remote_type = _("%(service)s (remote)", service=ServiceType.TROUBLESHOOTING.label)
+        provided = [v.service_type for v in visits] + [remote_type for _r in self.remote]
+        days = sorted({v.day for v in visits} | {r.day for r in self.remote})
+        providers = [f"{v.technician_name}, {v.technician_role}" for v in visits]
+        providers += [_("%(name)s, remote support", name=r.by) for r in self.remote if r.by]
+        last_remote = self.remote[-1] if self.remote else None
+        if last:
+            outcome = last.outcome or last.not_completed or last.status
+        elif last_remote:
+            outcome = last_remote.outcome
+        else:
+            outcome = self.summary or no_service
         return [
             (_("Customer Name"), self.customer_name),
             (_("Product Purchased"), _("%(product)s (Model %(model_number)s)", product=self.product,
                                        model_number=self.model_number) if self.product else _("No product")),
             (_("Sales Date"), clock.day_text(self.sales_date) if self.sales_date else _("Not known")),
-            (_("Service Provided"), ", ".join(dict.fromkeys(v.service_type for v in visits)) or no_visit),
-            (_("Service Date"), ", ".join(clock.day_text(v.day) for v in visits) or no_visit),
-            (_("Service Provider"), ", ".join(dict.fromkeys(f"{v.technician_name}, {v.technician_role}"
-                                                            for v in visits)) or no_visit),
-            (_("Service Outcome"), (last.outcome or last.status) if last else (self.summary or no_visit)),
+            (_("Service Provided"), ", ".join(dict.fromkeys(provided)) or no_service),
+            (_("Service Date"), ", ".join(clock.day_text(day) for day in days) or no_service),
+            (_("Service Provider"), ", ".join(dict.fromkeys(providers)) or no_service),
+            (_("Service Outcome"), outcome),
             (_("Parts Replaced"), ", ".join(parts) or _("None")),
             (_("Customer Rating"), _("%(score)s/5 stars", score=rated.rating["overall"]) if rated else _("Not rated")),
             (_("Customer Feedback"), (rated.comments or _("No comments")) if rated else _("No feedback")),
             (_("Complaints/Issues"), "; ".join(complaints) or _("None")),
-            (_("Warranty Coverage"), self.coverage_now.summary if self.coverage_now else _("No warranty or contract")),
+            (_("Warranty Coverage"), self.coverage_at_service.summary if self.coverage_at_service
+             else _("No warranty or contract on %(day)s", day=clock.day_text(self.service_day))),
             (_("Cost Incurred"), self.cost_summary),
             (_("Next Steps"), "; ".join(self.next_steps) or _("None")),
             (_("Closure Date"), clock.day_text(self.closure_date) if self.closure_date else _("Open")),
         ]
 
     @property
+    def refunded_cents(self) -> int:
+        return sum(r.amount_cents or 0 for r in self.returns if r.refunded)
+
+    @property
     def cost_summary(self) -> str:
+        if self.refunded_cents:
+            refund = _("%(amount)s refunded to the customer", amount=money.display(self.refunded_cents))
+            if self.costs.total_cents == 0:
+                return refund
+            return "; ".join([self._service_costs(), refund])
+        return self._service_costs()
+
+    @property
+    def next_maintenance_text(self) -> str | None:
+        if self.next_maintenance is None:
+            return None
+        if self.next_maintenance < self.today:
+            return _("Maintenance was due on %(day)s.", day=clock.day_text(self.next_maintenance))
+        return _("Next maintenance due %(day)s.", day=clock.day_text(self.next_maintenance))
+
+    def _service_costs(self) -> str:
         if self.costs.total_cents == 0:
             return _("Free")
         if self.costs.billable_cents == 0:
@@ -226,7 +320,9 @@ def load_case(case_id: int) -> Case | None:
             selectinload(Case.visits).selectinload(Visit.parts).selectinload(VisitPart.part),
             selectinload(Case.visits).selectinload(Visit.technician),
             selectinload(Case.visits).selectinload(Visit.rating),
-            selectinload(Case.complaints), selectinload(Case.follow_ups),
+            selectinload(Case.complaints), selectinload(Case.follow_ups), selectinload(Case.events),
+            selectinload(Case.remote_sessions).selectinload(RemoteSupportSession.user),
+            selectinload(Case.return_requests),
         ))
 
 
@@ -251,10 +347,11 @@ def _visit(visit: Visit) -> VisitSection:
         id=visit.id, service_type=visit.service_type.label, status=visit.status.label, day=costs.visit_day(visit),
         technician_name=technician.name, technician_role=f"{technician.role.label}",
         technician_phone=technician.phone, technician_email=technician.email,
-        outcome=visit.outcome.label if visit.outcome else None, actions=visit.actions_taken,
+        outcome=visit.outcome.label if visit.outcome else None, not_completed=_not_completed(visit),
+        actions=visit.actions_taken,
         preventative_advice=visit.preventative_advice, next_steps=visit.next_steps, follow_up=follow_up,
-        parts=[PartLine(p.part.name, p.part.sku, p.quantity, p.unit_cost_cents, p.line_total_cents, p.covered)
-               for p in visit.parts],
+        parts=[PartLine(p.part.name, p.part.sku, p.quantity, p.unit_cost_cents, p.line_total_cents, p.covered,
+                        p.faulty_serial, p.replacement_serial) for p in visit.parts],
         coverage=CoverageInfo.of(costs.coverage_for(visit)), costs=_visit_costs(visit),
         other_cost_note=visit.other_cost_note,
         payment_status=visit.payment_status.label if visit.payment_status else None,
@@ -263,6 +360,41 @@ def _visit(visit: Visit) -> VisitSection:
         comments=rating.comments if rating else None, complaint=rating.complaint if rating else None,
         signer_name=rating.signer_name if rating else None, signature_path=rating.signature_svg if rating else None,
     )
+
+
+def _not_completed(visit: Visit) -> str | None:
+    """Why a visit could not be completed, with the technician's note."""
+    if visit.status is not VisitStatus.NOT_COMPLETED:
+        return None
+    reason = visit.not_completed_reason.label if visit.not_completed_reason else _("no reason given")
+    if visit.not_completed_note:
+        return _("Could not complete: %(reason)s. %(note)s", reason=reason, note=visit.not_completed_note)
+    return _("Could not complete: %(reason)s.", reason=reason)
+
+
+def _remote(session: RemoteSupportSession) -> RemoteLine:
+    return RemoteLine(session.at, session.channel.label, session.user.name if session.user else None,
+                      session.steps, session.outcome.label, session.outcome.value == "solved")
+
+
+def _return(request: ReturnRequest) -> ReturnLine:
+    return ReturnLine(request.requested_on, request.reason, request.condition.label, request.eligible,
+                      request.eligibility_reason, request.override_note,
+                      request.decision.label if request.decision else None, request.amount_cents,
+                      request.status.label, request.status is ReturnStatus.REFUNDED, request.refusal_reason)
+
+
+def _targets(case: Case) -> tuple[str | None, list[TargetLine]]:
+    found = sla.clocks(case)
+    if found is None:
+        return None, []
+    lines = []
+    for one in (found.response, found.resolution):
+        met = None if one.state in (sla.ClockState.RUNNING, sla.ClockState.AT_RISK, sla.ClockState.PAUSED) \
+            else one.state is sla.ClockState.MET
+        lines.append(TargetLine(one.name, round(one.target.total_seconds() / 3600), one.state.label, met,
+                                one.stopped_at))
+    return found.source, lines
 
 
 def _follow_up(recommendation: FollowUpRecommendation, days: int | None) -> str | None:
@@ -278,8 +410,10 @@ def _follow_up(recommendation: FollowUpRecommendation, days: int | None) -> str 
     return None
 
 
-def _payment_status(visits: list[VisitSection], total: Costs) -> str:
+def _payment_status(visits: list[VisitSection], total: Costs, refunded_cents: int) -> str:
     statuses = list(dict.fromkeys(v.payment_status for v in visits if v.payment_status))
+    if refunded_cents:
+        statuses.append(_("%(amount)s refunded to the customer", amount=money.display(refunded_cents)))
     if statuses:
         return ", ".join(statuses)
     return _("Nothing charged") if total.total_cents == 0 else _("Not settled yet")
@@ -302,8 +436,15 @@ def build(case: Case) -> CaseReport:
                    if f.notes else _("%(kind)s due %(day)s", kind=f.kind, day=clock.day_text(f.due_on))
                    for f in follow_ups if f.done_at is None]
     if next_maintenance:
-        next_steps.append(_("Next maintenance due %(day)s", day=clock.day_text(next_maintenance)))
+        next_steps.append(_("Maintenance was due on %(day)s", day=clock.day_text(next_maintenance))
+                          if next_maintenance < today else
+                          _("Next maintenance due %(day)s", day=clock.day_text(next_maintenance)))
     model = asset.product_model if asset else None
+    remote = [_remote(s) for s in case.remote_sessions]
+    served = [v.day for v in visits] + [r.day for r in remote]
+    service_day = max(served) if served else clock.local(case.created_at).date()
+    targets_source, targets = _targets(case)
+    requester = case.contact_name or (customer.name if customer else None) or _("Unknown requester")
     return CaseReport(
         company=current_app.config["COMPANY_NAME"], number=case.number, case_type=case.case_type.label,
         status=case.status.label, opened_at=case.created_at,
@@ -316,10 +457,16 @@ def build(case: Case) -> CaseReport:
         sales_date=asset.sales_date if asset else None,
         contracts=[CoverageInfo.of(c) for c in (asset.coverages if asset else [])],
         description=case.description, visits=visits,
+        channel=case.channel.label, requester=requester, preferred_time=case.preferred_time,
+        assessment=case.assessment_notes, assessment_category=case.assessment_category,
+        remote=remote, returns=[_return(r) for r in case.return_requests],
+        targets_source=targets_source, targets=targets,
         complaints=[ComplaintLine(c.received_at, c.source.label, c.description, c.resolution, c.customer_response,
                                   c.resolved_at) for c in case.complaints],
         coverage_now=CoverageInfo.of(asset.coverage_on(today)) if asset else None,
-        next_maintenance=next_maintenance, costs=total, payment_status=_payment_status(visits, total),
+        coverage_at_service=CoverageInfo.of(asset.coverage_on(service_day)) if asset else None,
+        service_day=service_day, today=today, next_maintenance=next_maintenance, costs=total, payment_status=_payment_status(visits, total, sum(
+            r.amount_cents or 0 for r in case.return_requests if r.status is ReturnStatus.REFUNDED)),
         follow_ups=follow_ups, summary=case.resolution_summary, next_steps=next_steps,
         closure_date=case.closed_on or (clock.local(case.resolved_at).date() if case.resolved_at else None),
     )

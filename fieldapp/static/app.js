@@ -171,22 +171,25 @@
   function queueable(form) {
     return form && form.method === "post" && form.closest("[data-queue]") && !form.dataset.handover;
   }
-  function queue(form, submitter) {
-    var data = new FormData(form, submitter);
+  // `sent`: a request htmx made that got no answer ({data, at}): what it carried, under its own
+  // write id, is queued rather than what the form holds now.
+  function queue(form, submitter, sent) {
+    var data = sent ? sent.data : new FormData(form, submitter);
     var fields = [];
     data.forEach(function (value, name) {
       if (name === "csrf_token") return;
       fields.push(value instanceof File ? [name, value, value.name] : [name, value]);
     });
     var idInput = form.querySelector("input[name=client_id]");
-    var id = (idInput && idInput.value) || crypto.randomUUID();
-    if (idInput) idInput.value = crypto.randomUUID();  // the form's next change is another write
+    var id = (sent && data.get("client_id")) || (idInput && idInput.value) || crypto.randomUUID();
+    if (idInput && !sent) idInput.value = crypto.randomUUID();  // the form's next change is another write
     var match = form.action.match(/\/visits\/(\d+)\//);
     var item = {
       id: id, seq: FieldStore.nextSeq(), user: user, url: new URL(form.action).pathname,
       label: form.dataset.label || (submitter && submitter.textContent.trim()) || labelOf(form),
       part: form.dataset.part || null,
-      visit: match ? Number(match[1]) : null, page: document.title, at: new Date().toISOString(),
+      visit: match ? Number(match[1]) : null, page: document.title,
+      at: (sent && sent.at) || new Date().toISOString(),
       fields: fields, state: "waiting", attempts: 0
     };
     waiting += 1;
@@ -198,10 +201,13 @@
       var earlier = form.classList.contains("capture") && items.filter(function (other) {
         return other.url === item.url && other.state === "waiting" && other.user === user;
       })[0];
+      // A request that failed after a later save of the same field was queued: that later one
+      // holds what the technician typed last, and this one is dropped.
+      if (earlier && earlier.at > item.at) return false;
       if (earlier) item.seq = earlier.seq;
       return (earlier ? FieldStore.remove("outbox", earlier.id) : null);
-    }).then(function () {
-      return FieldStore.put("outbox", item);
+    }).then(function (keep) {
+      return keep === false ? null : FieldStore.put("outbox", item);
     }).then(function () {
       stored[item.id] = true;
       if (navigator.storage && navigator.storage.persist) {
@@ -357,9 +363,22 @@
     var form = config && config.elt && (config.elt.form || config.elt.closest("form"));
     if (queueable(form) && config.verb === "post") {
       event.stopImmediatePropagation();
-      queue(form, config.triggeringEvent && config.triggeringEvent.submitter);
+      queue(form, null, { data: config.formData, at: config.madeAt });
     }
   }, true);
+  // Each request a form makes is its own write: the form takes a new write id as soon as the
+  // request has taken its values, so a later save (sent or queued) is never mistaken by the
+  // server for one it already applied.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var config = event.detail;
+    var form = config.elt && (config.elt.form || (config.elt.closest && config.elt.closest("form")));
+    if (!queueable(form) || config.verb !== "post") return;
+    config.madeAt = new Date().toISOString();
+    var idInput = form.querySelector("input[name=client_id]");
+    if (idInput && config.formData && config.formData.get("client_id") === idInput.value) {
+      idInput.value = crypto.randomUUID();
+    }
+  });
 
   // ---- Adding a part without signal: the catalog kept on the phone ----
   var catalog = null;

@@ -96,6 +96,9 @@ def test_the_dispatchers_desk_from_request_to_closure(page, browser, server, liv
     with page.expect_response(lambda response: response.request.method == "POST") as refused:
         book.get_by_role("button", name="Book the visit").click()
     assert refused.value.status == 409
+    # The refusal is a new page: the reason is typed into it, not into the one it replaces.
+    page.wait_for_load_state()
+    expect(page.get_by_text("Overlaps ", exact=False).first).to_be_visible()
     expect(page.get_by_label("Book over a clash because… (only when there is one)")).to_be_visible()
     page.get_by_label("Book over a clash because… (only when there is one)").fill("Customer can only do today")
     page.get_by_role("button", name="Book the visit").click()
