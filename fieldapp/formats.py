@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from babel import dates, numbers
+from babel import dates, lists, numbers
 
 from fieldapp import clock
 from fieldapp.languages import current_locale, currency
@@ -19,6 +19,11 @@ from fieldapp.languages import current_locale, currency
 def day(value: date) -> str:
     """15 Jan 2026 · 15 jan 2026 · 15.01.2026 · 2026年1月15日"""
     return dates.format_date(value, "medium", locale=current_locale())
+
+
+def and_list(items: list[str]) -> str:
+    """Installation and Maintenance · Installatie en Onderhoud · 安装和维护"""
+    return lists.format_list([str(item) for item in items], locale=current_locale()) if items else ""
 
 
 def weekday_day(value: date) -> str:

@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -7,9 +8,10 @@ from wtforms import (
     StringField,
     TelField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
 from fieldapp.forms import BaseForm, enum_choices
+from fieldapp.forms.public import PHONE_RE
 from fieldapp.forms.validators import EmailAddress
 from fieldapp.models import Role
 from fieldapp.services.accounts import MIN_PASSWORD_LENGTH
@@ -26,6 +28,31 @@ class UserCreateForm(BaseForm):
         Length(min=MIN_PASSWORD_LENGTH, max=200,
                message=_l("The password needs at least %(num)s characters.", num=MIN_PASSWORD_LENGTH)),
     ])
+
+
+class ContactPhoneField(TelField):
+    """A staff member's phone, as printed on reports: digits, spaces and a leading +."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label or _l("Phone"), validators=[Optional(), Length(max=40)],
+                         filters=[lambda value: (value or "").strip() or None], **kwargs)
+
+    def pre_validate(self, form):
+        if self.data and not PHONE_RE.match(self.data):
+            raise StopValidation(_("Enter a phone number with digits only, like +31 6 1234 5678."))
+
+
+class UserProfileForm(BaseForm):
+    """How the person appears on reports and to customers: job title and contact phone."""
+    job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=80)],
+                            filters=[lambda value: (value or "").strip() or None],
+                            description=_l("As the report names them, like “Installation technician”. "
+                                           "Empty: the role."))
+    phone = ContactPhoneField()
+
+
+class OwnPhoneForm(BaseForm):
+    phone = ContactPhoneField(_l("Your phone"))
 
 
 class UserActiveForm(BaseForm):

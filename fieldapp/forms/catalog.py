@@ -35,13 +35,20 @@ class ProductModelForm(BaseForm):
                                                                Length(max=60)])
     category = StringField(_l("Category"), validators=[Optional(), Length(max=60)],
                            description=_l("For example Heating, Cooling, Appliances."))
-    specifications = TextAreaField(_l("Specifications"), validators=[Optional(), Length(max=4000)])
+    specifications = TextAreaField(_l("Specifications"), validators=[Optional(), Length(max=4000)],
+                                   description=_l("Shown to technicians on the visit and to staff on the product."))
+    specifications_public = BooleanField(_l("Show the specifications on the product's public QR page"))
     # NumberRange fills in %(min)s and %(max)s.
     warranty_months = IntegerField(
         _l("Standard warranty (months)"), default=24,
         validators=[InputRequired(_l("Enter the warranty in months (0 for none).")),
                     NumberRange(0, MAX_WARRANTY_MONTHS, _l("Enter %(min)s to %(max)s months."))])
-    warranty_terms = TextAreaField(_l("Warranty terms"), validators=[Optional(), Length(max=4000)])
+    warranty_terms = TextAreaField(_l("Warranty terms"), validators=[Optional(), Length(max=4000)],
+                                   description=_l("What the standard warranty promises: parts, labour, how to claim."))
+    warranty_conditions = TextAreaField(_l("Warranty conditions and exclusions"),
+                                        validators=[Optional(), Length(max=4000)],
+                                        description=_l("What voids it or is not covered: misuse, wear parts, "
+                                                       "unauthorised repairs."))
     maintenance_interval_months = IntegerField(
         _l("Maintenance every (months)"),
         validators=[Optional(), NumberRange(1, MAX_MAINTENANCE_MONTHS,
@@ -61,7 +68,9 @@ class ProductModelForm(BaseForm):
         return {
             "name": self.name.data.strip(), "model_number": self.model_number.data.strip(),
             "category": _text(self.category.data), "specifications": _text(self.specifications.data),
+            "specifications_public": bool(self.specifications_public.data),
             "warranty_months": self.warranty_months.data, "warranty_terms": _text(self.warranty_terms.data),
+            "warranty_conditions": _text(self.warranty_conditions.data),
             "maintenance_interval_months": self.maintenance_interval_months.data,
             "return_window_days": self.return_window_days.data,
             "return_conditions": _text(self.return_conditions.data), "care_tips": _text(self.care_tips.data),
@@ -134,7 +143,9 @@ class NewPartForm(PartForm):
 
 # What the office translates per kind of record (services/content.py): field, label, multi-line.
 TRANSLATED: dict[str, list[tuple[str, str, bool]]] = {
-    "product_model": [("care_tips", _l("Care tips"), True), ("return_conditions", _l("Return conditions"), True)],
+    "product_model": [("care_tips", _l("Care tips"), True), ("return_conditions", _l("Return conditions"), True),
+                      ("warranty_terms", _l("Warranty terms"), True),
+                      ("warranty_conditions", _l("Warranty conditions and exclusions"), True)],
     "product_resource": [("title", _l("Title"), False)],
     "faq_entry": [("question", _l("Question"), False), ("answer", _l("Answer"), True)],
     "fault_code": [("label", _l("Meaning"), False)],

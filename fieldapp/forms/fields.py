@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 
 import wtforms
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, NumberRange, Regexp, StopValidation
 
 from fieldapp import languages, money
@@ -15,6 +16,14 @@ from fieldapp.values import DATE_RANGE_MESSAGE, MAX_ID, is_sensible_date
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 _ID_TEXT = re.compile(r"[0-9]{1,20}")  # range-checked as a number afterwards, never converted when longer
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices, each a checkbox (big enough to tap with gloves); render_field draws them
+    as a fieldset with the label as its legend."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class MoneyField(StringField):

@@ -51,6 +51,8 @@ def render_field(f, hint=None, **kwargs) -> Markup:
     # (a lazy string calls itself safe markup) and `join` takes them.
     label = str(f.label.text)
     errors = [str(error) for error in f.errors]
+    if f.type == "MultiCheckboxField":
+        return _checkboxes(f, label, errors, hint)
     parts = [f'<div class="field{" field--invalid" if errors else ""}">\n']
     if f.type == "BooleanField":
         parts.append(f'  <label class="check">{f(**kwargs)} {escape(label)}</label>\n')
@@ -69,4 +71,20 @@ def render_field(f, hint=None, **kwargs) -> Markup:
     if errors:
         parts.append(f'  <p class="field__error" id="{escape(field_id)}-error">{escape(" ".join(errors))}</p>\n')
     parts.append("</div>")
+    return Markup("".join(parts))
+
+
+def _checkboxes(f, label: str, errors: list[str], hint) -> Markup:
+    """A choice of several: a fieldset whose legend is the field's label, one checkbox each."""
+    described = " ".join(([f"{f.id}-hint"] if hint else []) + ([f"{f.id}-error"] if errors else []))
+    parts = [f'<fieldset class="field checks{" field--invalid" if errors else ""}"'
+             f'{f" aria-describedby={chr(34)}{escape(described)}{chr(34)}" if described else ""}>\n',
+             f'  <legend class="field__label">{escape(label)}</legend>\n']
+    for option in f:
+        parts.append(f'  <label class="check">{option()} {escape(str(option.label.text))}</label>\n')
+    if hint:
+        parts.append(f'  <p class="field__hint" id="{escape(f.id)}-hint">{escape(str(hint))}</p>\n')
+    if errors:
+        parts.append(f'  <p class="field__error" id="{escape(f.id)}-error">{escape(" ".join(errors))}</p>\n')
+    parts.append("</fieldset>")
     return Markup("".join(parts))

@@ -5,7 +5,7 @@ from babel.numbers import list_currencies
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -41,6 +41,10 @@ class SettingsForm(BaseForm):
         InputRequired(_l("Enter a number of weeks.")), NumberRange(1, 52, _l("Between 1 and 52 weeks."))])
     renewal_notice_days = IntegerField(_l("List coverage for a renewal call this many days before it ends"), validators=[
         InputRequired(_l("Enter a number of days.")), NumberRange(1, 365, _l("Between 1 and 365 days."))])
+    return_policy = TextAreaField(_l("Return policy"), validators=[Optional(), Length(max=4000)],
+                                  filters=[lambda value: (value or "").strip() or None],
+                                  description=_l("Shown on the web request form and in reports. Each model "
+                                                 "adds its own return window and conditions."))
     email_report_on_close = BooleanField(_l("Email the After-Sale Services Report to the customer when a case is closed"))
     language = SelectField(_l("Language"), validate_choice=False)
     currency = StringField(_l("Currency"), filters=[_currency_code], validators=[

@@ -16,7 +16,7 @@ from wtforms.validators import (
 from fieldapp import money
 from fieldapp.forms import BaseForm, enum_choices
 from fieldapp.forms.faults import CodeChoiceField
-from fieldapp.forms.fields import ClientIdField, HappenedAtField, IdField, MoneyField
+from fieldapp.forms.fields import ClientIdField, HappenedAtField, IdField, MoneyField, MultiCheckboxField
 from fieldapp.models import (
     FollowUpRecommendation,
     NotCompletedReason,
@@ -92,9 +92,21 @@ class EnumFieldForm(VisitFieldForm):
 
 
 class ServiceTypeForm(EnumFieldForm):
+    """The main kind of service, and any others given on the same visit ("Installation and
+    Maintenance")."""
     name, title, enum_cls = "service_type", _l("Service type"), ServiceType
     save_label = _l("Save service type")
     service_type = _enum_select(_l("Service type"), ServiceType, _l("Choose the service type."))
+    also_done = MultiCheckboxField(_l("Also done on this visit"), choices=enum_choices(ServiceType))
+
+    def load(self, visit):
+        super().load(visit)
+        self.also_done.data = [t.value for t in visit.also_done]
+
+    def values(self):
+        main = ServiceType(self.service_type.data)
+        return {"service_type": main,
+                "also": [ServiceType(v) for v in dict.fromkeys(self.also_done.data or []) if v != main.value]}
 
 
 class OutcomeForm(EnumFieldForm):
@@ -239,6 +251,7 @@ class AddPartForm(PartRowFields):
 class EditPartForm(PartRowFields):
     unit_cost = MoneyField(_l("Unit cost"), required=True, required_message=_l("Enter the unit cost."))
     covered = BooleanField(_l("Covered by warranty/contract"))
+    repaired = BooleanField(_l("Repaired and put back, not replaced"))
 
 
 class PhotoForm(WriteForm):

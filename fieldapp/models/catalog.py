@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.extensions import db
@@ -27,6 +27,9 @@ class ProductModel(db.Model):
     specifications: Mapped[str | None] = mapped_column(Text)
     warranty_months: Mapped[int] = mapped_column(default=12)
     warranty_terms: Mapped[str | None] = mapped_column(Text)
+    warranty_conditions: Mapped[str | None] = mapped_column(Text)  # conditions and exclusions
+    # Shown on the public QR page too (otherwise to staff only: they may hold internal ratings).
+    specifications_public: Mapped[bool] = mapped_column(default=False, server_default=false())
     maintenance_interval_months: Mapped[int | None]
     # Days after the sale date a customer may return the product; 0: this model is not returnable.
     return_window_days: Mapped[int] = mapped_column(default=30)

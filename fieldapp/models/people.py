@@ -31,6 +31,8 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str | None] = mapped_column(String(40))
+    # What the report calls the person ("Installation technician"); the role when not given.
+    job_title: Mapped[str | None] = mapped_column(String(80))
     role: Mapped[Role] = enum_column(Role)
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str] = mapped_column(String(255))

@@ -35,6 +35,9 @@ class CompanySettings(db.Model):
     language: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
     # ISO 4217: money is shown in it, formatted per language (fieldapp/formats.py).
     currency: Mapped[str] = mapped_column(String(3), default="EUR", server_default="EUR")
+    # The company's return policy in its own words, on the web request form and in reports (each
+    # model adds its return window and conditions).
+    return_policy: Mapped[str | None] = mapped_column(Text)
 
 
 class ServiceTarget(db.Model):

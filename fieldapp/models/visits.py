@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.extensions import db
@@ -103,6 +103,9 @@ class Visit(db.Model):
     # them (409), never a silent overwrite.
     schedule_version: Mapped[int] = mapped_column(default=1, server_default="1")
     service_type: Mapped[ServiceType] = enum_column(ServiceType)
+    # Other kinds of service given on the same visit ("Installation and Maintenance"), as their
+    # values separated by commas; `service_types` reads them.
+    extra_service_types: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[VisitStatus] = enum_column(VisitStatus, default=VisitStatus.SCHEDULED)
     travel_started_at: Mapped[datetime | None]
     arrived_at: Mapped[datetime | None]
@@ -152,6 +155,17 @@ class Visit(db.Model):
     )
 
     @property
+    def also_done(self) -> list[ServiceType]:
+        """The other kinds of service given on this visit (unknown stored values are skipped)."""
+        known = {t.value: t for t in ServiceType}
+        values = (self.extra_service_types or "").split(",")
+        return [known[v] for v in dict.fromkeys(values) if v in known and v != self.service_type.value]
+
+    @property
+    def service_types(self) -> list[ServiceType]:
+        return [self.service_type, *self.also_done]
+
+    @property
     def worked_minutes(self) -> int | None:
         """Labour time: the technician's correction, else arrival to completion."""
         if self.labour_minutes is not None:
@@ -181,6 +195,8 @@ class VisitPart(db.Model):
     faulty_serial: Mapped[str | None] = mapped_column(String(80))
     replacement_serial: Mapped[str | None] = mapped_column(String(80))
     covered: Mapped[bool] = mapped_column(default=False)
+    # The part was repaired and put back, not replaced (the report says which).
+    repaired: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     visit: Mapped[Visit] = relationship(back_populates="parts")

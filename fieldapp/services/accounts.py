@@ -125,6 +125,21 @@ def set_active(user: User, active: bool, by: User) -> None:
         audit.record("user.activated" if active else "user.deactivated", user, user=by)
 
 
+def set_profile(user: User, job_title: str | None, phone: str | None, by: User) -> None:
+    """The job title and phone the report prints for the person (the admin's to change)."""
+    changed = {name: value for name, value in (("job_title", job_title), ("phone", phone))
+               if getattr(user, name) != value}
+    if changed:
+        audit.record("user.profile_changed", user, changed, user=by)
+        user.job_title, user.phone = job_title, phone
+
+
+def set_own_phone(user: User, phone: str | None) -> None:
+    if user.phone != phone:
+        audit.record("user.phone_changed", user, {"phone": phone}, user=user)
+        user.phone = phone
+
+
 def set_role(user: User, role: Role, by: User) -> None:
     """A new role takes effect at once: the user signs in again with it."""
     if user.id == by.id and role is not user.role:

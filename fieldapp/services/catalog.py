@@ -231,7 +231,10 @@ def education(model: ProductModel) -> dict:
              for resource in model.resources if is_http_url(resource.url)]
     faq = [Question(entry.id, content.localized(entry, "question"), content.localized(entry, "answer"))
            for entry in sorted(model.faq_entries, key=lambda entry: (entry.position, entry.id))]
-    return {"care_tips": content.lines(content.localized(model, "care_tips")), "links": links, "faq": faq}
+    return {"care_tips": content.lines(content.localized(model, "care_tips")), "links": links, "faq": faq,
+            "warranty_terms": content.localized(model, "warranty_terms"),
+            "warranty_conditions": content.localized(model, "warranty_conditions"),
+            "specifications": model.specifications if model.specifications_public else None}
 
 
 # --- Parts ---------------------------------------------------------------------------------------------

@@ -30,7 +30,8 @@ from fieldapp.services import audit
 KINDS: dict[type, str] = {ProductModel: "product_model", ProductResource: "product_resource",
                           FaqEntry: "faq_entry", FaultCode: "fault_code"}
 FIELDS: dict[str, dict[str, int]] = {
-    "product_model": {"care_tips": 2000, "return_conditions": 2000},
+    "product_model": {"care_tips": 2000, "return_conditions": 2000, "warranty_terms": 4000,
+                      "warranty_conditions": 4000},
     "product_resource": {"title": 160},
     "faq_entry": {"question": 300, "answer": 4000},
     "fault_code": {"label": 120},

@@ -51,13 +51,14 @@ def add(visit: Visit, part: Part, quantity: int, unit_cost_cents: int | None,
 
 
 def update(visit: Visit, row: VisitPart, quantity: int, unit_cost_cents: int, faulty_serial: str | None,
-           replacement_serial: str | None, covered: bool) -> None:
+           replacement_serial: str | None, covered: bool, repaired: bool = False) -> None:
     ensure_editable(visit)
     row.quantity = quantity
     row.unit_cost_cents = unit_cost_cents
     row.faulty_serial = faulty_serial or None
     row.replacement_serial = replacement_serial or None
     row.covered = covered
+    row.repaired = repaired
     audit.record("visit.part_changed", visit, {"part": row.part.sku, "quantity": quantity}, user=visit.technician)
 
 

@@ -11,13 +11,13 @@ from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from fieldapp import clock, money
+from fieldapp import clock, formats, money
 from fieldapp.extensions import db
 from fieldapp.models import (
     ASPECTS, Asset, Case, Coverage, FollowUpRecommendation, Rating, RemoteSupportSession, ReturnRequest,
     ReturnStatus, ServiceType, User, Visit, VisitPart, VisitStatus,
 )
-from fieldapp.services import costs, sla
+from fieldapp.services import content, costs, returns, settings, sla
 
 ASPECT_LABELS = {
     "overall": _l("Overall"), "timeliness": _l("Timeliness"), "professionalism": _l("Professionalism"),
@@ -41,6 +41,7 @@ class PartLine:
     covered: bool
     faulty_serial: str | None = None
     replacement_serial: str | None = None
+    repaired: bool = False
 
 
 @dataclass
@@ -194,6 +195,8 @@ class CaseReport:
     specifications: str | None
     sales_date: date | None
     contracts: list[CoverageInfo]
+    warranty_terms: str | None
+    warranty_conditions: str | None
     description: str
     # The request and its assessment (process steps 1 and 2)
     channel: str
@@ -203,8 +206,11 @@ class CaseReport:
     assessment_category: str | None
     # Solved (or tried) without a visit (process step 3)
     remote: list[RemoteLine]
-    # Returns and refunds of the case
+    # Returns and refunds of the case, and the policy they are judged by
     returns: list[ReturnLine]
+    return_window: str | None  # the product's window, as a sentence judged today
+    return_conditions: str | None
+    return_policy: str | None  # the company's
     # The service targets and whether they were met
     targets_source: str | None
     targets: list[TargetLine]
@@ -245,7 +251,8 @@ class CaseReport:
         visits = self.reported_visits
         last = visits[-1] if visits else None
         rated = self.latest_rating
-        parts = [f"{p.name} × {p.quantity}" for v in visits for p in v.parts]
+        parts = [_("%(part)s × %(quantity)s (repaired)", part=p.name, quantity=p.quantity) if p.repaired
+                 else f"{p.name} × {p.quantity}" for v in visits for p in v.parts]
         complaints = [c.description for c in self.complaints]
         no_service = _("No service given yet")
         remote_type = _("%(service)s (remote)", service=ServiceType.TROUBLESHOOTING.label)
@@ -344,14 +351,14 @@ def _visit(visit: Visit) -> VisitSection:
     technician: User = visit.technician
     follow_up = _follow_up(visit.follow_up, visit.follow_up_days)
     return VisitSection(
-        id=visit.id, service_type=visit.service_type.label, status=visit.status.label, day=costs.visit_day(visit),
-        technician_name=technician.name, technician_role=f"{technician.role.label}",
+        id=visit.id, service_type=formats.and_list([t.label for t in visit.service_types]), status=visit.status.label, day=costs.visit_day(visit),
+        technician_name=technician.name, technician_role=technician.job_title or technician.role.label,
         technician_phone=technician.phone, technician_email=technician.email,
         outcome=visit.outcome.label if visit.outcome else None, not_completed=_not_completed(visit),
         actions=visit.actions_taken,
         preventative_advice=visit.preventative_advice, next_steps=visit.next_steps, follow_up=follow_up,
         parts=[PartLine(p.part.name, p.part.sku, p.quantity, p.unit_cost_cents, p.line_total_cents, p.covered,
-                        p.faulty_serial, p.replacement_serial) for p in visit.parts],
+                        p.faulty_serial, p.replacement_serial, p.repaired) for p in visit.parts],
         coverage=CoverageInfo.of(costs.coverage_for(visit)), costs=_visit_costs(visit),
         other_cost_note=visit.other_cost_note,
         payment_status=visit.payment_status.label if visit.payment_status else None,
@@ -456,10 +463,15 @@ def build(case: Case) -> CaseReport:
         serial=asset.serial_number if asset else None, specifications=model.specifications if model else None,
         sales_date=asset.sales_date if asset else None,
         contracts=[CoverageInfo.of(c) for c in (asset.coverages if asset else [])],
+        warranty_terms=content.localized(model, "warranty_terms") if model else None,
+        warranty_conditions=content.localized(model, "warranty_conditions") if model else None,
         description=case.description, visits=visits,
         channel=case.channel.label, requester=requester, preferred_time=case.preferred_time,
         assessment=case.assessment_notes, assessment_category=case.assessment_category,
         remote=remote, returns=[_return(r) for r in case.return_requests],
+        return_window=returns.eligibility(asset, today).sentence if asset else None,
+        return_conditions=content.localized(model, "return_conditions") if model else None,
+        return_policy=settings.current().return_policy,
         targets_source=targets_source, targets=targets,
         complaints=[ComplaintLine(c.received_at, c.source.label, c.description, c.resolution, c.customer_response,
                                   c.resolved_at) for c in case.complaints],

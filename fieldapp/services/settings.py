@@ -64,7 +64,7 @@ def set_target(priority: Priority, response_hours: int, resolution_hours: int) -
 
 def save(satisfaction_call_days: int | None, maintenance_horizon_weeks: int, renewal_notice_days: int,
          email_report_on_close: bool, targets_by_priority: dict[Priority, Target], by,
-         language: str | None = None, currency: str | None = None) -> CompanySettings:
+         language: str | None = None, currency: str | None = None, return_policy: str | None = None) -> CompanySettings:
     """The admin's settings page, saved as one change (recorded with the targets). `language`
     and `currency` (ISO 4217) are the company's defaults; None keeps them. Once committed, the
     caller makes this process forget the defaults it kept (languages.forget_company_defaults)."""
@@ -83,6 +83,7 @@ def save(satisfaction_call_days: int | None, maintenance_horizon_weeks: int, ren
     row.maintenance_horizon_weeks = maintenance_horizon_weeks
     row.renewal_notice_days = renewal_notice_days
     row.email_report_on_close = email_report_on_close
+    row.return_policy = return_policy
     for priority, target in targets_by_priority.items():
         set_target(priority, target.response_hours, target.resolution_hours)
     audit.record("settings.changed", row, {"targets": {

@@ -32,8 +32,9 @@ def _text(value: str | None) -> str | None:
     return (value or "").strip() or None
 
 
-def _service_type(visit: Visit, service_type: ServiceType) -> None:
+def _service_type(visit: Visit, service_type: ServiceType, also: list[ServiceType] | None = None) -> None:
     visit.service_type = service_type
+    visit.extra_service_types = ",".join(t.value for t in also or [] if t is not service_type) or None
 
 
 def _outcome(visit: Visit, outcome: Outcome) -> None:

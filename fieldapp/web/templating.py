@@ -98,12 +98,17 @@ class ProcessBytecodeCache(BytecodeCache):
 BYTECODE = ProcessBytecodeCache()
 
 
+def service_kinds(visit) -> str:
+    """The kinds of service of a visit in words: "Installation and Maintenance"."""
+    return formats.and_list([kind.label for kind in visit.service_types])
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.bytecode_cache = BYTECODE
     app.jinja_env.filters.update(time=fmt_time, datetime=fmt_datetime, date=fmt_date, money=money.display,
                                  duration=duration, span=span,
                                  weekday=formats.weekday, weekday_day=formats.weekday_day,
-                                 number=formats.number, percent=formats.percent)
+                                 number=formats.number, percent=formats.percent, service_kinds=service_kinds)
     app.jinja_env.globals.update(static_url=static_url, new_client_id=new_client_id, can=can,
                                  render_field=render_field, html_lang=languages.html_lang,
                                  current_language=languages.current_language,

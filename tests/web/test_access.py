@@ -25,6 +25,7 @@ EXPECT = {
     ("admin.set_active", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
     ("admin.user", "GET"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 200},
     ("admin.set_role", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
+    ("admin.set_profile", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
     ("admin.reset_password", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
     ("admin.end_sessions", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
     ("settings.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 200},
@@ -39,6 +40,7 @@ EXPECT = {
     ("account.set_pin", "POST"): {ANON: LOGIN, TECH: 422, DISP: 422, ADMIN: 422},
     ("account.remove_pin", "POST"): {ANON: LOGIN, TECH: 303, DISP: 303, ADMIN: 303},
     ("account.set_language", "POST"): {ANON: LOGIN, TECH: 422, DISP: 422, ADMIN: 422},
+    ("account.set_phone", "POST"): {ANON: LOGIN, TECH: 303, DISP: 303, ADMIN: 303},
     ("account.end_sessions", "POST"): {ANON: LOGIN, TECH: 303, DISP: 303, ADMIN: 303},
     # The visit below is the signed-in technician's own; office staff read every visit.
     ("visits.show", "GET"): {ANON: LOGIN, TECH: 200, DISP: 200, ADMIN: 200},

@@ -29,7 +29,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 import fieldapp
 from fieldapp.extensions import db
 from fieldapp.forms.account import LanguageForm, PasswordChangeForm, PinForm, UnlockForm
-from fieldapp.forms.admin import UserCreateForm, UserPasswordForm, UserRoleForm
+from fieldapp.forms.admin import OwnPhoneForm, UserCreateForm, UserPasswordForm, UserProfileForm, UserRoleForm
 from fieldapp.forms.assets import AssetForm, CoverageForm, NewCaseForm
 from fieldapp.forms.customers import CustomerForm, NewCustomerForm
 from fieldapp.forms.catalog import (
@@ -271,6 +271,8 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
     "account.change_password": Fuzz(PasswordChangeForm, {"current_password": PASSWORD}),
     "account.set_pin": Fuzz(PinForm, {"pin": "1234", "confirm": "1234"}),
     "account.set_language": Fuzz(LanguageForm),
+    "account.set_phone": Fuzz(OwnPhoneForm),
+    "admin.set_profile": Fuzz(UserProfileForm),
     "admin.create_user": Fuzz(UserCreateForm, {"role": "dispatcher"}),
     "admin.set_role": Fuzz(UserRoleForm, {"role": "dispatcher"}),
     "admin.reset_password": Fuzz(UserPasswordForm),

@@ -9,6 +9,7 @@ from flask_login import current_user
 from fieldapp import languages
 from fieldapp.forms import ActionForm
 from fieldapp.forms.account import LanguageForm, PasswordChangeForm, PinForm
+from fieldapp.forms.admin import OwnPhoneForm
 from fieldapp.services import accounts, sessions
 from fieldapp.web.actions import Refused, act, form_in
 from fieldapp.web.auth import STAFF, roles, start_browser_session
@@ -24,6 +25,7 @@ def _page(refused: Refused | None = None) -> str:
         pin_form=form_in(refused, "pin") or PinForm(formdata=None),
         language_form=form_in(refused, "language") or LanguageForm(formdata=None,
                                                                    language=current_user.language or ""),
+        phone_form=form_in(refused, "phone") or OwnPhoneForm(formdata=None, phone=current_user.phone),
         action_form=ActionForm(formdata=None), open_sessions=sessions.counts().get(current_user.id, 0))
 
 
@@ -71,6 +73,15 @@ def remove_pin():
     me = current_user._get_current_object()
     return act(ActionForm(), lambda: accounts.set_pin(me, None),
                _on_account(_("PIN removed: your password takes the phone back.")))
+
+
+@bp.post("/phone")
+@roles(*STAFF)
+def set_phone():
+    """The phone number reports give for oneself (customers call it about a visit)."""
+    form = OwnPhoneForm()
+    return act(form, lambda: accounts.set_own_phone(current_user._get_current_object(), form.phone.data),
+               _on_account(_("Your phone number is saved."), url_for("account.index", _anchor="phone")), "phone")
 
 
 @bp.post("/language")

@@ -26,6 +26,7 @@ def _filled_form() -> SettingsForm:
         "email_report_on_close": row.email_report_on_close,
         "language": row.language,
         "currency": row.currency,
+        "return_policy": row.return_policy,
     }
     for priority, target in targets.items():
         values[f"response_{priority.value}"] = target.response_hours
@@ -60,5 +61,6 @@ def save():
         form.satisfaction_call_days.data, form.maintenance_horizon_weeks.data, form.renewal_notice_days.data,
         form.email_report_on_close.data,
         {p: settings.Target(form[f"response_{p.value}"].data, form[f"resolution_{p.value}"].data) for p in Priority},
-        current_user, language=form.language.data, currency=form.currency.data),
+        current_user, language=form.language.data, currency=form.currency.data,
+        return_policy=form.return_policy.data),
         SettingsSaved(url_for("settings.index"), _("Settings saved."), lambda refused: _page(form)))

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from fieldapp.extensions import db
 from fieldapp.forms import ActionForm
-from fieldapp.forms.admin import UserActiveForm, UserCreateForm, UserPasswordForm, UserRoleForm
+from fieldapp.forms.admin import UserActiveForm, UserCreateForm, UserPasswordForm, UserProfileForm, UserRoleForm
 from fieldapp.models import Role, User
 from fieldapp.services import accounts, audit, sessions
 from fieldapp.web.actions import Refused, act, form_in
@@ -79,6 +79,8 @@ def _user_page(account: User, refused: Refused | None = None) -> str:
     return render_template(
         "admin/user.html", account=account, open_sessions=sessions.counts().get(account.id, 0),
         role_form=form_in(refused, "role") or UserRoleForm(formdata=None, role=account.role.value),
+        profile_form=form_in(refused, "profile") or UserProfileForm(formdata=None, job_title=account.job_title,
+                                                                    phone=account.phone),
         password_form=form_in(refused, "password") or UserPasswordForm(formdata=None),
         action_form=ActionForm(formdata=None))
 
@@ -100,6 +102,14 @@ def set_role(user_id: int):
     account, form = _user(user_id), UserRoleForm()
     return act(form, lambda: accounts.set_role(account, Role(form.role.data), by=current_user),
                _on_user(account, lambda _result: _now_in_role(account)), "role")
+
+
+@bp.post("/users/<int:user_id>/profile")
+@roles(Role.ADMIN)
+def set_profile(user_id: int):
+    account, form = _user(user_id), UserProfileForm()
+    return act(form, lambda: accounts.set_profile(account, form.job_title.data, form.phone.data, by=current_user),
+               _on_user(account, _("Job title and phone of %(name)s saved.", name=account.name)), "profile")
 
 
 @bp.post("/users/<int:user_id>/password")

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from fieldapp.extensions import limiter
 from fieldapp.forms.public import WebRequestForm
-from fieldapp.services import intake
+from fieldapp.services import intake, settings
 from fieldapp.web.actions import act
 from fieldapp.web.auth import public
 from fieldapp.web.sections import OnForm
@@ -34,11 +34,12 @@ def _received(case) -> str:
 def request_service():
     form = WebRequestForm()
     if not form.is_submitted():
-        return render_template("web/request.html", form=form)
+        return render_template("web/request.html", form=form, return_policy=settings.current().return_policy)
     return act(form, lambda: None if form.is_spam else intake.request_from_web(
         form.serial.data, form.name.data, form.phone.data, form.email.data, form.postcode.data,
         form.description.data, form.preferred_time.data),
-        OnForm(_received, None, lambda refused: render_template("web/request.html", form=form)))
+        OnForm(_received, None, lambda refused: render_template(
+            "web/request.html", form=form, return_policy=settings.current().return_policy)))
 
 
 @bp.get("/received")

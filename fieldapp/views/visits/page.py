@@ -122,7 +122,8 @@ def _report(visit: Visit, refused: Refused | None) -> dict:
 
 def part_row_form(row) -> EditPartForm:
     return EditPartForm(formdata=None, quantity=row.quantity, unit_cost=money.as_input(row.unit_cost_cents),
-                        faulty_serial=row.faulty_serial, replacement_serial=row.replacement_serial, covered=row.covered)
+                        faulty_serial=row.faulty_serial, replacement_serial=row.replacement_serial, covered=row.covered,
+                        repaired=row.repaired)
 
 
 def _slot_kind(refused: Refused | None):

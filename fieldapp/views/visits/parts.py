@@ -60,7 +60,7 @@ def update(visit_id: int, row_id: int):
     def change():
         visits.technician_time(visit, form.happened_at.data)
         parts.update(visit, row, form.quantity.data, form.unit_cost.cents, form.faulty_serial.data,
-                     form.replacement_serial.data, form.covered.data)
+                     form.replacement_serial.data, form.covered.data, form.repaired.data)
 
     return act(form, change, on_parts(visit_id), ("part", row_id))
 
