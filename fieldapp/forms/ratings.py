@@ -17,7 +17,8 @@ from wtforms.validators import (
 )
 
 from fieldapp.forms import BaseForm
-from fieldapp.forms.fields import ClientIdField, HappenedAtField
+from fieldapp import clock
+from fieldapp.forms.fields import ClientIdField, HappenedAtField, IdSelectField
 
 STARS = [(str(n), lazy_ngettext("%(num)d star", "%(num)d stars", n)) for n in range(1, 6)]
 # SVG path data as drawn by static/signature.js: moves and lines with numbers, nothing else.
@@ -74,3 +75,20 @@ class OnSiteRatingForm(RatingForm):
         if len(data) > SIGNATURE_MAX or not SIGNATURE_RE.match(data) or "L" not in data:
             raise ValidationError(_("Please sign in the box."))
         field.data = data
+
+
+class OfficeRatingForm(RatingForm):
+    """A rating the customer gave the office on a call: for one of the case's completed visits,
+    or for the case as a whole when it was solved without a visit."""
+    visit_id = IdSelectField(_l("What the customer rated"), message=_l("Choose what the customer rated."))
+    comments = TextAreaField(_l("What the customer said (optional)"), validators=[Optional(), Length(max=2000)])
+    complaint = TextAreaField(_l("A complaint the customer made (optional)"),
+                              validators=[Optional(), Length(max=2000)],
+                              description=_l("Opens a complaint on the case, as a complaint with an on-site rating does."))
+
+    def offer(self, visits, whole_case: bool) -> None:
+        choices = [SelectChoice(str(v.id), _("Visit of %(day)s by %(name)s", day=clock.day_text(clock.local_day(
+            v.scheduled_start)), name=v.technician.name)) for v in visits]
+        if whole_case:
+            choices.append(SelectChoice("", _("The case as a whole (solved without a visit)")))
+        self.visit_id.set_choices(choices)

@@ -252,6 +252,8 @@ class FollowUp(db.Model):
 class ComplaintSource(LabelledEnum):
     ON_SITE_RATING = "on_site_rating", _l("On-site rating")
     QR_RATING = "qr_rating", _l("QR rating")
+    OFFICE_RATING = "office_rating", _l("Rating taken by the office")
+    SURVEY_RATING = "survey_rating", _l("Survey rating")
     PHONE = "phone", _l("Phone")
     EMAIL = "email", _l("Email")
     CHAT = "chat", _l("Chat")

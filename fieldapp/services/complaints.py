@@ -79,7 +79,7 @@ def _low_ratings_since():
 
 def low_ratings():
     """Low ratings of the last days whose case still waits for someone to look at it."""
-    return (select(Rating).join(Rating.visit).join(Visit.case)
+    return (select(Rating).join(Rating.case)
             .where(Rating.overall <= LOW_RATING, Rating.created_at >= _low_ratings_since(),
                    Case.needs_attention.is_(True)))
 
@@ -97,8 +97,8 @@ def counts(filters: QueueFilters, user: User) -> dict[str, int]:
 def queue(filters: QueueFilters, user: User, page: int = 1) -> QueuePage:
     if filters.state == "low_ratings":
         statement = (low_ratings().options(
-            joinedload(Rating.visit).joinedload(Visit.case).joinedload(Case.customer),
-            joinedload(Rating.visit).joinedload(Visit.case).selectinload(Case.attention_items),
+            joinedload(Rating.case).joinedload(Case.customer),
+            joinedload(Rating.case).selectinload(Case.attention_items),
             joinedload(Rating.visit).joinedload(Visit.technician))
             .order_by(Rating.created_at.desc(), Rating.id.desc()))
     else:

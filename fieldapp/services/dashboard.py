@@ -14,7 +14,7 @@ Which instant puts a row in a period:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -27,7 +27,8 @@ from fieldapp import clock, languages
 from fieldapp.dates import add_months
 from fieldapp.extensions import db
 from fieldapp.models import (
-    ASPECTS, Asset, Case, Complaint, FaultCode, FaultKind, FollowUp, Part, Priority, ProductModel, Rating, User,
+    ASPECTS, Asset, Case, Complaint, FaultCode, FaultKind, FollowUp, Part, Priority, ProductModel, Rating,
+    RatingSource, User,
     Visit, VisitPart, VisitStatus,
 )
 from fieldapp.services.settings import targets
@@ -294,6 +295,21 @@ def aspect_averages(period: Period) -> list[Row]:
             for i, aspect in enumerate(ASPECTS)]
 
 
+def rating_sources(period: Period) -> list[Row]:
+    """How ratings were given in the period (on site, QR label, taken by the office, survey link):
+    how many, with their average overall score. Counted by when they were given, a case's own
+    rating (solved without a visit) included."""
+    now, then = _now(Rating.created_at, period), _then(Rating.created_at, period)
+    rows = db.session.execute(
+        select(Rating.source, _avg(now, Rating.overall), _avg(then, Rating.overall), _count(now), _count(then))
+        .where(_spanning(Rating.created_at, period)).group_by(Rating.source))
+    found = {source: (cur, prev, n_cur, n_prev) for source, cur, prev, n_cur, n_prev in rows}
+    # Labelled by the key: a report is kept and shared by readers of every language (see for_reader).
+    return [Row(source.value, source.value, Pair(_float(found[source][0]), _float(found[source][1]),
+                                                  found[source][2], found[source][3]))
+            for source in RatingSource if source in found]
+
+
 def _overall_by(period: Period, key, label, *joins) -> list[Row]:
     now, then = _now(Visit.completed_at, period), _then(Visit.completed_at, period)
     statement = select(key, label, _avg(now, Rating.overall), _avg(then, Rating.overall), _count(now), _count(then)
@@ -558,6 +574,7 @@ class Report:
     costs: Costs
     complaints: Complaints
     follow_ups: FollowUps
+    sources: list[Row] = field(default_factory=list)  # (a report stored before it had them: none)
 
 
 def for_reader(found: Report) -> Report:
@@ -566,6 +583,7 @@ def for_reader(found: Report) -> Report:
     monthly = found.period.days > WEEKLY_UP_TO_DAYS
     return replace(found, aspects=[replace(row, label=str(ASPECT_LABELS.get(row.key, row.label)))
                                    for row in found.aspects],
+                   sources=[replace(row, label=str(RatingSource(row.key).label)) for row in found.sources],
                    trend=[replace(point, label=bucket_label(point.first, monthly)) for point in found.trend])
 
 
@@ -575,7 +593,7 @@ def report(period: Period) -> Report:
     return Report(period, aspect_averages(period), technician_ratings(period), model_ratings(period),
                   rating_trend(period), first_time_fix(period), service_times(period), time_to_repair(period),
                   repeat_visits(period), top_parts(period), faults, rising_models(faults), costs(period),
-                  complaints(period), follow_ups(period))
+                  complaints(period), follow_ups(period), rating_sources(period))
 
 
 # --- Drill-down: the visits behind a figure -------------------------------------------------------------

@@ -159,6 +159,20 @@ class VisitSection:
 
 
 @dataclass
+class CaseRatingLine:
+    """The rating of a case as a whole (solved without a visit)."""
+    given_at: datetime
+    rating: dict[str, int]
+    source: str
+    comments: str | None
+    complaint: str | None
+
+    @property
+    def day(self) -> date:
+        return clock.local(self.given_at).date()
+
+
+@dataclass
 class ComplaintLine:
     received_at: datetime
     source: str
@@ -216,7 +230,8 @@ class CaseReport:
     targets: list[TargetLine]
     # 2-3, 5-6 per visit
     visits: list[VisitSection]
-    # 3. Customer feedback (complaints across the case)
+    # 3. Customer feedback: the case's own rating (solved without a visit), complaints
+    case_rating: CaseRatingLine | None
     complaints: list[ComplaintLine]
     # 4. Warranty / service contract
     coverage_now: CoverageInfo | None
@@ -242,9 +257,9 @@ class CaseReport:
         return [v for v in self.visits if v.status != VisitStatus.CANCELLED.label]
 
     @property
-    def latest_rating(self) -> VisitSection | None:
+    def latest_rating(self) -> VisitSection | CaseRatingLine | None:
         rated = [v for v in self.visits if v.rating]
-        return rated[-1] if rated else None
+        return rated[-1] if rated else self.case_rating
 
     def example_table(self) -> list[tuple[str, str]]:
         """The summary table of the report document's example, column by column."""
@@ -369,6 +384,14 @@ def _visit(visit: Visit) -> VisitSection:
     )
 
 
+def _case_rating(case_id: int) -> CaseRatingLine | None:
+    rating = db.session.scalar(select(Rating).where(Rating.case_id == case_id, Rating.visit_id.is_(None)))
+    if rating is None:
+        return None
+    return CaseRatingLine(rating.created_at, {aspect: getattr(rating, aspect) for aspect in ASPECTS},
+                          rating.source.label, rating.comments, rating.complaint)
+
+
 def _not_completed(visit: Visit) -> str | None:
     """Why a visit could not be completed, with the technician's note."""
     if visit.status is not VisitStatus.NOT_COMPLETED:
@@ -465,7 +488,7 @@ def build(case: Case) -> CaseReport:
         contracts=[CoverageInfo.of(c) for c in (asset.coverages if asset else [])],
         warranty_terms=content.localized(model, "warranty_terms") if model else None,
         warranty_conditions=content.localized(model, "warranty_conditions") if model else None,
-        description=case.description, visits=visits,
+        description=case.description, visits=visits, case_rating=_case_rating(case.id),
         channel=case.channel.label, requester=requester, preferred_time=case.preferred_time,
         assessment=case.assessment_notes, assessment_category=case.assessment_category,
         remote=remote, returns=[_return(r) for r in case.return_requests],

@@ -118,6 +118,7 @@ EXPECT = {
     ("cases.show", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
     ("cases.assess", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("cases.remote_support", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("cases.take_rating", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("cases.change_status", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("cases.resolve", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("cases.close", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},

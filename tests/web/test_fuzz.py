@@ -49,7 +49,7 @@ from fieldapp.forms.coverage import PlanForm, RenewalCallForm, SellPlanForm
 from fieldapp.forms.maintenance import PlanMaintenanceForm
 from fieldapp.forms.followups import FollowUpDoneForm, FollowUpForm
 from fieldapp.forms.questions import AnswerForm, QuestionForm
-from fieldapp.forms.ratings import OnSiteRatingForm, RatingForm
+from fieldapp.forms.ratings import OfficeRatingForm, OnSiteRatingForm, RatingForm
 from fieldapp.forms.returns import (
     ApproveReturnForm, CompleteReturnForm, PublicReturnForm, ReceiveReturnForm, RefuseReturnForm, StartReturnForm,
 )
@@ -248,6 +248,14 @@ def completed_visit(sample, client):
                       arrived_at=_now() - timedelta(hours=1), completed_at=_now())
 
 
+def office_rateable(sample, client):
+    """The sample case has a visit completed yesterday, not rated: the office may record its rating."""
+    sample.values["visit"] = sample.make.visit(sample.technician, sample.make.case(asset=_asset(sample)),
+                                               status=VisitStatus.COMPLETED, start=_now() - timedelta(days=1),
+                                               arrived_at=_now() - timedelta(days=1),
+                                               completed_at=_now() - timedelta(days=1) + timedelta(hours=1))
+
+
 def returnable(sample, client):
     """The label's product was sold today: its page takes a return request."""
     sample.values["asset"] = sample.make.asset(sales_date=sample.make.today())
@@ -316,6 +324,8 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
     "visit_photos.remove": Fuzz(StepForm, **VISIT),
     "cases.assess": Fuzz(AssessForm, {"priority": "normal", "decision": "visit_needed"}),
     "cases.remote_support": Fuzz(RemoteSupportForm, {"channel": "phone", "outcome": "not_solved"}),
+    "cases.take_rating": Fuzz(OfficeRatingForm, lambda s: {"visit_id": str(s.values["visit"].id)},
+                              prepare=office_rateable),
     "cases.change_status": Fuzz(StatusForm, {"status": "waiting_customer"}),
     "cases.resolve": Fuzz(ResolveForm),
     "cases.close": Fuzz(CloseForm),

@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from fieldapp.forms.cases import AssessForm, CloseForm, NoteForm, RemoteSupportForm, ResolveForm, StatusForm
 from fieldapp.models import CaseStatus, Channel, Priority, RemoteSupportOutcome
-from fieldapp.services import desk, lifecycle
+from fieldapp.forms.ratings import OfficeRatingForm
+from fieldapp.services import desk, lifecycle, ratings
 from fieldapp.views.cases.page import case_page
 from fieldapp.web.actions import act
 from fieldapp.web.auth import OFFICE, roles
@@ -45,6 +46,18 @@ def remote_support(case_id: int):
     return act(form, lambda: desk.log_remote_support(case, Channel(form.channel.data), form.steps.data,
                                                      RemoteSupportOutcome(form.outcome.data), current_user),
                on_case(case_id, _("Remote support logged.")), "remote")
+
+
+@bp.post("/<int:case_id>/rating")
+@roles(*OFFICE)
+def take_rating(case_id: int):
+    """A rating the customer gave on a call, written down by the office."""
+    case, form = load_case(case_id), OfficeRatingForm()
+    visits, whole_case = ratings.still_to_rate(case)
+    form.offer(visits, whole_case)
+    return act(form, lambda: ratings.take_for_case(case, form.visit_id.data, form.scores(), form.comments.data,
+                                                   form.complaint.data, current_user),
+               on_case(case_id, _("The customer's rating is recorded.")), "rate")
 
 
 @bp.post("/<int:case_id>/status")

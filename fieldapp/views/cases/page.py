@@ -10,7 +10,8 @@ from fieldapp import clock
 from fieldapp.forms.cases import AssessForm, CloseForm, NoteForm, RemoteSupportForm, ResolveForm, StatusForm
 from fieldapp.forms.scheduling import CancelVisitForm, RescheduleForm, reassign_form, schedule_form
 from fieldapp.models import Case, CaseStatus, User, Visit, VisitStatus
-from fieldapp.services import booking, field_team, lifecycle, sla
+from fieldapp.forms.ratings import ASPECT_LABELS, OfficeRatingForm
+from fieldapp.services import booking, field_team, lifecycle, ratings, sla
 from fieldapp.web.actions import Refused, form_in
 from fieldapp.web.loaders import load_case
 from fieldapp.web.sections import Section, page
@@ -86,14 +87,16 @@ NEXT_ACTION = {
     CaseStatus.WAITING_CUSTOMER: "move", CaseStatus.WAITING_PARTS: "move", CaseStatus.RESOLVED: "close",
     CaseStatus.CLOSED: "reopen", CaseStatus.CANCELLED: "reopen",
 }
-ACTION_ORDER = ("assess", "remote-support", "book", "move", "close", "reopen")
+ACTION_ORDER = ("assess", "remote-support", "book", "move", "close", "rate", "reopen")
 # The form slot a refused action comes back in, and the action it belongs to (kept open).
 SLOT_ACTION = {"assess": "assess", "remote": "remote-support", "book": "book", "status": "move",
-               "resolve": "close", "close": "close", "reopen": "reopen"}
+               "resolve": "close", "close": "close", "reopen": "reopen", "rate": "rate"}
 
 
-def _action_order(case: Case, refused: Refused | None) -> tuple[list[str], set[str]]:
+def _action_order(case: Case, refused: Refused | None, rateable: bool = False) -> tuple[list[str], set[str]]:
     offered = {"assess", "remote-support", "book", "move"} if case.status.is_open else {"reopen"}
+    if rateable:
+        offered.add("rate")
     if case.status not in (CaseStatus.CLOSED, CaseStatus.CANCELLED):
         offered.add("close")
     following = NEXT_ACTION.get(case.status)
@@ -107,7 +110,10 @@ def _action_order(case: Case, refused: Refused | None) -> tuple[list[str], set[s
 
 def _actions(case: Case, refused: Refused | None) -> dict:
     today = clock.today()
-    action_order, open_actions = _action_order(case, refused)
+    rate_visits, rate_case = ratings.still_to_rate(case)
+    action_order, open_actions = _action_order(case, refused, bool(rate_visits or rate_case))
+    rating_form = form_in(refused, "rate") or OfficeRatingForm(formdata=None)
+    rating_form.offer(rate_visits, rate_case)
     booking = form_in(refused, "book")
     clashes = getattr(refused.error, "conflicts", None) if booking is not None else None
     if case.status.is_open and booking is None:
@@ -123,6 +129,8 @@ def _actions(case: Case, refused: Refused | None) -> dict:
             formdata=None, summary=case.resolution_summary, closed_on=today),
         "reopen_form": form_in(refused, "reopen") or NoteForm(formdata=None),
         "schedule_form": booking,
+        "rating_form": rating_form,
+        "aspects": ASPECT_LABELS,
         "clashes": clashes,
         "open_visits": [v for v in case.visits if not v.status.is_finished],
         "can_close": case.status not in (CaseStatus.CLOSED, CaseStatus.CANCELLED),
