@@ -18,7 +18,7 @@ from fieldapp.models import (
     ASPECTS, Asset, AttentionItem, Case, CaseStatus, CaseType, Channel, Complaint, ComplaintSource, Coverage,
     CoverageKind, Customer, FollowUp, FollowUpKind, FollowUpSource, Outcome, Part, PaymentStatus, Priority,
     ProductModel, ProductResource, Rating, RatingSource, RemoteSupportOutcome, RemoteSupportSession, ResourceKind,
-    Role, ServiceType, User, Visit, VisitPart, VisitStatus,
+    Role, ServiceType, TechnicianSkill, User, Visit, VisitPart, VisitStatus,
 )
 from fieldapp.models import FaqEntry
 from fieldapp.dates import add_months
@@ -36,6 +36,12 @@ DEMO_USERS = [
     ("tech3@demo.test", "Theo Technician", Role.TECHNICIAN, "+31 6 5550 0104", None),
     ("disponent@demo.test", "Jonas Becker", Role.DISPATCHER, "+49 30 555 0105", "de"),
 ]
+# The product categories each technician is qualified for (the categories of PRODUCT_MODELS).
+DEMO_SKILLS = {
+    "tech@demo.test": ("Cooling", "Heating", "Water"),
+    "tech2@demo.test": ("Appliances", "Electronics"),
+    "tech3@demo.test": ("Energy", "Heating", "Security"),
+}
 
 
 # name, model number, category, warranty months, maintenance months, return days, care tips
@@ -149,7 +155,8 @@ def _users() -> list[User]:
     password_hash = generate_password_hash(DEMO_PASSWORD)  # one password for all: hashed once
     for email, name, role, phone, language in DEMO_USERS:
         users.append(User(email=email, name=name, role=role, phone=phone, password_hash=password_hash,
-                          language=language))
+                          language=language,
+                          skills=[TechnicianSkill(category=c) for c in DEMO_SKILLS.get(email, ())]))
     db.session.add_all(users)
     return users
 

@@ -350,6 +350,14 @@ class Factory:
         kw.setdefault("eligibility_reason", "Within the 30-day return period")
         return self._save(ReturnRequest(case_id=case.id, asset_id=case.asset_id, **kw))
 
+    def recommendation(self, visit: Visit, **kw):
+        """A technician's recommendation from `visit` (a check-up, open)."""
+        from fieldapp.models import Recommendation, RecommendationKind
+
+        kw.setdefault("kind", RecommendationKind.CHECK_UP)
+        kw.setdefault("what", "Check the anode of the boiler")
+        return self._save(Recommendation(visit_id=visit.id, case_id=visit.case_id, **kw))
+
     def coverage_plan(self, **kw):
         """A coverage plan on sale: a one-year service contract with one maintenance visit."""
         from fieldapp.models import CoveragePlan
@@ -397,6 +405,19 @@ class Factory:
                 db.session.get(Case, case.id).needs_attention = True
                 db.session.commit()
         return self._save(complaint)
+
+    def corrective_action(self, **kw):
+        """A corrective action on the office's log (kind "other", planned), owned by a new dispatcher
+        unless `owner_id` is given."""
+        from fieldapp.models import CorrectiveAction, FindingKind
+
+        n = next(self.seq)
+        kw.setdefault("title", f"Corrective action {n}")
+        kw.setdefault("kind", FindingKind.OTHER)
+        kw.setdefault("due_on", self.today() + timedelta(days=30))
+        if "owner_id" not in kw:
+            kw["owner_id"] = self.user(Role.DISPATCHER).id
+        return self._save(CorrectiveAction(**kw))
 
 
 def load_row(app, model, row_id):

@@ -4,6 +4,7 @@ from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     TelField,
@@ -11,6 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
 from fieldapp.forms import BaseForm, enum_choices
+from fieldapp.forms.fields import MultiCheckboxField
 from fieldapp.forms.public import PHONE_RE
 from fieldapp.forms.validators import EmailAddress
 from fieldapp.models import Role
@@ -69,3 +71,19 @@ class UserPasswordForm(BaseForm):
         Length(min=MIN_PASSWORD_LENGTH, max=200,
                message=_l("The password needs at least %(num)s characters.", num=MIN_PASSWORD_LENGTH)),
     ])
+
+
+class SkillsForm(BaseForm):
+    """The product categories a technician is qualified for, one check box each. The boxes are
+    the catalog's categories (`offer`, per page); the service refuses one not offered, at the field."""
+
+    categories = MultiCheckboxField(_l("Qualified for"), choices=[], validate_choice=False)
+
+    def offer(self, categories: list[str]) -> "SkillsForm":
+        self.categories.choices = [SelectChoice(category, category) for category in categories]
+        return self
+
+    @property
+    def chosen(self) -> list[str]:
+        """The ticked categories (none ticked: a form sends no value at all)."""
+        return list(self.categories.data or [])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from wtforms import (
     IntegerField,
     SelectChoice,
@@ -54,6 +54,18 @@ class WhenFields(BaseForm):
         return _at(self.day.data, self.window_end.data)
 
 
+def technician_options(technicians: list[User], category: str | None = None) -> list[SelectChoice]:
+    """The technicians as options; with the case's product category, those qualified for it come
+    first, in a group of their own ("Qualified for Heating", then "Other technicians")."""
+    ranking = field_team.ranked(technicians, category)
+    if not ranking.qualified:
+        return [SelectChoice(t.id, t.name) for t in technicians]
+    qualified = _("Qualified for %(category)s", category=category)
+    others = _("Other technicians")
+    return ([SelectChoice(t.id, t.name, optgroup=qualified) for t in ranking.qualified]
+            + [SelectChoice(t.id, t.name, optgroup=others) for t in ranking.others])
+
+
 def _technician_field() -> IdSelectField:
     return IdSelectField(_l("Technician"), message=_l("Choose a technician."))
 
@@ -68,8 +80,8 @@ class ScheduleForm(WhenFields):
                           description=_l("Shown to the technician on Today and on the visit: what to bring, "
                                          "where to ring."))
 
-    def set_technicians(self, technicians: list[User]) -> None:
-        self.technician_id.set_choices(SelectChoice(t.id, t.name) for t in technicians)
+    def set_technicians(self, technicians: list[User], category: str | None = None) -> None:
+        self.technician_id.set_choices(technician_options(technicians, category))
 
 
 class RescheduleForm(WhenFields):
@@ -82,8 +94,8 @@ class ReassignForm(BaseForm):
     override_reason = StringField(_l("Book over a clash because… (only when there is one)"),
                                   validators=[Optional(), Length(max=500)])
 
-    def set_technicians(self, technicians: list[User]) -> None:
-        self.technician_id.choices = [SelectChoice(t.id, t.name) for t in technicians]
+    def set_technicians(self, technicians: list[User], category: str | None = None) -> None:
+        self.technician_id.choices = technician_options(technicians, category)
 
 
 class QuickBookForm(BaseForm):
@@ -93,8 +105,8 @@ class QuickBookForm(BaseForm):
     day = DateField(_l("Day"), validators=[InputRequired(_l("Enter the day."))])
     start = TimeField(_l("From"), validators=[InputRequired(_l("Enter the time, like 13:00."))])
 
-    def set_technicians(self, technicians: list[User]) -> None:
-        self.technician_id.choices = [SelectChoice(t.id, t.name) for t in technicians]
+    def set_technicians(self, technicians: list[User], category: str | None = None) -> None:
+        self.technician_id.choices = technician_options(technicians, category)
 
     @property
     def starts_at(self) -> datetime | None:
@@ -105,13 +117,13 @@ class CancelVisitForm(BaseForm):
     reason = StringField(_l("Reason"), validators=REASON)
 
 
-def schedule_form(technicians: list[User] | None = None, **kwargs) -> ScheduleForm:
+def schedule_form(technicians: list[User] | None = None, category: str | None = None, **kwargs) -> ScheduleForm:
     form = ScheduleForm(**kwargs)
-    form.set_technicians(field_team.technicians() if technicians is None else technicians)
+    form.set_technicians(field_team.technicians() if technicians is None else technicians, category)
     return form
 
 
-def reassign_form(technicians: list[User] | None = None, **kwargs) -> ReassignForm:
+def reassign_form(technicians: list[User] | None = None, category: str | None = None, **kwargs) -> ReassignForm:
     form = ReassignForm(**kwargs)
-    form.set_technicians(field_team.technicians() if technicians is None else technicians)
+    form.set_technicians(field_team.technicians() if technicians is None else technicians, category)
     return form

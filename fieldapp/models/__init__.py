@@ -35,8 +35,12 @@ from fieldapp.models.catalog import (
     ResourceKind,
 )
 from fieldapp.models.faults import FaultCode, FaultKind
+from fieldapp.models.improvement import OPEN_ACTION_STATUSES, ActionStatus, CorrectiveAction, FindingKind
 from fieldapp.models.mail import MailStatus, OutboundMail
-from fieldapp.models.people import Customer, FailedLogin, Role, User, UserSession
+from fieldapp.models.people import Customer, FailedLogin, Role, TechnicianSkill, User, UserSession
+from fieldapp.models.agreements import ServiceAgreement
+from fieldapp.models.payments import Payment, PaymentMethod, PaymentState
+from fieldapp.models.recommendations import Recommendation, RecommendationKind, RecommendationStatus
 from fieldapp.models.ratings import ASPECTS, Rating, RatingSource
 from fieldapp.models.returns import (
     ReturnCondition,
@@ -66,6 +70,8 @@ __all__ = [
     "ProductResource", "Rating", "RatingSource", "ResourceKind", "RetiredLabel", "Role", "ServiceType", "User", "UserSession",
     "Visit", "VisitPart", "VisitPhoto", "VisitStatus", "new_qr_token",
     "CompanySettings", "CoveragePlan", "DashboardSnapshot", "FaqEntry", "FollowUpSource", "MailStatus", "OutboundMail", "RenewalOutcome",
-    "ReturnCondition", "ReturnDecision", "ReturnRequest", "ReturnStatus", "ServiceTarget",
-    "FaultCode", "FaultKind",
+    "ReturnCondition", "ReturnDecision", "ReturnRequest", "ReturnStatus", "ServiceTarget", "TechnicianSkill",
+    "FaultCode", "FaultKind", "Payment", "PaymentMethod", "PaymentState", "ServiceAgreement",
+    "Recommendation", "RecommendationKind", "RecommendationStatus",
+    "ActionStatus", "CorrectiveAction", "FindingKind", "OPEN_ACTION_STATUSES",
 ]

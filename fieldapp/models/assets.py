@@ -78,6 +78,11 @@ class CoverageKind(LabelledEnum):
     STANDARD_WARRANTY = "standard_warranty", _l("Standard warranty")
     EXTENDED_WARRANTY = "extended_warranty", _l("Extended warranty")
     SERVICE_CONTRACT = "service_contract", _l("Service contract")
+    SERVICE_AGREEMENT = "service_agreement", _l("Service agreement")  # sold to a customer, no product
+
+    @property
+    def is_contract(self) -> bool:
+        return self in (CoverageKind.SERVICE_CONTRACT, CoverageKind.SERVICE_AGREEMENT)
 
 
 class RenewalOutcome(LabelledEnum):

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -16,6 +16,7 @@ from fieldapp.orm import LabelledEnum, enum_column, utcnow
 
 if TYPE_CHECKING:
     from fieldapp.models.assets import Asset
+    from fieldapp.models.agreements import ServiceAgreement
 
 
 class Role(LabelledEnum):
@@ -49,6 +50,12 @@ class User(UserMixin, db.Model):
     # offline copy (the dispatcher sees it on the board).
     last_sync_at: Mapped[datetime | None]
 
+    # The product categories a technician is qualified for (process step 5, the expertise a
+    # visit needs): the booking form and the board list the qualified first.
+    skills: Mapped[list[TechnicianSkill]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="TechnicianSkill.category")
+
     # Not a column: the sign-in session this object was loaded for (see services.sessions).
     # Flask-Login keeps get_id() in the session cookie, so the cookie names a session row that
     # the server can end, never the user id alone.
@@ -77,8 +84,27 @@ class User(UserMixin, db.Model):
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
 
+    def is_qualified_for(self, category: str) -> bool:
+        """A skill for the product category, spelt in any case ("heating" is "Heating")."""
+        wanted = category.casefold()
+        return any(skill.category.casefold() == wanted for skill in self.skills)
+
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"
+
+
+class TechnicianSkill(db.Model):
+    """One product category (ProductModel.category, as the catalog spells it) a technician is
+    qualified for."""
+
+    __tablename__ = "technician_skills"
+    __table_args__ = (UniqueConstraint("user_id", "category", name="uq_technician_skills_user_id_category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    category: Mapped[str] = mapped_column(String(60))
+
+    user: Mapped[User] = relationship(back_populates="skills")
 
 
 class Customer(db.Model):
@@ -97,6 +123,8 @@ class Customer(db.Model):
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     assets: Mapped[list[Asset]] = relationship(back_populates="customer")
+    agreements: Mapped[list[ServiceAgreement]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan", order_by="ServiceAgreement.starts_on")
 
     def __repr__(self) -> str:
         return f"<Customer {self.name}>"

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from fieldapp.models.cases import Case
     from fieldapp.models.faults import FaultCode
     from fieldapp.models.people import User
+    from fieldapp.models.payments import Payment
     from fieldapp.models.ratings import Rating
+    from fieldapp.models.recommendations import Recommendation
 
 
 class ServiceType(LabelledEnum):
@@ -153,6 +155,10 @@ class Visit(db.Model):
     photos: Mapped[list[VisitPhoto]] = relationship(
         back_populates="visit", cascade="all, delete-orphan", order_by="VisitPhoto.id"
     )
+    payment: Mapped[Payment | None] = relationship(back_populates="visit", uselist=False,
+                                                   cascade="all, delete-orphan")
+    recommendations: Mapped[list[Recommendation]] = relationship(
+        back_populates="visit", cascade="all, delete-orphan", order_by="Recommendation.id")
 
     @property
     def also_done(self) -> list[ServiceType]:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from fieldapp import clock
-from fieldapp.models import Coverage, CoverageKind, PaymentStatus, Visit
+from fieldapp.models import Coverage, CoverageKind, PaymentStatus, ServiceAgreement, Visit
 
 
 @dataclass
@@ -48,9 +48,22 @@ def visit_day(visit: Visit) -> date:
     return clock.local_day(moment)
 
 
-def coverage_for(visit: Visit) -> Coverage | None:
+def coverage_for(visit: Visit) -> Coverage | ServiceAgreement | None:
+    """What covers the visit on its day: the product's warranty or contract; else a service
+    agreement of the customer (sold without a product) running that day."""
+    day = visit_day(visit)
     asset = visit.case.asset
-    return asset.coverage_on(visit_day(visit)) if asset else None
+    found = asset.coverage_on(day) if asset else None
+    customer = visit.case.customer
+    if found is None and customer is not None:
+        found = agreement_on(customer, day)
+    return found
+
+
+def agreement_on(customer, day: date) -> ServiceAgreement | None:
+    """The customer's service agreement running on `day` (the latest to end, if several)."""
+    running = [a for a in customer.agreements if a.is_active_on(day)]
+    return max(running, key=lambda a: a.ends_on) if running else None
 
 
 def coverage_badge(kind: CoverageKind | None) -> tuple[str, str]:
@@ -58,7 +71,7 @@ def coverage_badge(kind: CoverageKind | None) -> tuple[str, str]:
     visit (the kind of coverage in force on its day), or nothing."""
     if kind is None:
         return "billable", _("Billable")
-    if kind is CoverageKind.SERVICE_CONTRACT:
+    if kind.is_contract:
         return "covered", _("Under contract")
     return "covered", _("In warranty")
 
@@ -116,6 +129,6 @@ def settled_payment_status(visit: Visit) -> PaymentStatus | None:
         return PaymentStatus.TO_INVOICE
     if costs.coverage is None:
         return None  # nothing charged and nothing to cover
-    if costs.coverage.kind is CoverageKind.SERVICE_CONTRACT:
+    if costs.coverage.kind.is_contract:
         return PaymentStatus.COVERED_CONTRACT
     return PaymentStatus.COVERED_WARRANTY

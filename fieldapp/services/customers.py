@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import reduce
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, column, func, literal, literal_column, or_, select, table, tuple_
@@ -13,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from fieldapp import languages
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
-from fieldapp.models import Asset, Case, Customer, User
+from fieldapp.models import Asset, Case, Customer, ServiceAgreement, User
 from fieldapp.models import search as search_index
 from fieldapp.models.search import phone_digits
 from fieldapp.services import audit
@@ -222,3 +223,33 @@ def cases(customer: Customer, page: int) -> tuple[list[Case], int]:
                                .order_by(Case.created_at.desc(), Case.id.desc())
                                .offset((page - 1) * CASES_PAGE).limit(CASES_PAGE))
     return list(found), total
+
+
+# --- Service agreements (a service sold without a product) ------------------------------------------------
+
+MAX_AGREEMENT_YEARS = 10
+
+
+def add_agreement(customer: Customer, what: str, reference: str | None, site: str | None, starts_on: date,
+                  ends_on: date, price_cents: int | None, covers_parts: bool, covers_labour: bool,
+                  covers_transport: bool, maintenance_visits_per_year: int, terms: str | None,
+                  by: User) -> ServiceAgreement:
+    """Sell the customer a service agreement: from then on it covers their visits on its days
+    (for what it covers) wherever the product has no coverage of its own."""
+    what = (what or "").strip()
+    if not what:
+        raise DomainError(_("Say what the agreement covers."), "what", "invalid")
+    if ends_on < starts_on:
+        raise DomainError(_("The last day comes before the first."), "ends_on", "invalid")
+    if (ends_on - starts_on).days > 366 * MAX_AGREEMENT_YEARS:
+        raise DomainError(_("An agreement runs at most %(num)s years.", num=MAX_AGREEMENT_YEARS), "ends_on", "invalid")
+    agreement = ServiceAgreement(what=what, reference=reference, site=site, starts_on=starts_on, ends_on=ends_on,
+                                 price_cents=price_cents, covers_parts=covers_parts, covers_labour=covers_labour,
+                                 covers_transport=covers_transport,
+                                 maintenance_visits_per_year=maintenance_visits_per_year, terms=terms,
+                                 sold_by_id=by.id)
+    customer.agreements.append(agreement)
+    db.session.flush()
+    audit.record("customer.agreement_sold", customer, {"agreement": agreement.id, "what": what,
+                                                       "until": ends_on.isoformat()}, user=by)
+    return agreement

@@ -1,18 +1,22 @@
-"""The field team: the technicians who can go, and a technician's day of visits."""
+"""The field team: the technicians who can go, their skills, and a technician's day of visits."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from fieldapp import clock
+from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import (
-    Asset, Case, Coverage, CoverageKind, Customer, ProductModel, Role, ServiceType, User, Visit, VisitStatus,
+    Asset, Case, Coverage, CoverageKind, Customer, ProductModel, Role, ServiceType, TechnicianSkill, User, Visit,
+    VisitStatus,
 )
 from fieldapp.models.assets import in_force
+from fieldapp.services import audit
 
 
 def _visit_loading():
@@ -36,9 +40,88 @@ def technician_day(technician: User, day: date) -> list[Visit]:
 
 
 def technicians() -> list[User]:
+    """The active technicians by name, with their skills: one query, however many there are."""
     return list(db.session.scalars(
-        select(User).where(User.role == Role.TECHNICIAN, User.active.is_(True)).order_by(User.name)
-    ))
+        select(User).where(User.role == Role.TECHNICIAN, User.active.is_(True))
+        .options(joinedload(User.skills)).order_by(User.name, User.id)
+    ).unique())
+
+
+# --- Skills: the product categories a technician is qualified for (process step 5) -----------------------
+
+def category_of(case: Case) -> str | None:
+    """The product category a visit for the case needs: its product's model's, if it has one."""
+    category = case.asset.product_model.category if case.asset is not None else None
+    return category or None
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The technicians for one product category: the qualified first, then the others (each in
+    the order given). No category: no one is qualified and no one is missing anything."""
+    category: str | None
+    qualified: list[User]
+    others: list[User]
+
+
+def ranked(technicians: list[User], category: str | None) -> Ranking:
+    if not category:
+        return Ranking(None, [], list(technicians))
+    qualified = [t for t in technicians if t.is_qualified_for(category)]
+    return Ranking(category, qualified, [t for t in technicians if not t.is_qualified_for(category)])
+
+
+def ranked_per_case(cases: list[Case], technicians: list[User]) -> dict[int, Ranking]:
+    """Each case's ranking, worked out once per category (skills read with the technicians)."""
+    by_category: dict[str | None, Ranking] = {}
+    rankings = {}
+    for case in cases:
+        category = category_of(case)
+        if category not in by_category:
+            by_category[category] = ranked(technicians, category)
+        rankings[case.id] = by_category[category]
+    return rankings
+
+
+@dataclass(frozen=True)
+class SkillGap:
+    technician: User
+    category: str
+
+
+def skill_gap(technician: User | None, case: Case) -> SkillGap | None:
+    """The technician has no skill recorded for the case's product category: a warning before
+    booking, never a refusal. None when they have, or the case has no product or its model no
+    category."""
+    category = category_of(case)
+    if technician is None or category is None or technician.is_qualified_for(category):
+        return None
+    return SkillGap(technician, category)
+
+
+def skill_choices(technician: User) -> list[str]:
+    """The categories the admin may tick for the technician: every category of the catalog's
+    models, and any the technician has already (a category no model uses any more)."""
+    catalog = db.session.scalars(select(ProductModel.category).where(
+        ProductModel.category.is_not(None), ProductModel.category != "").distinct())
+    return sorted({*catalog, *(skill.category for skill in technician.skills)}, key=lambda c: (c.casefold(), c))
+
+
+def set_skills(technician: User, categories: list[str], by: User) -> None:
+    """The technician's skills become exactly `categories` (each one of `skill_choices`)."""
+    if technician.role is not Role.TECHNICIAN:
+        raise DomainError(_("Only technicians have skills."), "categories", "invalid")
+    wanted = set(categories)
+    if not wanted <= set(skill_choices(technician)):
+        raise DomainError(_("Choose categories from the list."), "categories", "invalid")
+    held = {skill.category: skill for skill in technician.skills}
+    added, removed = sorted(wanted - held.keys()), sorted(held.keys() - wanted)
+    if not (added or removed):
+        return
+    for category in removed:
+        technician.skills.remove(held[category])
+    technician.skills.extend(TechnicianSkill(category=category) for category in added)
+    audit.record("user.skills_changed", technician, {"added": added, "removed": removed}, user=by)
 
 
 @dataclass(frozen=True)

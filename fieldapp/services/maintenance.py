@@ -235,6 +235,15 @@ def due(asset: Asset, today: date | None = None) -> Due | None:
     return found[0] if found else None
 
 
+def schedule(asset: Asset, count: int = 3, today: date | None = None) -> list[date]:
+    """The product's next maintenance dates: the next due one, then one interval after another
+    (the plan as things stand; each visit done moves the ones after it)."""
+    found = due(asset, today)
+    if found is None:
+        return []
+    return [add_months(found.due_on, found.months * step) for step in range(count)]
+
+
 def due_on(asset: Asset, today: date | None = None) -> date | None:
     found = due(asset, today)
     return found.due_on if found else None

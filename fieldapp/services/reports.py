@@ -14,10 +14,10 @@ from sqlalchemy.orm import selectinload
 from fieldapp import clock, formats, money
 from fieldapp.extensions import db
 from fieldapp.models import (
-    ASPECTS, Asset, Case, Coverage, FollowUpRecommendation, Rating, RemoteSupportSession, ReturnRequest,
+    ASPECTS, Asset, Case, Coverage, Customer, FollowUpRecommendation, Rating, RemoteSupportSession, ReturnRequest,
     ReturnStatus, ServiceType, User, Visit, VisitPart, VisitStatus,
 )
-from fieldapp.services import content, costs, returns, settings, sla
+from fieldapp.services import content, costs, payments, recommendations, returns, settings, sla
 
 ASPECT_LABELS = {
     "overall": _l("Overall"), "timeliness": _l("Timeliness"), "professionalism": _l("Professionalism"),
@@ -240,6 +240,8 @@ class CaseReport:
     coverage_at_service: CoverageInfo | None
     service_day: date
     next_maintenance: date | None
+    maintenance_schedule: list[date]
+    recommendations: list[tuple[str, str]]  # (what, by when; its status), in the reader's words
     today: date
     # 5. Costs incurred (all visits)
     costs: Costs
@@ -338,10 +340,12 @@ def load_case(case_id: int) -> Case | None:
         select(Case).where(Case.id == case_id).options(
             selectinload(Case.asset).selectinload(Asset.coverages),
             selectinload(Case.asset).selectinload(Asset.product_model),
-            selectinload(Case.customer),
+            selectinload(Case.customer).selectinload(Customer.agreements),
             selectinload(Case.visits).selectinload(Visit.parts).selectinload(VisitPart.part),
             selectinload(Case.visits).selectinload(Visit.technician),
             selectinload(Case.visits).selectinload(Visit.rating),
+            selectinload(Case.visits).selectinload(Visit.payment),
+            selectinload(Case.visits).selectinload(Visit.recommendations),
             selectinload(Case.complaints), selectinload(Case.follow_ups), selectinload(Case.events),
             selectinload(Case.remote_sessions).selectinload(RemoteSupportSession.user),
             selectinload(Case.return_requests),
@@ -376,12 +380,20 @@ def _visit(visit: Visit) -> VisitSection:
                         p.faulty_serial, p.replacement_serial, p.repaired) for p in visit.parts],
         coverage=CoverageInfo.of(costs.coverage_for(visit)), costs=_visit_costs(visit),
         other_cost_note=visit.other_cost_note,
-        payment_status=visit.payment_status.label if visit.payment_status else None,
+        payment_status=payments.summary(visit.payment) if visit.payment is not None
+        else (visit.payment_status.label if visit.payment_status else None),
         rating={aspect: getattr(rating, aspect) for aspect in ASPECTS} if rating else None,
         rating_source=rating.source.label if rating else None,
         comments=rating.comments if rating else None, complaint=rating.complaint if rating else None,
         signer_name=rating.signer_name if rating else None, signature_path=rating.signature_svg if rating else None,
     )
+
+
+def _coverage_on(asset, customer, day: date):
+    """What covers the product on `day`: its own warranty or contract, else an agreement of the
+    customer (a service sold without a product)."""
+    found = asset.coverage_on(day) if asset else None
+    return found or (costs.agreement_on(customer, day) if customer else None)
 
 
 def _case_rating(case_id: int) -> CaseRatingLine | None:
@@ -445,7 +457,7 @@ def _payment_status(visits: list[VisitSection], total: Costs, refunded_cents: in
     if refunded_cents:
         statuses.append(_("%(amount)s refunded to the customer", amount=money.display(refunded_cents)))
     if statuses:
-        return ", ".join(statuses)
+        return "; ".join(statuses)
     return _("Nothing charged") if total.total_cents == 0 else _("Not settled yet")
 
 
@@ -460,8 +472,11 @@ def build(case: Case) -> CaseReport:
     for visit in visits:
         total.add(visit.costs)
     follow_ups = [FollowUpLine(f.kind.label, f.due_on, f.notes, f.done_at, f.outcome) for f in case.follow_ups]
-    next_maintenance = maintenance.due_on(asset, today) if asset else None
+    schedule = maintenance.schedule(asset, 3, today) if asset else []
+    next_maintenance = schedule[0] if schedule else None
+    recommended = [r for v in sorted(case.visits, key=lambda v: v.scheduled_start) for r in v.recommendations]
     next_steps = [step for v in visits for step in ([v.next_steps] if v.next_steps else [])]
+    next_steps += [recommendations.describe(r) for r in recommended if r.status.is_open]
     next_steps += [_("%(kind)s due %(day)s: %(notes)s", kind=f.kind, day=clock.day_text(f.due_on), notes=f.notes)
                    if f.notes else _("%(kind)s due %(day)s", kind=f.kind, day=clock.day_text(f.due_on))
                    for f in follow_ups if f.done_at is None]
@@ -485,7 +500,8 @@ def build(case: Case) -> CaseReport:
         product=model.name if model else None, model_number=model.model_number if model else None,
         serial=asset.serial_number if asset else None, specifications=model.specifications if model else None,
         sales_date=asset.sales_date if asset else None,
-        contracts=[CoverageInfo.of(c) for c in (asset.coverages if asset else [])],
+        contracts=[CoverageInfo.of(c) for c in (asset.coverages if asset else [])]
+        + [CoverageInfo.of(a) for a in (customer.agreements if customer else [])],
         warranty_terms=content.localized(model, "warranty_terms") if model else None,
         warranty_conditions=content.localized(model, "warranty_conditions") if model else None,
         description=case.description, visits=visits, case_rating=_case_rating(case.id),
@@ -498,9 +514,10 @@ def build(case: Case) -> CaseReport:
         targets_source=targets_source, targets=targets,
         complaints=[ComplaintLine(c.received_at, c.source.label, c.description, c.resolution, c.customer_response,
                                   c.resolved_at) for c in case.complaints],
-        coverage_now=CoverageInfo.of(asset.coverage_on(today)) if asset else None,
-        coverage_at_service=CoverageInfo.of(asset.coverage_on(service_day)) if asset else None,
-        service_day=service_day, today=today, next_maintenance=next_maintenance, costs=total, payment_status=_payment_status(visits, total, sum(
+        coverage_now=CoverageInfo.of(_coverage_on(asset, customer, today)),
+        coverage_at_service=CoverageInfo.of(_coverage_on(asset, customer, service_day)),
+        service_day=service_day, today=today, next_maintenance=next_maintenance, maintenance_schedule=schedule,
+        recommendations=[(recommendations.describe(r), r.status.label) for r in recommended], costs=total, payment_status=_payment_status(visits, total, sum(
             r.amount_cents or 0 for r in case.return_requests if r.status is ReturnStatus.REFUNDED)),
         follow_ups=follow_ups, summary=case.resolution_summary, next_steps=next_steps,
         closure_date=case.closed_on or (clock.local(case.resolved_at).date() if case.resolved_at else None),

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from fieldapp.models import FaultKind, FollowUpRecommendation, Outcome, PaymentStatus, ServiceType, Visit
-from fieldapp.services import faults, visits
+from fieldapp.services import faults, payments, visits
 
 # What may still change once the visit is finished: "paid" is often settled afterwards.
 EDITABLE_WHEN_FINISHED = frozenset({"payment_status"})
@@ -73,6 +73,8 @@ def _other_cost(visit: Visit, cents: int | None, note: str | None) -> None:
 
 def _payment(visit: Visit, payment_status: PaymentStatus) -> None:
     visit.payment_status = payment_status
+    if payment_status is PaymentStatus.PAID:
+        payments.technician_says_paid(visit)
 
 
 def _fault_codes(visit: Visit, codes: dict[FaultKind, int | None]) -> None:

@@ -16,7 +16,7 @@ from fieldapp.models import (
     Outcome, Role, ServiceType, User, Visit, VisitPart, VisitStatus,
 )
 from fieldapp.orm import utcnow
-from fieldapp.services import audit, costs, followups, lifecycle, maintenance
+from fieldapp.services import audit, costs, followups, lifecycle, maintenance, payments
 
 
 # Built once (building a statement with its loader options costs more than running it): the
@@ -166,6 +166,7 @@ def complete(visit: Visit, labour_minutes: int | None, at: datetime | None = Non
         visit.labour_minutes = labour_minutes
     visit.payment_status = costs.settled_payment_status(visit)
     costs.store_totals(visit)
+    payments.bill(visit)
     _record_follow_up(visit)
     _update_case_after_completion(visit)
     followups.plan_satisfaction_call(visit)

@@ -8,7 +8,8 @@ from importlib import import_module
 from flask import Flask
 
 AREAS = ("home", "account", "visits", "board", "cases", "customers", "products", "public", "admin", "reports",
-         "catalog", "returns", "followups", "complaints", "mail", "maintenance", "coverage", "languages")
+         "catalog", "returns", "followups", "complaints", "mail", "maintenance", "coverage", "languages", "payments",
+         "recommendations")
 
 
 def register(app: Flask) -> None:

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from fieldapp import clock
 from fieldapp.extensions import db
 from fieldapp.models import (
-    Asset, Case, Coverage, CoverageKind, Customer, Part, ProductModel, Rating, Role, User, Visit,
+    Asset, Case, Coverage, CoverageKind, Customer, Part, ProductModel, Rating, Role, ServiceAgreement, User, Visit,
     VisitStatus,
 )
 from fieldapp.services import field_team
@@ -42,7 +42,9 @@ def test_seed_demo_builds_a_realistic_company(app, runner):
         assert db.session.scalar(select(func.count(Part.id))) >= 20
         assert db.session.scalar(select(func.count(Rating.id))) >= 10
         kinds = set(db.session.scalars(select(Coverage.kind)))
-        assert kinds == set(CoverageKind)
+        # Every kind a product's coverage can be; a service agreement is sold to a customer instead.
+        assert kinds == set(CoverageKind) - {CoverageKind.SERVICE_AGREEMENT}
+        assert db.session.scalar(select(func.count(ServiceAgreement.id))) >= 1
         assert db.session.scalar(select(func.count(Case.id)).where(Case.closed_on.is_not(None))) >= 10
         assert db.session.scalar(select(func.count(Case.id)).where(Case.needs_attention)) >= 1
 

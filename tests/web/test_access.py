@@ -26,6 +26,7 @@ EXPECT = {
     ("admin.user", "GET"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 200},
     ("admin.set_role", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
     ("admin.set_profile", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
+    ("admin.set_skills", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
     ("admin.reset_password", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
     ("admin.end_sessions", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
     ("settings.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 200},
@@ -119,6 +120,17 @@ EXPECT = {
     ("cases.assess", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("cases.remote_support", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("cases.take_rating", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("payments.record", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("improvements.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("improvements.new", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("improvements.new", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("improvements.show", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
+    ("improvements.set_status", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("recommendations.add", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
+    ("recommendations.remove", "POST"): {ANON: LOGIN, TECH: 422, DISP: 403, ADMIN: 403},
+    ("case_recommendations.follow_up", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("case_recommendations.open_case", "POST"): {ANON: LOGIN, TECH: 403, DISP: 303, ADMIN: 303},
+    ("case_recommendations.decline", "POST"): {ANON: LOGIN, TECH: 403, DISP: 303, ADMIN: 303},
     ("cases.change_status", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("cases.resolve", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("cases.close", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
@@ -279,6 +291,8 @@ class RouteSample:
         "return_id": lambda self: self.make.return_request(self.make.case(asset=self._asset())).id,
         "code_id": lambda self: self.make.fault_code().id,
         "code": lambda self: "nl",  # languages.script_text
+        "recommendation_id": lambda self: self.make.recommendation(self._visit()).id,
+        "action_id": lambda self: self.make.corrective_action().id,
     }
 
     def __contains__(self, key):
@@ -322,7 +336,7 @@ def test_role_route_matrix(app, make, endpoint, method):
 
 
 VISIT_ROUTES = [route for route in ROUTES if route[0].startswith(("visits.", "visit_parts.", "visit_photos.",
-                                                                   "handover."))]
+                                                                   "handover.", "recommendations."))]
 
 
 @pytest.mark.parametrize("endpoint, method", VISIT_ROUTES)

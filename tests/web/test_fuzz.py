@@ -29,7 +29,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 import fieldapp
 from fieldapp.extensions import db
 from fieldapp.forms.account import LanguageForm, PasswordChangeForm, PinForm, UnlockForm
-from fieldapp.forms.admin import OwnPhoneForm, UserCreateForm, UserPasswordForm, UserProfileForm, UserRoleForm
+from fieldapp.forms.admin import OwnPhoneForm, SkillsForm, UserCreateForm, UserPasswordForm, UserProfileForm, UserRoleForm
 from fieldapp.forms.assets import AssetForm, CoverageForm, NewCaseForm
 from fieldapp.forms.customers import CustomerForm, NewCustomerForm
 from fieldapp.forms.catalog import (
@@ -49,7 +49,10 @@ from fieldapp.forms.coverage import PlanForm, RenewalCallForm, SellPlanForm
 from fieldapp.forms.maintenance import PlanMaintenanceForm
 from fieldapp.forms.followups import FollowUpDoneForm, FollowUpForm
 from fieldapp.forms.questions import AnswerForm, QuestionForm
+from fieldapp.forms.improvement import ActionStatusForm, CorrectiveActionForm
+from fieldapp.forms.payments import PaymentForm
 from fieldapp.forms.ratings import OfficeRatingForm, OnSiteRatingForm, RatingForm
+from fieldapp.forms.recommendations import RecommendationFollowUpForm, RecommendationForm
 from fieldapp.forms.returns import (
     ApproveReturnForm, CompleteReturnForm, PublicReturnForm, ReceiveReturnForm, RefuseReturnForm, StartReturnForm,
 )
@@ -256,6 +259,15 @@ def office_rateable(sample, client):
                                                completed_at=_now() - timedelta(days=1) + timedelta(hours=1))
 
 
+def billable(sample, client):
+    """The sample case has a visit completed yesterday with €35.00 to pay: the office records payments."""
+    sample.values["visit"] = sample.make.visit(sample.technician, sample.make.case(asset=_asset(sample)),
+                                               status=VisitStatus.COMPLETED, start=_now() - timedelta(days=1),
+                                               arrived_at=_now() - timedelta(days=1),
+                                               completed_at=_now() - timedelta(days=1) + timedelta(hours=1),
+                                               billable_cents=3500, total_cents=3500)
+
+
 def returnable(sample, client):
     """The label's product was sold today: its page takes a return request."""
     sample.values["asset"] = sample.make.asset(sales_date=sample.make.today())
@@ -281,6 +293,7 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
     "account.set_language": Fuzz(LanguageForm),
     "account.set_phone": Fuzz(OwnPhoneForm),
     "admin.set_profile": Fuzz(UserProfileForm),
+    "admin.set_skills": Fuzz(SkillsForm, {"categories": "Heating"}),
     "admin.create_user": Fuzz(UserCreateForm, {"role": "dispatcher"}),
     "admin.set_role": Fuzz(UserRoleForm, {"role": "dispatcher"}),
     "admin.reset_password": Fuzz(UserPasswordForm),
@@ -324,6 +337,14 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
     "visit_photos.remove": Fuzz(StepForm, **VISIT),
     "cases.assess": Fuzz(AssessForm, {"priority": "normal", "decision": "visit_needed"}),
     "cases.remote_support": Fuzz(RemoteSupportForm, {"channel": "phone", "outcome": "not_solved"}),
+    "recommendations.add": Fuzz(RecommendationForm, {"kind": "check_up"}, **VISIT),
+    "recommendations.remove": Fuzz(StepForm, **VISIT),
+    "case_recommendations.follow_up": Fuzz(RecommendationFollowUpForm, {"kind": "call"}),
+    "improvements.new": Fuzz(CorrectiveActionForm, lambda s: {
+        "kind": "fault_code", "product_model_id": str(s.make.product_model().id),
+        "fault_code_id": str(s.make.fault_code().id), "aspect": "", "owner_id": str(s.make.user(Role.DISPATCHER).id)}),
+    "improvements.set_status": Fuzz(ActionStatusForm),
+    "payments.record": Fuzz(PaymentForm, {"method": "card"}, prepare=billable),
     "cases.take_rating": Fuzz(OfficeRatingForm, lambda s: {"visit_id": str(s.values["visit"].id)},
                               prepare=office_rateable),
     "cases.change_status": Fuzz(StatusForm, {"status": "waiting_customer"}),
@@ -381,6 +402,8 @@ NO_TYPED_INPUT = {
     "assets.remove_coverage": "a button",
     "assets.replace_label": "a button",
     "mail.retry": "a button (ActionForm)",
+    "case_recommendations.open_case": "a button (ActionForm)",
+    "case_recommendations.decline": "a button (ActionForm)",
     "catalog.remove_model": "a button (ActionForm)",
     "catalog.remove_resource": "a button (ActionForm)",
     "catalog.remove_faq": "a button (ActionForm)",
@@ -431,7 +454,7 @@ def baseline(specs: list[Spec], fuzz: Fuzz, sample) -> dict:
         if spec.kind == "integer":
             values[spec.name] = str(spec.low)
         elif spec.kind == "choice":
-            values[spec.name] = spec.choices[-1]
+            values[spec.name] = spec.choices[-1] if spec.choices else ""
         elif spec.kind == "id":
             values[spec.name] = "1"
         elif spec.kind == "client_id":
@@ -623,6 +646,8 @@ GET_FUZZ = [  # (endpoint, parameter, role)
     ("dashboard.cases", "from", DISP), ("dashboard.cases", "to", DISP), ("dashboard.cases", "model_id", DISP),
     ("dashboard.cases", "technician_id", DISP), ("dashboard.cases", "code_id", DISP), ("dashboard.cases", "page", DISP),
     ("languages.script_text", "v", ANON),
+    ("improvements.new", "kind", DISP), ("improvements.new", "model_id", DISP), ("improvements.new", "code_id", DISP),
+    ("improvements.new", "aspect", DISP), ("improvements.index", "page", DISP),
     # The language switcher's ?lang= (fieldapp/languages.py), read on every page a visitor opens.
     ("public.asset", "lang", ANON), ("auth.login", "lang", ANON), ("web.request_service", "lang", ANON),
 ]

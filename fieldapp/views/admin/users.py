@@ -7,9 +7,11 @@ from flask_login import current_user
 
 from fieldapp.extensions import db
 from fieldapp.forms import ActionForm
-from fieldapp.forms.admin import UserActiveForm, UserCreateForm, UserPasswordForm, UserProfileForm, UserRoleForm
+from fieldapp.forms.admin import (
+    SkillsForm, UserActiveForm, UserCreateForm, UserPasswordForm, UserProfileForm, UserRoleForm,
+)
 from fieldapp.models import Role, User
-from fieldapp.services import accounts, audit, sessions
+from fieldapp.services import accounts, audit, field_team, sessions
 from fieldapp.web.actions import Refused, act, form_in
 from fieldapp.web.auth import roles
 from fieldapp.web.params import page_arg
@@ -82,7 +84,17 @@ def _user_page(account: User, refused: Refused | None = None) -> str:
         profile_form=form_in(refused, "profile") or UserProfileForm(formdata=None, job_title=account.job_title,
                                                                     phone=account.phone),
         password_form=form_in(refused, "password") or UserPasswordForm(formdata=None),
+        skills_form=_skills_form(account, refused),
         action_form=ActionForm(formdata=None))
+
+
+def _skills_form(account: User, refused: Refused | None) -> SkillsForm | None:
+    """A technician's skills: a box per category of the catalog (for other roles only when refused)."""
+    form = form_in(refused, "skills")
+    if form is None and account.role is not Role.TECHNICIAN:
+        return None
+    form = form or SkillsForm(formdata=None, categories=[skill.category for skill in account.skills])
+    return form.offer(field_team.skill_choices(account))
 
 
 @bp.get("/users/<int:user_id>")
@@ -110,6 +122,14 @@ def set_profile(user_id: int):
     account, form = _user(user_id), UserProfileForm()
     return act(form, lambda: accounts.set_profile(account, form.job_title.data, form.phone.data, by=current_user),
                _on_user(account, _("Job title and phone of %(name)s saved.", name=account.name)), "profile")
+
+
+@bp.post("/users/<int:user_id>/skills")
+@roles(Role.ADMIN)
+def set_skills(user_id: int):
+    account, form = _user(user_id), SkillsForm()
+    return act(form, lambda: field_team.set_skills(account, form.chosen, by=current_user),
+               _on_user(account, _("Skills of %(name)s saved.", name=account.name)), "skills")
 
 
 @bp.post("/users/<int:user_id>/password")

@@ -50,6 +50,8 @@ def _board_context() -> dict:
         "quick_form": quick, "needs_you": needs_you, "mail_trouble": needs_you.mail_trouble,
         "statuses": board_service.QUEUE_STATUSES, "priorities": list(Priority), "channels": list(Channel),
         "technicians": technicians, "shown": shown, "lane_page": lane_page,
+        # Per queued case, the technicians qualified for its product's category first.
+        "rankings": field_team.ranked_per_case(queue.cases, technicians),
     }
 
 

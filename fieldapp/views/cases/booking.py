@@ -27,15 +27,17 @@ def on_visits(case_id: int, message: str) -> OnPage:
     return OnPage(case_page, case_id, message, anchor="visits")
 
 
-def _technician_choices(form):
-    form.set_technicians(field_team.technicians())
+def _technician_choices(form, case: Case):
+    """The active technicians, those qualified for the case's product category first."""
+    form.set_technicians(field_team.technicians(), field_team.category_of(case))
     return form
 
 
 @bp.post("/")
 @roles(*OFFICE)
 def book(case_id: int):
-    case, form = load_case(case_id), _technician_choices(ScheduleForm())
+    case = load_case(case_id)
+    form = _technician_choices(ScheduleForm(), case)
     return act(form, lambda: booking.schedule_visit(
         case, booking.technician_or_none(form.technician_id.data), form.starts_at, form.window_ends_at,
         ServiceType(form.service_type.data), form.minutes.data, form.notes.data, current_user,
@@ -62,7 +64,7 @@ class QuickBooked(OnPage):
                             start=quick.start.data,
                             window_end=(start + booking.QUICK_WINDOW).time() if start else None, minutes=60,
                             service_type=booking.default_service(self.case).value)
-        _technician_choices(full)
+        _technician_choices(full, self.case)
         for name in ("technician_id", "day", "start"):
             full[name].errors = list(quick[name].errors)
         refused.form, refused.slot = full, "book"
@@ -72,7 +74,8 @@ class QuickBooked(OnPage):
 @bp.post("/quick")
 @roles(*OFFICE)
 def quick_book(case_id: int):
-    case, form = load_case(case_id), _technician_choices(QuickBookForm())
+    case = load_case(case_id)
+    form = _technician_choices(QuickBookForm(), case)
     return act(form, lambda: booking.quick_book(case, booking.technician_or_none(form.technician_id.data),
                                                    form.starts_at, current_user), QuickBooked(case, form), "book")
 
@@ -80,15 +83,17 @@ def quick_book(case_id: int):
 @bp.get("/clashes")
 @roles(*OFFICE)
 def clashes(case_id: int):
-    """The live check while the booking form is filled in: what the chosen slot overlaps."""
-    load_case(case_id)
-    form = _technician_choices(ScheduleForm(formdata=request.args, meta={"csrf": False}))
+    """The live check while the booking form is filled in: what the chosen slot overlaps, and
+    whether the chosen technician lacks the skill the case's product needs (a warning only)."""
+    case = load_case(case_id)
+    form = _technician_choices(ScheduleForm(formdata=request.args, meta={"csrf": False}), case)
     technician = booking.technician_or_none(
         form.technician_id.data if form.technician_id.validate(form) else None)
     found = []
     if technician and form.day.validate(form) and form.start.validate(form) and form.minutes.validate(form):
         found = booking.conflicts(technician, form.starts_at, form.minutes.data)
-    return render_template("cases/_clashes.html", clashes=found, technician=technician, form=form)
+    return render_template("cases/_clashes.html", clashes=found, technician=technician, form=form,
+                           skill_gap=field_team.skill_gap(technician, case))
 
 
 @bp.post("/<int:visit_id>/reschedule")
@@ -104,7 +109,8 @@ def reschedule(case_id: int, visit_id: int):
 @bp.post("/<int:visit_id>/reassign")
 @roles(*OFFICE)
 def reassign(case_id: int, visit_id: int):
-    visit, form = _visit(load_case(case_id), visit_id), _technician_choices(ReassignForm())
+    case = load_case(case_id)
+    visit, form = _visit(case, visit_id), _technician_choices(ReassignForm(), case)
     return act(form, lambda: booking.reassign(
         visit, booking.technician_or_none(form.technician_id.data), form.reason.data, current_user,
         form.override_reason.data), on_visits(case_id, _("Visit reassigned.")), ("reassign", visit_id),

@@ -56,14 +56,15 @@ def _nothing(case: Case, refused: Refused | None) -> dict:
 CHANGEABLE = (VisitStatus.SCHEDULED, VisitStatus.TRAVELLING)
 
 
-def visit_change_forms(visit: Visit, refused: Refused | None) -> dict:
-    """Move, reassign and cancel forms of a visit still to come (the refused one in its place)."""
+def visit_change_forms(visit: Visit, refused: Refused | None, category: str | None = None) -> dict:
+    """Move, reassign and cancel forms of a visit still to come (the refused one in its place);
+    the technicians qualified for `category` (the case's product's) are offered first."""
     start, end = clock.local(visit.scheduled_start), clock.local(visit.scheduled_end)
     return {
         "reschedule": form_in(refused, ("reschedule", visit.id)) or RescheduleForm(
             formdata=None, day=start.date(), start=start.time(), window_end=end.time(), minutes=visit.expected_minutes),
         "reassign": form_in(refused, ("reassign", visit.id)) or reassign_form(
-            _technicians(), formdata=None, technician_id=visit.technician_id),
+            _technicians(), category, formdata=None, technician_id=visit.technician_id),
         "cancel": form_in(refused, ("cancel", visit.id)) or CancelVisitForm(formdata=None),
     }
 
@@ -71,13 +72,23 @@ def visit_change_forms(visit: Visit, refused: Refused | None) -> dict:
 def _visits(case: Case, refused: Refused | None) -> dict:
     # A refused change of a visit that is no longer to come (cancelled meanwhile) has no form to
     # come back in: its message is shown at the top of the page.
-    return {"visit_forms": {v.id: visit_change_forms(v, refused) for v in case.visits if v.status in CHANGEABLE}}
+    category = field_team.category_of(case)
+    return {"visit_forms": {v.id: visit_change_forms(v, refused, category) for v in case.visits
+                            if v.status in CHANGEABLE}}
 
 
 def new_booking_form(case: Case):
     """A booking form with nothing chosen for the dispatcher (who, when: the customer's preferred
-    time is shown beside it), an hour's work and the service the case is about."""
-    return schedule_form(_technicians(), formdata=None, minutes=60, service_type=booking.default_service(case).value)
+    time is shown beside it; the technicians qualified for the product first), an hour's work and
+    the service the case is about."""
+    return schedule_form(_technicians(), field_team.category_of(case), formdata=None, minutes=60,
+                         service_type=booking.default_service(case).value)
+
+
+def _skill_gap(case: Case, form) -> field_team.SkillGap | None:
+    """For a booking form sent back: its chosen technician has no skill for the case's product."""
+    chosen = form.technician_id.data if form is not None else None
+    return field_team.skill_gap(booking.technician_or_none(chosen), case) if chosen else None
 
 
 # What the case needs next, shown first and open; the other actions folded below it.
@@ -132,6 +143,7 @@ def _actions(case: Case, refused: Refused | None) -> dict:
         "rating_form": rating_form,
         "aspects": ASPECT_LABELS,
         "clashes": clashes,
+        "skill_gap": _skill_gap(case, booking),
         "open_visits": [v for v in case.visits if not v.status.is_finished],
         "can_close": case.status not in (CaseStatus.CLOSED, CaseStatus.CANCELLED),
         "action_order": action_order,

@@ -6,7 +6,8 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fieldapp import languages
+from fieldapp import clock, languages
+from fieldapp.forms.agreements import AgreementForm
 from fieldapp.forms.customers import CustomerForm, NewCustomerForm
 from fieldapp.models import Customer
 from fieldapp.services import customers
@@ -86,15 +87,33 @@ def language_text(customer: Customer) -> str:
     return _("Same as the company (%(language)s)", language=names.get(company, company))
 
 
-@bp.get("/<int:customer_id>")
-@roles(*OFFICE)
-def show(customer_id: int):
-    customer = load_customer(customer_id)
+def _show_page(customer: Customer, agreement_form: AgreementForm | None = None) -> str:
     page = page_arg()
     cases, total = customers.cases(customer, page)
     return render_template("customers/show.html", customer=customer, products=customers.products(customer),
                            language=language_text(customer), cases=cases, cases_total=total, page=page,
-                           pages=pages(total, customers.CASES_PAGE))
+                           pages=pages(total, customers.CASES_PAGE), today=clock.today(),
+                           agreement_form=agreement_form or AgreementForm(formdata=None))
+
+
+@bp.get("/<int:customer_id>")
+@roles(*OFFICE)
+def show(customer_id: int):
+    return _show_page(load_customer(customer_id))
+
+
+@bp.post("/<int:customer_id>/agreements")
+@roles(*OFFICE)
+def add_agreement(customer_id: int):
+    """Sell a service agreement (no product): it covers the customer's visits on its days."""
+    customer, form = load_customer(customer_id), AgreementForm()
+    return act(form, lambda: customers.add_agreement(
+        customer, form.what.data, form.reference.data, form.site.data, form.starts_on.data, form.ends_on.data,
+        form.price.cents, form.covers_parts.data, form.covers_labour.data, form.covers_transport.data,
+        form.maintenance_visits_per_year.data, form.terms.data, current_user),
+        OnForm(url_for("customers.show", customer_id=customer_id, _anchor="agreements"),
+               _("Service agreement saved: it covers this customer's visits from its first day."),
+               lambda refused: _show_page(load_customer(customer_id), form)))
 
 
 @bp.route("/<int:customer_id>/edit", methods=["GET", "POST"])

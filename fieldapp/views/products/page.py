@@ -9,7 +9,7 @@ from flask_login import current_user
 from fieldapp import clock
 from fieldapp.forms.assets import NewCaseForm
 from fieldapp.models import Asset
-from fieldapp.services import assets, qr
+from fieldapp.services import assets, maintenance, qr
 from fieldapp.web.actions import Refused, form_in
 from fieldapp.web.loaders import load_asset
 from fieldapp.web.params import page_arg
@@ -19,7 +19,8 @@ from fieldapp.web.sections import Section, page
 def _base(asset: Asset) -> dict:
     today = clock.today()
     return {"asset": asset, "today": today, "coverage": asset.coverage_on(today),
-            "show_customer": assets.shows_customer(current_user, asset)}
+            "show_customer": assets.shows_customer(current_user, asset),
+            "maintenance_schedule": maintenance.schedule(asset, 3, today)}
 
 
 def _url(asset_id: int, **anchor) -> str:

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
 from fieldapp import clock
-from fieldapp.services import dashboard, dashboard_cache
+from fieldapp.services import dashboard, dashboard_cache, improvement
 from fieldapp.services.dashboard import PRESETS, Filters, Period
 from fieldapp.web.auth import OFFICE, roles
 from fieldapp.web.params import day_arg, id_arg, page_arg
@@ -45,9 +45,13 @@ def _period() -> tuple[Period, str | None]:
 def index():
     period, chosen = _period()
     report, computed_at = dashboard_cache.report_for(period)
+    actions = improvement.on_dashboard()  # live, beside the stored figures: what was done since
     return render_template("dashboard/index.html", report=dashboard.for_reader(report), computed_at=computed_at, period=period,
                            chosen=chosen, cache_minutes=current_app.config["DASHBOARD_CACHE_SECONDS"] // 60,
-                           presets=PRESETS, rise_points=dashboard.RISE_POINTS, rise_min=dashboard.RISE_MIN_COUNT)
+                           presets=PRESETS, rise_points=dashboard.RISE_POINTS, rise_min=dashboard.RISE_MIN_COUNT,
+                           actions=actions, action_figures=improvement.figures(actions),
+                           figure_days=improvement.FIGURE_DAYS, repeat_days=improvement.REPEAT_DAYS,
+                           aspect_labels=dashboard.ASPECT_LABELS)
 
 
 @bp.get("/visits")
