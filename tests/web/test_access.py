@@ -121,6 +121,7 @@ EXPECT = {
     ("cases.remote_support", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("cases.take_rating", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("payments.record", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
+    ("customers.add_agreement", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},
     ("improvements.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
     ("improvements.new", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
     ("improvements.new", "POST"): {ANON: LOGIN, TECH: 403, DISP: 422, ADMIN: 422},

@@ -49,6 +49,7 @@ from fieldapp.forms.coverage import PlanForm, RenewalCallForm, SellPlanForm
 from fieldapp.forms.maintenance import PlanMaintenanceForm
 from fieldapp.forms.followups import FollowUpDoneForm, FollowUpForm
 from fieldapp.forms.questions import AnswerForm, QuestionForm
+from fieldapp.forms.agreements import AgreementForm
 from fieldapp.forms.improvement import ActionStatusForm, CorrectiveActionForm
 from fieldapp.forms.payments import PaymentForm
 from fieldapp.forms.ratings import OfficeRatingForm, OnSiteRatingForm, RatingForm
@@ -344,6 +345,8 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
         "kind": "fault_code", "product_model_id": str(s.make.product_model().id),
         "fault_code_id": str(s.make.fault_code().id), "aspect": "", "owner_id": str(s.make.user(Role.DISPATCHER).id)}),
     "improvements.set_status": Fuzz(ActionStatusForm),
+    "customers.add_agreement": Fuzz(AgreementForm, {"starts_on": "2026-12-01", "ends_on": "2027-11-30",
+                                                    "maintenance_visits_per_year": "1"}),
     "payments.record": Fuzz(PaymentForm, {"method": "card"}, prepare=billable),
     "cases.take_rating": Fuzz(OfficeRatingForm, lambda s: {"visit_id": str(s.values["visit"].id)},
                               prepare=office_rateable),
