@@ -70,7 +70,7 @@ def in_force(coverages, day: date):
     """Of these coverages (or rows with kind, starts_on, ends_on), the one in force on `day`: a
     contract wins over a warranty, then the one that runs longest."""
     active = [c for c in coverages if c.starts_on <= day <= c.ends_on]
-    active.sort(key=lambda c: (c.kind is CoverageKind.SERVICE_CONTRACT, c.ends_on), reverse=True)
+    active.sort(key=lambda c: (c.kind.is_contract, c.ends_on), reverse=True)
     return active[0] if active else None
 
 

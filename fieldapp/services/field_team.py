@@ -5,14 +5,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, literal, select, union_all
 from sqlalchemy.orm import aliased, joinedload
 
 from fieldapp import clock
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import (
-    Asset, Case, Coverage, CoverageKind, Customer, ProductModel, Role, ServiceType, TechnicianSkill, User, Visit,
+    Asset, Case, Coverage, CoverageKind, Customer, ProductModel, Role, ServiceAgreement, ServiceType, TechnicianSkill,
+    User, Visit,
     VisitStatus,
 )
 from fieldapp.models.assets import in_force
@@ -150,7 +151,7 @@ def _day_cards_statement():
                Case.description, func.coalesce(Customer.name, Case.contact_name),
                func.coalesce(Case.contact_phone, Customer.phone), ProductModel.name, Asset.serial_number,
                func.coalesce(Asset.install_address, owner.address), Visit.notes_for_technician, Case.preferred_time,
-               Asset.id)
+               Asset.id, Case.customer_id)
         .join(Case, Visit.case_id == Case.id).outerjoin(Customer, Case.customer_id == Customer.id)
         .outerjoin(Asset, Case.asset_id == Asset.id).outerjoin(ProductModel, Asset.product_model_id == ProductModel.id)
         .outerjoin(owner, Asset.customer_id == owner.id)
@@ -161,21 +162,38 @@ def _day_cards_statement():
 
 # Built once: Today is the page a technician opens most (building the statement cost more than running it).
 _DAY_CARDS = _day_cards_statement()
-_COVERAGES = (select(Coverage.asset_id, Coverage.kind, Coverage.starts_on, Coverage.ends_on)
-              .where(Coverage.asset_id.in_(bindparam("assets", expanding=True))))
+# The products' coverages and, marked by `owner`, the customers' service agreements (sold without
+# a product: they cover a visit the product's own coverage does not), in one query.
+_COVERAGES = union_all(
+    select(literal("asset").label("owner"), Coverage.asset_id.label("key"), Coverage.kind, Coverage.starts_on,
+           Coverage.ends_on).where(Coverage.asset_id.in_(bindparam("assets", expanding=True))),
+    select(literal("customer"), ServiceAgreement.customer_id, literal(CoverageKind.SERVICE_AGREEMENT.value),
+           ServiceAgreement.starts_on, ServiceAgreement.ends_on)
+    .where(ServiceAgreement.customer_id.in_(bindparam("customers", expanding=True))))
+
+
+@dataclass(frozen=True)
+class _CoverageRow:
+    kind: CoverageKind
+    starts_on: date
+    ends_on: date
 
 
 def day_cards(technician: User, day: date) -> list[DayCard]:
     """The technician's visits on `day` in the company's time zone, earliest first: two queries."""
     start, end = clock.day_bounds(day)
     rows = db.session.execute(_DAY_CARDS, {"technician": technician.id, "start": start, "end": end}).all()
-    asset_ids = sorted({row[-1] for row in rows if row[-1] is not None})
-    coverages: dict[int, list] = {}
-    if asset_ids:
-        for coverage in db.session.execute(_COVERAGES, {"assets": asset_ids}):
-            coverages.setdefault(coverage.asset_id, []).append(coverage)
+    asset_ids = sorted({row[-2] for row in rows if row[-2] is not None})
+    customer_ids = sorted({row[-1] for row in rows if row[-1] is not None})
+    coverages: dict[tuple[str, int], list] = {}
+    if asset_ids or customer_ids:
+        for owner, key, kind, starts_on, ends_on in db.session.execute(
+                _COVERAGES, {"assets": asset_ids or [0], "customers": customer_ids or [0]}):
+            coverages.setdefault((owner, key), []).append(_CoverageRow(CoverageKind(kind), starts_on, ends_on))
     cards = []
-    for *columns, asset_id in rows:
-        found = in_force(coverages.get(asset_id, ()), clock.local_day(columns[1]))
+    for *columns, asset_id, customer_id in rows:
+        day = clock.local_day(columns[1])
+        found = in_force(coverages.get(("asset", asset_id), ()), day) or in_force(
+            coverages.get(("customer", customer_id), ()), day)
         cards.append(DayCard(*columns, coverage=found.kind if found else None))
     return cards

@@ -82,3 +82,21 @@ def test_technicians_cannot_sell_agreements(client, auth, make):
     customer = make.customer()
     auth.as_role(Role.TECHNICIAN)
     assert _sell(client, customer.id).status_code == 403
+
+
+def test_today_shows_the_agreement_as_cover(app, client, auth, make):
+    tech = auth.as_role(Role.TECHNICIAN)
+    customer = make.customer()
+    with app.app_context():
+        from fieldapp.services import customers as customer_service
+
+        today = datetime.now(timezone.utc).date()
+        row = db.session.get(type(customer), customer.id)
+        customer_service.add_agreement(row, "Heating", None, None, today - timedelta(days=5), today + timedelta(days=300),
+                                       None, False, True, True, 0, None, db.session.get(type(tech), tech.id))
+        db.session.commit()
+    start = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    make.visit(tech, case=make.case(asset=make.asset(customer=customer, warranty=False)), start=start)
+    make.visit(tech, case=make.case(asset=make.asset(warranty=False)), start=start + timedelta(hours=1))
+    html = client.get("/today").get_data(as_text=True)
+    assert html.count("Under contract") == 1 and html.count("Billable") >= 1
