@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, literal, select, union_all
+from sqlalchemy import bindparam, func, literal_column, select, union_all
 from sqlalchemy.orm import aliased, joinedload
 
 from fieldapp import clock
@@ -165,10 +165,11 @@ _DAY_CARDS = _day_cards_statement()
 # The products' coverages and, marked by `owner`, the customers' service agreements (sold without
 # a product: they cover a visit the product's own coverage does not), in one query.
 _COVERAGES = union_all(
-    select(literal("asset").label("owner"), Coverage.asset_id.label("key"), Coverage.kind, Coverage.starts_on,
-           Coverage.ends_on).where(Coverage.asset_id.in_(bindparam("assets", expanding=True))),
-    select(literal("customer"), ServiceAgreement.customer_id, literal(CoverageKind.SERVICE_AGREEMENT.value),
-           ServiceAgreement.starts_on, ServiceAgreement.ends_on)
+    select(literal_column("'asset'").label("owner"), Coverage.asset_id.label("key"), Coverage.kind,
+           Coverage.starts_on, Coverage.ends_on).where(Coverage.asset_id.in_(bindparam("assets", expanding=True))),
+    select(literal_column("'customer'"), ServiceAgreement.customer_id,
+           literal_column(f"'{CoverageKind.SERVICE_AGREEMENT.value}'"), ServiceAgreement.starts_on,
+           ServiceAgreement.ends_on)
     .where(ServiceAgreement.customer_id.in_(bindparam("customers", expanding=True))))
 
 
