@@ -1,40 +1,52 @@
 """A realistic demo company, generated deterministically so every run is the same.
 
 Dates are relative to the day of loading: each technician has visits yesterday, today and on
-the coming days.
+the coming days. The company is built through the services, the way the office and the
+technicians would build it: visits are booked, travelled to, reported and completed (which
+settles their costs, payment status and payment record), rated, complained about and followed
+up. The services stamp what they write with the present; `Cast.at` moves it to when the story
+says it happened. tests/app/test_demo_consistency.py holds the whole company to the app's rules.
 """
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from bisect import bisect_right
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from functools import cache
 
-
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, inspect, select
 from werkzeug.security import generate_password_hash
 
 from fieldapp import clock, money
+from fieldapp.dates import add_months
+from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import (
-    ASPECTS, Asset, AttentionItem, Case, CaseStatus, CaseType, Channel, Complaint, ComplaintSource, Coverage,
-    CoverageKind, Customer, FollowUp, FollowUpKind, FollowUpSource, Outcome, Part, PaymentStatus, Priority,
-    ProductModel, ProductResource, Rating, RatingSource, RemoteSupportOutcome, RemoteSupportSession, ResourceKind,
-    Role, ServiceType, TechnicianSkill, User, Visit, VisitPart, VisitStatus,
+    ASPECTS, OPEN_CASE_STATUSES, Asset, Case, CaseStatus, CaseType, Channel, Complaint, ComplaintSource, Coverage,
+    CoverageKind, CoveragePlan, Customer, FaqEntry, FaultCode, FaultKind, FollowUp, FollowUpKind,
+    FollowUpRecommendation, FollowUpSource, Outcome, Part, PaymentMethod, PaymentState, PaymentStatus, Priority,
+    ProductModel, ProductResource, Rating, RatingSource, Recommendation, RecommendationKind, RemoteSupportOutcome,
+    ResourceKind, Role, ServiceType, TechnicianSkill, User, Visit, VisitStatus,
 )
-from fieldapp.models import FaqEntry
-from fieldapp.dates import add_months
 from fieldapp.orm import utcnow
-from fieldapp.services import lifecycle
+from fieldapp.services import (
+    audit, complaints, coverage, customers as customer_records, desk, followups, lifecycle, maintenance, payments,
+    ratings, recommendations, settings, visit_report, visits,
+)
+from fieldapp.services import parts as visit_parts
 from fieldapp.services.numbering import next_case_number
 
 DEMO_PASSWORD = "fieldapp-demo"
-# email, name, role, phone, language (None: the company's, English)
+# email, name, role, job title, phone, language (None: the company's, English)
 DEMO_USERS = [
-    ("admin@demo.test", "Alex Admin", Role.ADMIN, "+31 20 555 0100", None),
-    ("dispatcher@demo.test", "Dana Dispatch", Role.DISPATCHER, "+31 20 555 0101", None),
-    ("tech@demo.test", "Tom Technician", Role.TECHNICIAN, "+31 6 5550 0102", None),
-    ("tech2@demo.test", "Tara Technician", Role.TECHNICIAN, "+31 6 5550 0103", None),
-    ("tech3@demo.test", "Theo Technician", Role.TECHNICIAN, "+31 6 5550 0104", None),
-    ("disponent@demo.test", "Jonas Becker", Role.DISPATCHER, "+49 30 555 0105", "de"),
+    ("admin@demo.test", "Alex Admin", Role.ADMIN, "Service manager", "+31 20 555 0100", None),
+    ("dispatcher@demo.test", "Dana Dispatch", Role.DISPATCHER, "Dispatcher", "+31 20 555 0101", None),
+    ("tech@demo.test", "Tom Technician", Role.TECHNICIAN, "Service technician", "+31 6 5550 0102", None),
+    ("tech2@demo.test", "Tara Technician", Role.TECHNICIAN, "Service technician", "+31 6 5550 0103", None),
+    ("tech3@demo.test", "Theo Technician", Role.TECHNICIAN, "Installation technician", "+31 6 5550 0104", None),
+    ("disponent@demo.test", "Jonas Becker", Role.DISPATCHER, "Dispatcher", "+49 30 555 0105", "de"),
 ]
 # The product categories each technician is qualified for (the categories of PRODUCT_MODELS).
 DEMO_SKILLS = {
@@ -86,6 +98,33 @@ PARTS = [
     ("GEN-FUS-01", "Fuse assortment", 600), ("GEN-CBL-02", "Mains cable 2 m", 1400),
 ]
 
+
+# What each model's warranty leaves out (its conditions and exclusions say so).
+WARRANTY_EXCLUSIONS = {
+    "AP-300": "salt, the resin's normal wear and damage from frost",
+    "HP-9": "damage from frost and from an outdoor unit kept without clearance",
+    "CB-35": "dirty filters and refrigerant lost through damaged piping",
+    "VP-55": "cracked screens, pressure marks and burn-in",
+    "WM-8": "blockages by foreign objects and limescale",
+    "FF-400": "shelves, bulbs and damage from moving the unit",
+    "SM-5K": "lightning and undersized cabling",
+    "BE-2": "limescale, gaskets and damage from unfiltered water",
+    "SH-10": "detector batteries and tampering",
+    "PG-6": "spark plugs, oil and damage from running it without oil",
+}
+# Models whose specifications are shown on the public QR page too.
+PUBLIC_SPECIFICATIONS = {"AP-300", "CB-35", "VP-55", "WM-8", "SM-5K"}
+# A part's SKU starts with the model number's prefix of the product it fits ("FF-THR-01" fits
+# the FF-400); GEN parts fit everything.
+GENERIC_PARTS = "GEN"
+
+
+def part_fits(sku: str, model_number: str) -> bool:
+    """Whether the catalog part fits a product of this model (the demo catalog's rule)."""
+    family = sku.split("-")[0]
+    return family == GENERIC_PARTS or family == model_number.split("-")[0]
+
+
 FIRST = ["Anna", "Bram", "Chloé", "Daan", "Eva", "Finn", "Greta", "Hugo", "Iris", "Jesse", "Kim",
          "Lars", "Mila", "Noah", "Olga", "Pieter", "Quinn", "Rosa", "Sem", "Tess"]
 LAST = ["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "Bos", "Peters"]
@@ -93,29 +132,44 @@ STREETS = ["Keizersgracht", "Lindenlaan", "Molenweg", "Stationsstraat", "Dorpsst
            "Kerkstraat", "Julianalaan", "Beukenlaan", "Havenkade"]
 CITIES = [("1015 AB", "Amsterdam"), ("3511 CD", "Utrecht"), ("2511 EF", "Den Haag"),
           ("3011 GH", "Rotterdam"), ("2011 JK", "Haarlem")]
+# Faults any product may have; and those of some categories only.
 PROBLEMS = [
     "Unit shows error E4 and stops after a few minutes.",
     "Strange rattling noise when running.",
     "Not powering on since the storm last week.",
-    "Leaking water underneath.",
     "Performance has dropped; takes much longer than before.",
-    "Annual maintenance due.",
-    "Installation of the new unit, customer requests a walkthrough.",
-    "Display flickers intermittently.",
     "Trips the circuit breaker when started.",
     "Remote/app cannot connect to the unit.",
 ]
-ACTIONS = [
-    "Diagnosed faulty component, replaced it and tested a full cycle.",
-    "Cleaned and recalibrated the system; verified normal operation.",
-    "Updated firmware and reset configuration; checked error log is clear.",
-    "Tightened connections, replaced worn seal, no leaks after test run.",
+CATEGORY_PROBLEMS = {
+    "Water": ["Leaking water underneath."],
+    "Heating": ["Leaking water underneath."],
+    "Cooling": ["Dripping water from the indoor unit."],
+    "Appliances": ["Leaking water underneath.", "Display flickers intermittently."],
+    "Electronics": ["Display flickers intermittently."],
+    "Security": ["Panel beeps and reports a zone fault."],
+}
+INSTALLATION_REQUEST = "Installation of the new unit, customer requests a walkthrough."
+ASSESSMENTS = {
+    CaseType.REPAIR: "Could not be solved remotely; visit booked.",
+    CaseType.MAINTENANCE: "Due for its periodic maintenance; visit booked.",
+    CaseType.INSTALLATION: "Unit delivered; installation booked.",
+}
+# What the technician did, with the remedy code that says so, when no part was replaced.
+ADJUSTMENTS = [
+    ("Cleaned and recalibrated the system; verified normal operation.", "ADJUST"),
+    ("Updated the firmware and reset the configuration; the error log is clear.", "FIRMWARE"),
+    ("Cleaned the unit inside and out; tested a full cycle.", "CLEAN"),
 ]
 COMMENTS = ["Quick and friendly, thanks!", "Explained everything clearly.", "Arrived a bit late but fixed it.",
             "Very professional.", "", "Would like a follow-up call about the settings."]
 # (day offset, local hour) slots per technician
 SLOTS = [(-1, 8), (-1, 11), (-1, 14), (0, 8), (0, 10), (0, 13), (0, 15),
          (1, 9), (1, 13), (2, 9), (2, 14), (3, 10), (4, 9), (5, 11)]
+INSTALL_WITHIN_DAYS = 45  # a product is installed within weeks of its sale
+# The stamps the services write with the present (see Cast.at).
+STAMPS = frozenset({"at", "created_at", "raised_at", "cleared_at", "received_at", "resolved_at", "first_response_at",
+                    "done_at", "updated_at", "sold_at", "renewal_contacted_at"})
 
 
 def demo_loaded() -> bool:
@@ -126,36 +180,120 @@ def database_is_empty() -> bool:
     return db.session.scalar(select(func.count(User.id))) == 0
 
 
+@dataclass
+class Cast:
+    """Who and what every chapter of the story works with."""
+
+    rng: random.Random
+    admin: User
+    dispatcher: User
+    technicians: list[User]
+    parts: list[Part]
+    codes: dict[str, FaultCode]
+    # When each case was closed (the stamps in memory read the present until _date_the_story).
+    closed_at: dict[int, datetime] = field(default_factory=dict)
+    # The moments of the story: when each ran on the real clock (from, to) and when it happened.
+    moments: list[tuple[datetime, datetime, datetime]] = field(default_factory=list)
+
+    def technician_for(self, asset: Asset, n: int = 0) -> User:
+        """The n-th (in turn) of the technicians qualified for the product's category."""
+        category = asset.product_model.category
+        qualified = [t for t in self.technicians if category in {s.category for s in t.skills}] or self.technicians
+        return qualified[n % len(qualified)]
+
+    @contextmanager
+    def at(self, moment: datetime):
+        """Run services as if at `moment`: they stamp what they write with the present, and
+        `_date_the_story` moves every stamp written inside the block to `moment`."""
+        _stamp_unwritten(utcnow())  # written before the block: the present
+        started = utcnow()
+        yield
+        _stamp_unwritten(moment)
+        self.moments.append((started, utcnow(), moment))
+
+
 def load_demo() -> bool:
     """Load the demo company once; returns False (changing nothing) if it is already there."""
     if demo_loaded():
         return False
     rng = random.Random(2026)
+    company = settings.editable()  # the company's settings, saved with their defaults (and held: read often)
     users = _users()
     models = _product_models()
     parts = _parts()
     _education(models)
     customers = _customers(rng)
     assets = _assets(rng, models, customers)
-    technicians = [u for u in users if u.role is Role.TECHNICIAN]
-    dispatcher = next(u for u in users if u.role is Role.DISPATCHER)
-    _history(rng, assets, technicians, dispatcher, parts)
-    _schedule(rng, assets, technicians, dispatcher, parts)
-    _open_requests(rng, assets, dispatcher)
-    _after_visit(dispatcher, next(u for u in users if u.role is Role.ADMIN))
-    _fault_codes(assets, technicians, dispatcher, parts)
-    _coverage_sales(assets, dispatcher)
-    _returns(assets, models, dispatcher)
     db.session.flush()
+    cast = Cast(rng, admin=next(u for u in users if u.role is Role.ADMIN),
+                dispatcher=next(u for u in users if u.role is Role.DISPATCHER),
+                technicians=[u for u in users if u.role is Role.TECHNICIAN], parts=parts, codes=_fault_codes())
+    _coverage_sales(cast, assets)  # sold before the visits they cover
+    _agreement(cast, assets)
+    _history(cast, assets)
+    yesterday = _schedule(cast, assets)
+    _open_requests(cast, assets)
+    _after_visit(cast, yesterday)
+    _rising_faults(cast, assets)
+    _payments(cast)
+    _returns(cast, assets, models)
+    today = clock.today()
+    maintenance.refresh_stale(today)  # the demo's products were written around the services
+    maintenance.plan(company.maintenance_horizon_weeks, today, cast.dispatcher)
+    _date_the_story(cast)
     return True
 
+
+# --- The services' clock ------------------------------------------------------------------------------
+
+@cache
+def _stamps(model: type) -> list[tuple[str, bool, bool]]:
+    """The model's stamps: name, whether a new row gets the present, whether a changed row does."""
+    return [(attr.key, attr.columns[0].default is not None, attr.columns[0].onupdate is not None)
+            for attr in inspect(model).column_attrs if attr.key in STAMPS]
+
+
+def _stamp_unwritten(moment: datetime) -> None:
+    """Stamp the rows not written yet as the database would when writing them, with `moment`."""
+    for rows, when_new in ((db.session.new, True), (db.session.dirty, False)):
+        for row in rows:
+            for name, on_insert, on_update in _stamps(type(row)):
+                if (on_update and not when_new) or (on_insert and when_new and getattr(row, name) is None):
+                    setattr(row, name, moment)
+
+
+def _date_the_story(cast: Cast) -> None:
+    """Give every stamp written inside a `Cast.at` block that block's moment: one read and one
+    write per stamp column."""
+    db.session.flush()
+    moments = sorted(cast.moments)
+    if not moments:
+        return
+    starts = [started for started, _finished, _moment in moments]
+    for mapper in db.Model.registry.mappers:
+        table, (key, *more) = mapper.local_table, mapper.primary_key
+        if more:
+            continue
+        for name, _on_insert, _on_update in _stamps(mapper.class_):
+            column = table.c[mapper.get_property(name).columns[0].name]
+            changes = []
+            for row_id, value in db.session.execute(select(key, column).where(column >= starts[0])):
+                n = bisect_right(starts, value) - 1
+                if n >= 0 and value <= moments[n][1]:
+                    changes.append({"row_id": row_id, "moment": moments[n][2]})
+            if changes:
+                db.session.execute(table.update().where(key == bindparam("row_id"))
+                                   .values({column.name: bindparam("moment", type_=column.type)}), changes)
+
+
+# --- The company --------------------------------------------------------------------------------------
 
 def _users() -> list[User]:
     users = []
     password_hash = generate_password_hash(DEMO_PASSWORD)  # one password for all: hashed once
-    for email, name, role, phone, language in DEMO_USERS:
-        users.append(User(email=email, name=name, role=role, phone=phone, password_hash=password_hash,
-                          language=language,
+    for email, name, role, job_title, phone, language in DEMO_USERS:
+        users.append(User(email=email, name=name, role=role, job_title=job_title, phone=phone,
+                          password_hash=password_hash, language=language,
                           skills=[TechnicianSkill(category=c) for c in DEMO_SKILLS.get(email, ())]))
     db.session.add_all(users)
     return users
@@ -163,13 +301,17 @@ def _users() -> list[User]:
 
 def _product_models() -> list[ProductModel]:
     models = []
-    for name, number, category, warranty, maintenance, returns, tips in PRODUCT_MODELS:
+    for name, number, category, warranty, maintenance_months, returns, tips in PRODUCT_MODELS:
         model = ProductModel(
             name=name, model_number=number, category=category, warranty_months=warranty,
-            maintenance_interval_months=maintenance, return_window_days=returns, care_tips=tips,
+            maintenance_interval_months=maintenance_months, return_window_days=returns, care_tips=tips,
             specifications=f"{name}. Rated for household use. See the manual for full specifications.",
-            warranty_terms=f"{warranty // 12}-year manufacturer warranty on parts and labour. "
-                           "Transport is charged outside the service area. Damage from misuse is excluded.",
+            specifications_public=number in PUBLIC_SPECIFICATIONS,
+            warranty_terms=f"{warranty // 12}-year manufacturer warranty on parts and labour from the sales date. "
+                           "Transport to the site is charged.",
+            warranty_conditions="Valid with the purchase receipt, when the product is installed and used as the "
+                                f"manual describes. Not covered: {WARRANTY_EXCLUSIONS[number]}; misuse; repairs "
+                                "by others.",
         )
         slug = number.lower()
         model.resources = [
@@ -210,8 +352,11 @@ def _assets(rng: random.Random, models: list[ProductModel], customers: list[Cust
     for i in range(80):
         model = models[i % len(models)]
         sold = today - timedelta(days=rng.randint(20, 4 * 365))
+        customer = customers[(i * 3) % len(customers)]
         asset = Asset(serial_number=f"{model.model_number.replace('-', '')}-{sold.year}-{i + 1:05d}",
-                      product_model=model, customer=customers[(i * 3) % len(customers)], sales_date=sold)
+                      product_model=model, customer=customer, sales_date=sold)
+        since = clock.at_local(sold, 12)  # a customer since their first purchase
+        customer.created_at = min(customer.created_at or since, since)
         warranty_end = add_months(sold, model.warranty_months)
         asset.coverages.append(Coverage(
             kind=CoverageKind.STANDARD_WARRANTY, starts_on=sold, ends_on=warranty_end,
@@ -233,245 +378,6 @@ def _assets(rng: random.Random, models: list[ProductModel], customers: list[Cust
     return assets
 
 
-def _new_case(rng: random.Random, asset: Asset, dispatcher: User, status: CaseStatus,
-              created: datetime, **fields) -> Case:
-    year = clock.local(created).year
-    case = Case(
-        number=next_case_number(year), asset=asset, customer=asset.customer,
-        channel=rng.choice([Channel.PHONE, Channel.PHONE, Channel.EMAIL, Channel.CHAT, Channel.WEB, Channel.QR]),
-        description=rng.choice(PROBLEMS), status=status, created_by=dispatcher, created_at=created,
-        priority=rng.choice([Priority.NORMAL, Priority.NORMAL, Priority.NORMAL, Priority.HIGH, Priority.LOW]),
-        contact_name=asset.customer.name, contact_phone=asset.customer.phone, **fields,
-    )
-    db.session.add(case)
-    lifecycle.opened(case, dispatcher, at=created)
-    return case
-
-
-def _visit(case: Case, technician: User, start: datetime, service_type: ServiceType) -> Visit:
-    visit = Visit(case=case, technician=technician, scheduled_start=start,
-                  scheduled_end=start + timedelta(hours=2), expected_minutes=90, service_type=service_type,
-                  notes_for_technician="Customer asks to ring twice.")
-    db.session.add(visit)
-    booked = min(case.created_at + timedelta(hours=2), start - timedelta(minutes=30))
-    lifecycle.record(case, "visit_scheduled", f"{technician.name}, {start:%d %b %H:%M} UTC", case.created_by,
-                     visit, from_status=CaseStatus.NEW, to_status=CaseStatus.SCHEDULED, at=booked)
-    return visit
-
-
-def _resolve(case: Case, visit: Visit) -> None:
-    case.status = CaseStatus.RESOLVED
-    case.resolved_at = visit.completed_at
-    case.resolution_summary = visit.actions_taken
-    lifecycle.record(case, "visit_completed", f"Resolved: {visit.actions_taken}", visit.technician, visit,
-                     from_status=CaseStatus.SCHEDULED, to_status=CaseStatus.RESOLVED, at=visit.completed_at)
-
-
-def _complete(rng: random.Random, visit: Visit, parts: list[Part], rated: bool = True) -> None:
-    """Fill in a finished visit: times, work done, parts, costs and (usually) a rating."""
-    visit.status = VisitStatus.COMPLETED
-    visit.travel_started_at = visit.scheduled_start - timedelta(minutes=rng.randint(15, 40))
-    visit.arrived_at = visit.scheduled_start + timedelta(minutes=rng.randint(-5, 25))
-    visit.completed_at = visit.arrived_at + timedelta(minutes=rng.randint(35, 110))
-    visit.outcome = Outcome.RESOLVED
-    visit.actions_taken = rng.choice(ACTIONS)
-    tips = visit.case.asset.product_model.care_tip_list
-    visit.preventative_advice = tips[0] if tips else None
-    visit.transport_cost_cents = rng.choice([0, 2500, 3500])
-    day = clock.local_day(visit.scheduled_start)
-    coverage = visit.case.asset.coverage_on(day)
-    for part in rng.sample(parts, rng.choice([0, 1, 1, 2])):
-        visit.parts.append(VisitPart(
-            part=part, quantity=1, unit_cost_cents=part.unit_price_cents,
-            faulty_serial=f"F{rng.randint(100000, 999999)}", replacement_serial=f"R{rng.randint(100000, 999999)}",
-            covered=bool(coverage and coverage.covers_parts)))
-    if coverage is None:
-        visit.payment_status = rng.choice([PaymentStatus.TO_INVOICE, PaymentStatus.PAID])
-    elif coverage.kind is CoverageKind.SERVICE_CONTRACT:
-        visit.payment_status = PaymentStatus.COVERED_CONTRACT
-    else:
-        visit.payment_status = PaymentStatus.COVERED_WARRANTY
-    if rated:
-        overall = rng.choice([5, 5, 4, 4, 3, 2])
-        scores = {a: max(1, min(5, overall + rng.choice([-1, 0, 0, 1]))) for a in ASPECTS}
-        scores["overall"] = overall
-        complaint = "Technician left packaging behind." if overall <= 2 else None
-        visit.rating = Rating(source=rng.choice([RatingSource.ON_SITE, RatingSource.QR]),
-                              comments=rng.choice(COMMENTS) or None, complaint=complaint,
-                              signer_name=visit.case.customer.name, created_at=visit.completed_at, **scores)
-        if complaint:
-            visit.case.complaints.append(Complaint(
-                source=ComplaintSource.ON_SITE_RATING, description=complaint, received_at=visit.completed_at,
-                resolution="Apologised by phone; reminded the team of the clean-up checklist.",
-                resolved_at=visit.completed_at + timedelta(days=1)))
-
-
-def _history(rng, assets, technicians, dispatcher, parts) -> None:
-    """Closed cases over the past months, each with a completed visit."""
-    now = utcnow()
-    today = clock.today()
-    for i, asset in enumerate(assets[:30]):
-        # Opened after the sale: up to 8 hours and a time-zone day earlier still lands after it.
-        owned_days = (today - asset.sales_date).days
-        opened = now - timedelta(days=rng.randint(10, min(300, owned_days - 2)), hours=rng.randint(0, 8))
-        case = _new_case(rng, asset, dispatcher, CaseStatus.CLOSED, opened,
-                         assessment_notes="Customer described the fault; a visit is needed.")
-        start = _round_hour(opened + timedelta(days=rng.randint(1, 4)))
-        visit = _visit(case, technicians[i % len(technicians)], start,
-                       rng.choice([ServiceType.REPAIR, ServiceType.MAINTENANCE, ServiceType.TROUBLESHOOTING]))
-        _complete(rng, visit, parts, rated=i % 3 != 0)
-        _resolve(case, visit)
-        case.status = CaseStatus.CLOSED
-        case.closed_on = clock.local_day(visit.completed_at)
-        lifecycle.record(case, "closed", "Report sent to the customer.", dispatcher, from_status=CaseStatus.RESOLVED,
-                         to_status=CaseStatus.CLOSED, at=visit.completed_at + timedelta(hours=3))
-        if i % 6 == 0:
-            case.follow_ups.append(FollowUp(kind=FollowUpKind.CALL, due_on=case.closed_on + timedelta(days=14),
-                                            done_at=visit.completed_at + timedelta(days=14),
-                                            outcome="Customer satisfied, no further issues.",
-                                            created_by_id=None))
-
-
-def _schedule(rng, assets, technicians, dispatcher, parts) -> None:
-    """Each technician's visits: yesterday (done), today and the coming days (planned)."""
-    today = clock.today()
-    pool = iter(assets[30:])
-    for tech in technicians:
-        for offset, hour in SLOTS:
-            asset = next(pool, None) or rng.choice(assets)
-            start = clock.at_local(today + timedelta(days=offset), hour)
-            service = rng.choice(list(ServiceType))
-            case = _new_case(rng, asset, dispatcher, CaseStatus.SCHEDULED, start - timedelta(days=rng.randint(1, 6)),
-                             assessment_notes="Could not be solved remotely; visit booked.")
-            if service is ServiceType.INSTALLATION:
-                case.case_type = CaseType.INSTALLATION
-            elif service is ServiceType.MAINTENANCE:
-                case.case_type = CaseType.MAINTENANCE
-            visit = _visit(case, tech, start, service)
-            if offset < 0:
-                _complete(rng, visit, parts, rated=hour != 14)
-                _resolve(case, visit)
-            elif offset == 0 and hour == 8 and tech is technicians[-1]:  # one visit under way right now
-                visit.status = VisitStatus.ON_SITE
-                visit.travel_started_at = start - timedelta(minutes=25)
-                visit.arrived_at = start
-                case.status = CaseStatus.IN_PROGRESS
-                lifecycle.record(case, "visit_arrived", None, tech, visit, from_status=CaseStatus.SCHEDULED,
-                                 to_status=CaseStatus.IN_PROGRESS, at=start)
-
-
-# The dispatcher's queue: a case in every open status (and one cancelled), each with its story.
-OPEN_STATES = [
-    (CaseStatus.NEW, None),
-    (CaseStatus.NEW, None),
-    (CaseStatus.ASSESSING, "Unit trips the breaker; asked for photos of the label."),
-    (CaseStatus.REMOTE_SUPPORT, "Walked the customer through a reset by phone; waiting to hear back."),
-    (CaseStatus.VISIT_NEEDED, "Reset did not help: a technician must look at it."),
-    (CaseStatus.WAITING_CUSTOMER, "Customer will send the purchase receipt."),
-    (CaseStatus.WAITING_PARTS, "Control board ordered, expected within 5 days."),
-    (CaseStatus.REOPENED, "Same fault again two weeks after the repair."),
-    (CaseStatus.CANCELLED, "Customer solved it themselves."),
-]
-
-
-def _open_requests(rng, assets, dispatcher) -> None:
-    """Requests in the dispatcher's queue in every open status; one flagged for attention."""
-    now = utcnow()
-    for i, (status, note) in enumerate(OPEN_STATES):
-        asset = assets[(i * 11 + 5) % len(assets)]
-        opened = now - timedelta(hours=rng.randint(2, 60))
-        case = _new_case(rng, asset, dispatcher, status, opened, assessment_notes=note)
-        if status is not CaseStatus.NEW:
-            lifecycle.record(case, "status", note, dispatcher, from_status=CaseStatus.NEW, to_status=status,
-                             at=opened + timedelta(minutes=40))
-        if status is CaseStatus.REMOTE_SUPPORT:
-            case.remote_sessions.append(RemoteSupportSession(
-                channel=Channel.PHONE, steps=note, outcome=RemoteSupportOutcome.CUSTOMER_TO_TRY,
-                at=opened + timedelta(minutes=30), user_id=dispatcher.id))
-        if status is CaseStatus.VISIT_NEEDED:
-            case.follow_ups.append(FollowUp(kind=FollowUpKind.CALL, due_on=clock.today() + timedelta(days=2),
-                                            notes="Check the unit runs normally after the reset."))
-        if i == 0:
-            case.priority = Priority.URGENT
-            case.complaints.append(Complaint(source=ComplaintSource.PHONE,
-                                             description="Second failure within a month; customer is unhappy."))
-            lifecycle.raise_attention(case, "Complaint: second failure within a month", dispatcher)
-
-
-def _round_hour(moment: datetime) -> datetime:
-    return moment.replace(minute=0, second=0, microsecond=0)
-
-
-def _after_visit(dispatcher: User, admin: User) -> None:
-    """Follow-ups in every list of the office's queue (some done with their outcome, one a
-    satisfaction call), complaints open with an owner, open without one and resolved with the
-    customer's answer, and a recent low rating still waiting on its case."""
-    db.session.flush()
-    now, today = utcnow(), clock.today()
-    completed = db.session.scalars(select(Visit).where(Visit.status == VisitStatus.COMPLETED)
-                                   .order_by(Visit.completed_at.desc(), Visit.id)).all()
-    recent = [v for v in completed if v.case.status is CaseStatus.RESOLVED]  # yesterday's visits
-    closed = [v for v in completed if v.case.status is CaseStatus.CLOSED]
-
-    def follow_up(visit, kind, due_days, notes, source=FollowUpSource.DISPATCHER, done=None):
-        row = FollowUp(kind=kind, source=source, due_on=today + timedelta(days=due_days), notes=notes,
-                       created_at=now - timedelta(days=3), created_by_id=dispatcher.id,
-                       visit=visit if source is not FollowUpSource.DISPATCHER else None)
-        if source is FollowUpSource.RECOMMENDATION:
-            row.created_by_id = visit.technician_id
-        if done:
-            row.done_at, row.done_by_id, row.outcome = now - timedelta(days=1), dispatcher.id, done
-        visit.case.follow_ups.append(row)
-
-    follow_up(recent[0], FollowUpKind.CALL, -2, "Check the unit restarted normally after the repair.")
-    follow_up(recent[1], FollowUpKind.EMAIL, -1, "Send the maintenance schedule the customer asked for.")
-    follow_up(recent[2], FollowUpKind.CALL, 0, "How did the visit go?", FollowUpSource.SATISFACTION)
-    follow_up(recent[3], FollowUpKind.SURVEY, 0, "Ask for the satisfaction survey.")
-    follow_up(recent[4], FollowUpKind.VISIT, 5, "Replace the worn seal once the part is in.",
-              FollowUpSource.RECOMMENDATION)
-    follow_up(recent[5], FollowUpKind.CALL, 10, "Check the new settings suit them.")
-    follow_up(closed[0], FollowUpKind.CALL, -6, "How did the visit go?", FollowUpSource.SATISFACTION,
-              done="Customer happy: unit quiet since the repair.")
-    follow_up(closed[1], FollowUpKind.EMAIL, -4, "Send the care tips.",
-              done="Sent the care tips; the customer thanked us.")
-
-    def complaint(case, source, text, received, owner=None, visit=None):
-        reason = f"Complaint ({source.label.lower()}): {text}"[:200]
-        item = AttentionItem(reason=reason, raised_at=received)
-        case.attention_items.append(item)
-        case.needs_attention = True
-        lifecycle.record(case, "attention", reason, dispatcher, visit, at=received)
-        row = Complaint(source=source, description=text, received_at=received, owner=owner, visit=visit,
-                        attention_item=item)
-        case.complaints.append(row)
-        return row, item
-
-    reopened = db.session.scalar(select(Case).where(Case.status == CaseStatus.REOPENED))
-    complaint(reopened, ComplaintSource.PHONE, "Same fault two weeks after the repair; wants a senior technician.",
-              now - timedelta(days=2), owner=dispatcher)
-    complaint(recent[6].case, ComplaintSource.QR_PAGE, "The technician left the old filter and packaging in the "
-              "hallway.\n\nFrom: " + recent[6].case.contact_name, now - timedelta(hours=5), visit=recent[6])
-    resolved, item = complaint(closed[2].case, ComplaintSource.EMAIL, "Invoice charged transport although the unit "
-                               "is under warranty.", now - timedelta(days=9), owner=admin)
-    resolved.resolution = "Checked the coverage: transport is not covered, but we waived it as a goodwill gesture."
-    resolved.customer_response = "Customer thanked us and accepted."
-    resolved.resolved_at = item.cleared_at = now - timedelta(days=8)
-    resolved.resolved_by = admin
-    item.cleared_by_id, item.clear_note = admin.id, f"Complaint resolved: {resolved.resolution}"
-    closed[2].case.needs_attention = False
-    lifecycle.record(closed[2].case, "complaint_resolved", f"{resolved.resolution} — the customer: "
-                     f"{resolved.customer_response}", admin, at=resolved.resolved_at)
-    # The complaint taken with the urgent request resolves with its attention item.
-    urgent = db.session.scalar(select(Case).where(Case.priority == Priority.URGENT, Case.status == CaseStatus.NEW))
-    if urgent is not None and urgent.complaints and urgent.attention_items:
-        urgent.complaints[0].attention_item = urgent.attention_items[0]
-    # A low rating from yesterday, waiting for a call back.
-    rated = next((v for v in reversed(recent) if v.rating is not None and not v.case.complaints), None)
-    if rated is not None:
-        rated.rating.overall = 2
-        lifecycle.raise_attention(rated.case, "Customer rated 2/5", visit=rated)
-
-
 # Fault codes per category (None: every category): (kind, code, label).
 FAULT_CODES = {
     None: [("symptom", "NO-POWER", "Does not switch on"), ("symptom", "NOISE", "Unusual noise"),
@@ -491,56 +397,31 @@ FAULT_CODES = {
     "Water": [("symptom", "HARD", "Water still hard"), ("cause", "RESIN", "Resin exhausted")],
     "Energy": [("symptom", "NO-OUTPUT", "No output"), ("cause", "ISOLATION", "Isolation fault")],
 }
-# Models whose fault rises in the last weeks (the Reports page flags them): model number, symptom, cause, remedy.
-RISING_FAULTS = [("HP-9", "NO-HEAT", "EXV", "REPLACE"), ("WM-8", "NO-DRAIN", "PUMP", "CLEAN")]
+# Models whose fault rises in the last weeks (the Reports page flags them): model number, the
+# request, symptom, cause, remedy, the part replaced (or None) and what the technician did.
+RISING_FAULTS = [
+    ("HP-9", "No heating since yesterday.", "NO-HEAT", "EXV", "REPLACE", "HP-EXV-03",
+     "The expansion valve was stuck: replaced it, refilled the system and tested a heating cycle."),
+    ("WM-8", "Does not drain: the water stays in the drum.", "NO-DRAIN", "PUMP", "CLEAN", None,
+     "The drain pump was blocked: cleaned it and its filter, tested a full wash."),
+]
 
 
-def _fault_codes(assets, technicians, dispatcher, parts) -> None:
-    """The fault-code taxonomy; codes on every completed visit; recent repairs of one fault on two
-    models, so their rate rises (one of them a product back within days); and the cost totals that
-    completing a visit stores, which the Reports page sums."""
-    from fieldapp.models import FaultCode, FaultKind
-    from fieldapp.services import costs
-
-    rng = random.Random(8)
+def _fault_codes() -> dict[str, FaultCode]:
+    """The fault-code taxonomy the technicians pick from."""
     codes = {}
     for category, rows in FAULT_CODES.items():
         for kind, code, label in rows:
             codes[code] = FaultCode(category=category, kind=FaultKind(kind), code=code, label=label)
     db.session.add_all(codes.values())
-    now = utcnow()
-    for number, symptom, cause, remedy in RISING_FAULTS:
-        model_assets = [a for a in assets if a.product_model.model_number == number]
-        for i, asset in enumerate(model_assets[:4] + model_assets[:1]):  # the first one comes back
-            opened = now - timedelta(days=3 + 5 * i, hours=rng.randint(1, 6))
-            case = _new_case(rng, asset, dispatcher, CaseStatus.SCHEDULED, opened,
-                             assessment_notes="Same complaint as other units of this model.")
-            visit = _visit(case, technicians[i % len(technicians)], _round_hour(opened + timedelta(hours=20)),
-                           ServiceType.REPAIR)
-            _complete(rng, visit, parts)
-            _resolve(case, visit)
-            visit.symptom_code, visit.cause_code, visit.remedy_code = codes[symptom], codes[cause], codes[remedy]
     db.session.flush()
-    for visit in db.session.scalars(select(Visit).where(Visit.status == VisitStatus.COMPLETED)):
-        category = visit.case.asset.product_model.category if visit.case.asset else None
-        if visit.symptom_code is None:
-            fitting = {kind: [c for c in codes.values() if c.kind is kind and c.category in (None, category)
-                              and c.code not in {s for _, s, _, _ in RISING_FAULTS}] for kind in FaultKind}
-            visit.symptom_code = rng.choice(fitting[FaultKind.SYMPTOM])
-            visit.cause_code = rng.choice(fitting[FaultKind.CAUSE])
-            visit.remedy_code = rng.choice(fitting[FaultKind.REMEDY])
-        if visit.total_cents is None:
-            costs.store_totals(visit)
+    return codes
 
 
-def _coverage_sales(assets, dispatcher) -> None:
-    """Coverage plans on sale, a few sold (two of them ending within the month: renewal calls),
-    and the maintenance planner run once, so the queue holds maintenance cases."""
-    from fieldapp.domain import DomainError
-    from fieldapp.models import CoveragePlan
-    from fieldapp.services import coverage, maintenance, settings
-
-    today = clock.today()
+def _coverage_sales(cast: Cast, assets: list[Asset]) -> None:
+    """Coverage plans on sale, and a few sold (two of them ending within the month: renewal
+    calls): sold before the demo's visits, so the visits they cover were costed with them."""
+    today, now = clock.today(), utcnow()
     plans = [
         CoveragePlan(name="Extended warranty 2 years", kind=CoverageKind.EXTENDED_WARRANTY.value, months=24,
                      price_cents=19900, covers_parts=True, covers_labour=True, covers_transport=False,
@@ -559,19 +440,562 @@ def _coverage_sales(assets, dispatcher) -> None:
     sales = [(assets[43], plans[0], None), (assets[44], plans[1], None), (assets[48], plans[2], None),
              (assets[53], plans[1], today - timedelta(days=350)), (assets[54], plans[2], today - timedelta(days=345))]
     for asset, plan, start in sales:
-        kind = CoverageKind(plan.kind)
+        start = start or coverage.default_start(asset, CoverageKind(plan.kind), today)
+        sold = min(clock.at_local(start, 10), now - timedelta(days=2))
         try:
-            coverage.sell(asset, plan, start or coverage.default_start(asset, kind, today), plan.price_cents,
-                          f"DEMO-{asset.id:04d}", dispatcher)
+            with cast.at(sold):
+                coverage.sell(asset, plan, start, plan.price_cents, f"DEMO-{asset.id:04d}", cast.dispatcher)
         except DomainError:
             continue  # it would overlap the demo's own contracts: not sold
-    maintenance.refresh_stale(today)  # the demo's rows were written around the services
-    maintenance.plan(settings.current().maintenance_horizon_weeks, today, dispatcher)
 
 
+def _agreement(cast: Cast, assets: list[Asset]) -> None:
+    """A service agreement sold to a customer rather than for a product: labour and transport for
+    every call-out for two years, for a customer whose product (seen in the history) has no cover
+    of its own then."""
+    today = clock.today()
+    starts = today - timedelta(days=360)
+    uncovered = next((a for a in assets[:30] if all(c.ends_on < starts for c in a.coverages)), assets[0])
+    with cast.at(clock.at_local(starts - timedelta(days=5), 11)):
+        customer_records.add_agreement(
+            uncovered.customer, "Call-outs for every appliance at home", f"SA-{uncovered.customer.id:04d}", None,
+            starts, add_months(starts, 24) - timedelta(days=1), 24900, False, True, True, 0,
+            "Labour and transport of every call-out are included; parts are charged.", cast.dispatcher)
 
 
-def _returns(assets, models, dispatcher) -> None:
+# --- The building blocks of every story ---------------------------------------------------------------
+
+def _round_hour(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def _problem(rng: random.Random, asset: Asset) -> str:
+    return rng.choice(PROBLEMS + CATEGORY_PROBLEMS.get(asset.product_model.category, []))
+
+
+def _kind_of_work(rng: random.Random, asset: Asset, day: date) -> tuple[CaseType, ServiceType, str]:
+    """What a request for this product on `day` can be about: a repair, or its maintenance when
+    the model has an interval, warranty service while the warranty runs, and the installation
+    within weeks of the sale. The case type, the visit's service type and the request agree."""
+    model = asset.product_model
+    kinds = [(CaseType.REPAIR, ServiceType.REPAIR), (CaseType.REPAIR, ServiceType.REPAIR),
+             (CaseType.REPAIR, ServiceType.TROUBLESHOOTING)]
+    if model.maintenance_interval_months:
+        kinds.append((CaseType.MAINTENANCE, ServiceType.MAINTENANCE))
+    cover = asset.coverage_on(day)
+    if cover is not None and not cover.kind.is_contract:
+        kinds.append((CaseType.REPAIR, ServiceType.WARRANTY_SERVICE))
+    if 0 <= (day - asset.sales_date).days <= INSTALL_WITHIN_DAYS:
+        kinds.append((CaseType.INSTALLATION, ServiceType.INSTALLATION))
+    case_type, service = rng.choice(kinds)
+    if case_type is CaseType.MAINTENANCE:
+        return case_type, service, f"Periodic maintenance due (every {model.maintenance_interval_months} months)."
+    if case_type is CaseType.INSTALLATION:
+        return case_type, service, INSTALLATION_REQUEST
+    return case_type, service, _problem(rng, asset)
+
+
+# A new case's lists, known to be empty (not read back from the database the first time).
+CASE_LISTS = ("visits", "follow_ups", "complaints", "events", "attention_items", "remote_sessions", "return_requests")
+
+
+def _new_case(cast: Cast, asset: Asset, created: datetime, case_type: CaseType = CaseType.REPAIR,
+              description: str | None = None, **fields) -> Case:
+    """A request as it came in (by phone, email, chat, the web form or the product's label)."""
+    rng = cast.rng
+    fields.setdefault("channel", rng.choice([Channel.PHONE, Channel.PHONE, Channel.EMAIL, Channel.CHAT, Channel.WEB,
+                                             Channel.QR]))
+    fields.setdefault("priority", rng.choice([Priority.NORMAL, Priority.NORMAL, Priority.NORMAL, Priority.HIGH,
+                                              Priority.LOW]))
+    taken_by = None if fields["channel"] in (Channel.WEB, Channel.QR) else cast.dispatcher  # sent by the customer
+    case = Case(number=next_case_number(clock.local(created).year), asset=asset, customer=asset.customer,
+                case_type=case_type, description=description or _problem(rng, asset), status=CaseStatus.NEW,
+                created_by=taken_by, created_at=created, contact_name=asset.customer.name,
+                contact_phone=asset.customer.phone, **fields, **{name: [] for name in CASE_LISTS})
+    db.session.add(case)
+    lifecycle.opened(case, taken_by, at=created)
+    return case
+
+
+def _book(cast: Cast, case: Case, technician: User, start: datetime, service_type: ServiceType) -> Visit:
+    """The dispatcher books the visit (as services.booking does; it books only ahead of now)."""
+    booked = min(case.created_at + timedelta(hours=2), start - timedelta(minutes=30), utcnow())
+    visit = Visit(case=case, technician=technician, scheduled_start=start, scheduled_end=start + timedelta(hours=2),
+                  expected_minutes=90, service_type=service_type, notes_for_technician="Customer asks to ring twice.",
+                  status=VisitStatus.SCHEDULED, created_at=booked,
+                  parts=[], photos=[], recommendations=[], payment=None, rating=None)  # known empty: not read back
+    db.session.add(visit)
+    local_start, local_end = clock.local(start), clock.local(visit.scheduled_end)
+    window = f"{clock.day_text(local_start.date())} {local_start:%H:%M}–{local_end:%H:%M}"
+    with cast.at(booked):
+        lifecycle.follow_visits(case, "visit_scheduled", f"{technician.name}, {window}", cast.dispatcher, visit)
+        audit.record("visit.scheduled", visit, {"technician": technician.id, "start": start.isoformat(),
+                                                "override": False}, user=cast.dispatcher)
+    return visit
+
+
+@dataclass
+class Work:
+    """What happens on a visit beyond the usual: other kinds of service given, a part repaired
+    rather than replaced, the parts and the action (else chosen to fit the product), fault codes
+    (symptom, cause, remedy), a recommendation (kind, what, due in days), a return visit the
+    technician asks for (days, next steps), and the money taken on site."""
+
+    also: tuple[ServiceType, ...] = ()
+    repaired: bool = False
+    parts: list[str] | None = None
+    action: str | None = None
+    codes: tuple[str, str, str] | None = None
+    recommend: tuple[RecommendationKind, str, int] | None = None
+    return_visit: tuple[int, str] | None = None
+    paid_on_site: bool = False
+
+
+def _carry_out(cast: Cast, visit: Visit, work: Work | None = None) -> None:
+    """The technician travels, arrives, writes the report and completes the visit (which settles
+    its costs, payment status and payment record, and the case)."""
+    rng, work = cast.rng, work or Work()
+    start = visit.scheduled_start
+    travel = start - timedelta(minutes=rng.randint(15, 40))
+    arrived = start + timedelta(minutes=rng.randint(-5, 25))
+    done = arrived + timedelta(minutes=rng.randint(35, 110))
+    with cast.at(travel):
+        visits.start_travel(visit, travel, other_day=True)
+    with cast.at(arrived):
+        visits.arrive(visit, arrived, other_day=True)
+    during = arrived + (done - arrived) / 2
+    with cast.at(during):
+        _report(cast, visit, work, during)
+    with cast.at(done):
+        visits.complete(visit, None, at=done)
+    if work.paid_on_site and visit.billable_cents:
+        with cast.at(done):
+            visit_report.record(visit, "payment_status", {"payment_status": PaymentStatus.PAID}, done)
+        visit.payment.paid_on = clock.local_day(done)
+
+
+def _report(cast: Cast, visit: Visit, work: Work, at: datetime) -> None:
+    rng = cast.rng
+    model = visit.case.asset.product_model
+
+    def record(name: str, **values) -> None:
+        visit_report.record(visit, name, values, at)
+
+    if work.also:
+        record("service_type", service_type=visit.service_type, also=list(work.also))
+    fitting = [p for p in cast.parts if part_fits(p.sku, model.model_number)]
+    if work.parts is not None:
+        fitted = [next(p for p in cast.parts if p.sku == sku) for sku in work.parts]
+    elif visit.service_type is ServiceType.INSTALLATION:
+        fitted = []
+    else:
+        fitted = rng.sample(fitting, rng.choice([0, 1, 1, 2]))
+    if work.repaired:  # one part, taken out, repaired and put back
+        fitted = (fitted or fitting)[:1]
+    for part in fitted:
+        visit_parts.add(visit, part, 1, None, f"F{rng.randint(100000, 999999)}", f"R{rng.randint(100000, 999999)}")
+    if work.repaired:  # nothing replaced: nothing to pay for the part
+        row = visit.parts[0]
+        visit_parts.update(visit, row, row.quantity, 0, row.faulty_serial, None, row.covered, repaired=True)
+    action, remedy = _action(rng, visit, fitted, work.repaired)
+    record("outcome", outcome=Outcome.RESOLVED)
+    record("actions_taken", text=work.action or action)
+    tips = model.care_tip_list
+    record("preventative_advice", text=None, tip=tips[0] if tips else None)
+    record("transport_cost", cents=rng.choice([0, 2500, 3500]))
+    if visit.service_type in (ServiceType.REPAIR, ServiceType.TROUBLESHOOTING, ServiceType.WARRANTY_SERVICE):
+        symptom, cause, remedy = work.codes or (*_fault(rng, cast, model.category), remedy)
+        record("fault_codes", codes={FaultKind.SYMPTOM: cast.codes[symptom].id, FaultKind.CAUSE: cast.codes[cause].id,
+                                     FaultKind.REMEDY: cast.codes[remedy].id})
+    if work.return_visit:
+        days, steps = work.return_visit
+        record("follow_up", recommendation=FollowUpRecommendation.VISIT, days=days)
+        record("next_steps", text=steps)
+    if work.recommend:
+        kind, what, due_days = work.recommend
+        recommendations.add(visit, kind, what, clock.today() + timedelta(days=due_days), at=at)
+
+
+def _action(rng: random.Random, visit: Visit, fitted: list[Part], repaired: bool) -> tuple[str, str]:
+    """What the technician writes, and the remedy code that says the same."""
+    names = " and ".join(p.name.lower() for p in fitted)
+    if visit.service_type is ServiceType.INSTALLATION:
+        return "Installed and commissioned the unit; walked the customer through its settings.", "ADVICE"
+    if repaired:
+        return f"Took out the {names}, repaired it and put it back; tested a full cycle.", "ADJUST"
+    if visit.service_type is ServiceType.MAINTENANCE:
+        if fitted:
+            return f"Maintenance: cleaned, checked and tested; replaced the {names}.", "REPLACE"
+        return "Maintenance: cleaned, checked and tested; everything within specification.", "CLEAN"
+    if fitted:
+        return f"Diagnosed a faulty {names}, replaced it and tested a full cycle.", "REPLACE"
+    return rng.choice(ADJUSTMENTS)
+
+
+def _fault(rng: random.Random, cast: Cast, category: str | None) -> tuple[str, str]:
+    """A symptom and a cause offered for the category (not the faults the story makes rise)."""
+    rising = {symptom for _n, _r, symptom, *_rest in RISING_FAULTS}
+    offered = [c for c in cast.codes.values() if c.category in (None, category) and c.code not in rising]
+    return (rng.choice([c.code for c in offered if c.kind is FaultKind.SYMPTOM]),
+            rng.choice([c.code for c in offered if c.kind is FaultKind.CAUSE]))
+
+
+def _rate(cast: Cast, visit: Visit, source: RatingSource, at: datetime, overall: int | None = None,
+          complaint: str | None = None, comments: str | None = None) -> Rating:
+    """The customer rates the visit: on the technician's phone, from the QR label, by the survey
+    link, or on a call the office writes down. A low score or a complaint flags the case."""
+    rng = cast.rng
+    overall = overall or rng.choice([5, 5, 4, 4, 3])
+    scores = {a: max(1, min(5, overall + rng.choice([-1, 0, 0, 1]))) for a in ASPECTS}
+    scores["overall"] = overall
+    comments = comments if comments is not None else rng.choice(COMMENTS) or None
+    with cast.at(at):
+        if source is RatingSource.OFFICE:
+            rating = ratings.take_for_case(visit.case, visit.id, scores, comments, complaint, cast.dispatcher)
+        else:
+            signer = visit.case.customer.name if source is RatingSource.ON_SITE else None
+            rating = ratings.submit(visit, scores, comments, complaint, source, signer_name=signer, at=at)
+    return rating
+
+
+def _assign(cast: Cast, complaint: Complaint, owner: User, at: datetime) -> None:
+    with cast.at(at):
+        complaints.assign(complaint, owner, cast.dispatcher)
+
+
+def _resolve_complaint(cast: Cast, complaint: Complaint, what: str, answer: str, by: User, at: datetime) -> None:
+    with cast.at(at):
+        complaints.resolve(complaint, what, answer, by)
+
+
+def _close(cast: Cast, case: Case, at: datetime) -> None:
+    with cast.at(at):
+        desk.close(case, case.resolution_summary, clock.local_day(at), True, cast.dispatcher)
+    cast.closed_at[case.id] = at
+
+
+def _follow_up(cast: Cast, case: Case, kind: FollowUpKind, due_on: date, notes: str, at: datetime,
+               source: FollowUpSource = FollowUpSource.DISPATCHER, visit: Visit | None = None,
+               done: str | None = None, done_at: datetime | None = None) -> FollowUp:
+    """A follow-up planned at `at` (the office plans only ahead: one due before today was planned
+    then as services.followups.add plans it), and done at `done_at` with its outcome."""
+    with cast.at(at):
+        if source is FollowUpSource.DISPATCHER and due_on >= clock.today():
+            row = followups.add(case, kind, due_on, notes, cast.dispatcher)
+        else:
+            row = FollowUp(kind=kind, source=source, due_on=due_on, notes=notes, visit=visit,
+                           created_by_id=cast.dispatcher.id if source is FollowUpSource.DISPATCHER else None)
+            case.follow_ups.append(row)
+            with lifecycle.for_the_record():
+                lifecycle.record(case, "follow_up_added", f"{row.kind.label} due {clock.day_text(due_on)}: {notes}",
+                                 cast.dispatcher if source is FollowUpSource.DISPATCHER else None, visit)
+    if done:
+        db.session.flush()  # completing it finds it by its id
+        with cast.at(done_at):
+            followups.complete(row, done, cast.dispatcher)
+    return row
+
+
+# --- The story ----------------------------------------------------------------------------------------
+
+def _history(cast: Cast, assets: list[Asset]) -> None:
+    """Closed cases over the past months, each with a completed visit, most of them rated; a low
+    rating's complaint resolved by the office the next day."""
+    rng, now, today = cast.rng, utcnow(), clock.today()
+    for i, asset in enumerate(assets[:30]):
+        # Opened after the sale: up to 8 hours and a time-zone day earlier still lands after it.
+        owned_days = (today - asset.sales_date).days
+        opened = now - timedelta(days=rng.randint(10, min(300, owned_days - 2)), hours=rng.randint(0, 8))
+        start = _round_hour(opened + timedelta(days=rng.randint(1, 4)))
+        case_type, service, request = _kind_of_work(rng, asset, clock.local_day(start))
+        case = _new_case(cast, asset, opened, case_type, request, assessment_notes=ASSESSMENTS[case_type])
+        visit = _book(cast, case, cast.technician_for(asset, i), start, service)
+        _carry_out(cast, visit)
+        closing = visit.completed_at + timedelta(hours=3)
+        if i % 3 == 0:
+            _close(cast, case, closing)
+        else:
+            on_site = i % 2 == 1
+            rated_at = (visit.completed_at + timedelta(minutes=rng.randint(3, 15)) if on_site
+                        else visit.completed_at + timedelta(days=1, hours=rng.randint(1, 8)))
+            overall = rng.choice([5, 5, 4, 4, 3, 2])
+            complaint = "Technician left packaging behind." if overall <= 2 else None
+            if rated_at > closing and not complaint:  # rated from the label after the case was closed
+                _close(cast, case, closing)
+            _rate(cast, visit, RatingSource.ON_SITE if on_site else RatingSource.QR, rated_at, overall, complaint)
+            if complaint:
+                raised = case.complaints[-1]
+                _assign(cast, raised, cast.dispatcher, rated_at + timedelta(hours=1))
+                resolved = rated_at + timedelta(days=1)
+                _resolve_complaint(cast, raised, "Apologised by phone; reminded the team of the clean-up checklist.",
+                                   "Customer accepted the apology.", cast.dispatcher, resolved)
+                closing = max(closing, resolved + timedelta(hours=1))
+            if case.status is not CaseStatus.CLOSED:
+                _close(cast, case, closing)
+        if i % 6 == 0 and case.closed_on + timedelta(days=14) < today:
+            due = case.closed_on + timedelta(days=14)
+            _follow_up(cast, case, FollowUpKind.CALL, due, "How is the unit running since the visit?",
+                       closing + timedelta(minutes=5), done="Customer satisfied, no further issues.",
+                       done_at=clock.at_local(due, 10))
+
+
+# What happens on yesterday's visits (by their order: each technician's 8:00, 11:00 and 14:00).
+YESTERDAY = {
+    0: Work(recommend=(RecommendationKind.CHECK_UP, "Check the unit again in four months.", 120)),
+    1: Work(repaired=True),
+    2: Work(recommend=(RecommendationKind.MAINTENANCE, "Service the unit within two months.", 60)),
+    3: Work(return_visit=(5, "Fit the part on order once it is in.")),
+    4: Work(paid_on_site=True),
+    7: Work(paid_on_site=True),
+}
+
+
+def _two_kinds(visit: Visit) -> tuple[ServiceType, ...]:
+    """Another kind of service given on the same visit: the maintenance done while repairing (or
+    the fault fixed during the maintenance)."""
+    if visit.service_type is ServiceType.MAINTENANCE:
+        return (ServiceType.REPAIR,)
+    if visit.case.asset.product_model.maintenance_interval_months:
+        return (ServiceType.MAINTENANCE,)
+    return (ServiceType.TROUBLESHOOTING,) if visit.service_type is not ServiceType.TROUBLESHOOTING else ()
+
+
+def _schedule(cast: Cast, assets: list[Asset]) -> list[Visit]:
+    """Each technician's visits on products of their skills: yesterday (done), one under way
+    right now, today and the coming days (planned). Returns yesterday's visits in order."""
+    rng, now, today = cast.rng, utcnow(), clock.today()
+    pool = list(assets[30:])
+    yesterday, under_way = [], None
+    for tech in cast.technicians:
+        skills = {skill.category for skill in tech.skills}
+        for offset, hour in SLOTS:
+            asset = next((a for a in pool if a.product_model.category in skills), None) or rng.choice(assets)
+            if asset in pool:
+                pool.remove(asset)
+            start = clock.at_local(today + timedelta(days=offset), hour)
+            case_type, service, request = _kind_of_work(rng, asset, today + timedelta(days=offset))
+            opened = min(start - timedelta(days=rng.randint(1, 6)), now - timedelta(hours=rng.randint(1, 30)))
+            case = _new_case(cast, asset, opened, case_type, request, assessment_notes=ASSESSMENTS[case_type])
+            visit = _book(cast, case, tech, start, service)
+            if offset < 0:
+                yesterday.append(visit)
+            elif offset == 0 and hour == 8 and tech is cast.technicians[-1]:
+                under_way = visit
+    for n, visit in enumerate(yesterday):
+        work = YESTERDAY.get(n, Work())
+        _carry_out(cast, visit, replace(work, also=_two_kinds(visit)) if n == 0 else work)
+    _rate_on_site(cast, yesterday)
+    arrived = min(under_way.scheduled_start, utcnow() - timedelta(minutes=5))
+    with cast.at(arrived - timedelta(minutes=25)):
+        visits.start_travel(under_way, arrived - timedelta(minutes=25), other_day=True)
+    with cast.at(arrived):
+        visits.arrive(under_way, arrived, other_day=True)
+    return yesterday
+
+
+def _rate_on_site(cast: Cast, yesterday: list[Visit]) -> None:
+    """Yesterday's ratings on the technician's phone, one of them low: still waiting for the office."""
+    for n, visit in enumerate(yesterday):
+        if n in (0, 1, 3, 4):
+            _rate(cast, visit, RatingSource.ON_SITE, visit.completed_at + timedelta(minutes=4))
+        elif n == 6:
+            _rate(cast, visit, RatingSource.ON_SITE, visit.completed_at + timedelta(minutes=6), overall=2, comments="")
+
+
+def _rate_later(cast: Cast, yesterday: list[Visit]) -> None:
+    """Yesterday's other ratings, given since: from the QR label with a complaint (handed to the
+    dispatcher), by the survey link, and on a call that the office wrote down."""
+    now = utcnow()
+    rated = _rate(cast, yesterday[7], RatingSource.QR, now - timedelta(hours=3), overall=3,
+                  complaint="The technician did not explain the new settings.")
+    _assign(cast, yesterday[7].case.complaints[-1], cast.dispatcher, rated.created_at + timedelta(minutes=30))
+    _rate(cast, yesterday[8], RatingSource.SURVEY, now - timedelta(hours=2))
+    _rate(cast, yesterday[5], RatingSource.OFFICE, now - timedelta(hours=1),
+          comments="Told us on the phone: very happy with the repair.")
+
+
+# The dispatcher's queue: a case in every open status (and one cancelled), each with its story.
+OPEN_STATES = [
+    (CaseStatus.NEW, None),
+    (CaseStatus.NEW, None),
+    (CaseStatus.ASSESSING, "Unit trips the breaker; asked for photos of the label."),
+    (CaseStatus.REMOTE_SUPPORT, "The customer can follow a reset by phone; calling back this afternoon."),
+    (CaseStatus.VISIT_NEEDED, "Walked the customer through a reset by phone; it did not help."),
+    (CaseStatus.WAITING_CUSTOMER, "Walked the customer through a reset by phone; they will try it tonight."),
+    (CaseStatus.WAITING_PARTS, "Control board ordered, expected within 5 days."),
+    (CaseStatus.CANCELLED, "Customer solved it themselves."),
+]
+
+
+def _free_assets(assets: list[Asset]) -> list[Asset]:
+    """Products without an open case (a second request for one would be a duplicate)."""
+    db.session.flush()
+    busy = set(db.session.scalars(select(Case.asset_id).where(Case.status.in_(OPEN_CASE_STATUSES))))
+    return [a for a in assets if a.id not in busy]
+
+
+def _open_requests(cast: Cast, assets: list[Asset]) -> None:
+    """Requests in the dispatcher's queue in every open status (the urgent one with a complaint),
+    one reopened after its repair, and one solved by phone that the customer rated on a call."""
+    rng, now = cast.rng, utcnow()
+    free = _free_assets(assets)
+    for i, (status, note) in enumerate(OPEN_STATES):
+        asset = free.pop((i * 11 + 5) % len(free))
+        opened = now - timedelta(hours=rng.randint(2, 60))
+        case = _new_case(cast, asset, opened, **({"priority": Priority.URGENT} if i == 0 else {}))
+        decided = opened + timedelta(minutes=40)
+        with cast.at(decided):
+            if status in (CaseStatus.ASSESSING, CaseStatus.REMOTE_SUPPORT, CaseStatus.WAITING_PARTS):
+                desk.assess(case, note, None, case.priority, status, cast.dispatcher)
+            elif status in (CaseStatus.VISIT_NEEDED, CaseStatus.WAITING_CUSTOMER):
+                desk.assess(case, "Try a reset by phone first.", None, case.priority, CaseStatus.REMOTE_SUPPORT,
+                            cast.dispatcher)
+                outcome = (RemoteSupportOutcome.NOT_SOLVED if status is CaseStatus.VISIT_NEEDED
+                           else RemoteSupportOutcome.CUSTOMER_TO_TRY)
+                desk.log_remote_support(case, Channel.PHONE, note, outcome, cast.dispatcher)
+            elif status is CaseStatus.CANCELLED:
+                desk.change_status(case, status, note, cast.dispatcher)
+        if status is CaseStatus.VISIT_NEEDED:
+            _follow_up(cast, case, FollowUpKind.CALL, clock.today() + timedelta(days=2),
+                       "Agree a day for the visit with the customer.", decided)
+        if i == 0:
+            with cast.at(opened + timedelta(minutes=10)):
+                complaints.log(case, ComplaintSource.PHONE, "Second failure within a month; customer is unhappy.",
+                               cast.dispatcher, owner=cast.dispatcher)
+    _reopened(cast, free.pop(0))
+    _solved_remotely(cast, next((a for a in free if a.product_model.category == "Energy"), free[0]))
+
+
+def _reopened(cast: Cast, asset: Asset) -> None:
+    """Repaired two weeks ago, the same fault again: reopened, and the customer complained."""
+    now = utcnow()
+    opened = now - timedelta(days=20)
+    case = _new_case(cast, asset, opened, assessment_notes=ASSESSMENTS[CaseType.REPAIR])
+    visit = _book(cast, case, cast.technician_for(asset), _round_hour(opened + timedelta(days=2)), ServiceType.REPAIR)
+    _carry_out(cast, visit)
+    reopened = now - timedelta(days=2)
+    with cast.at(reopened):
+        desk.reopen(case, "Same fault again two weeks after the repair.", cast.dispatcher)
+    with cast.at(reopened + timedelta(minutes=10)):
+        complaints.log(case, ComplaintSource.PHONE, "Same fault two weeks after the repair; wants a senior technician.",
+                       cast.dispatcher, owner=cast.dispatcher)
+
+
+def _solved_remotely(cast: Cast, asset: Asset) -> None:
+    """Solved on the phone without a visit; the customer rated the help on a later call."""
+    opened = utcnow() - timedelta(days=4)
+    case = _new_case(cast, asset, opened, channel=Channel.PHONE, priority=Priority.NORMAL,
+                     description="No output since this morning; the app shows an error.")
+    with cast.at(opened + timedelta(minutes=15)):
+        desk.assess(case, "Likely a stuck inverter: try a reset by phone.", None, case.priority,
+                    CaseStatus.REMOTE_SUPPORT, cast.dispatcher)
+    with cast.at(opened + timedelta(minutes=45)):
+        desk.log_remote_support(case, Channel.PHONE, "Reset the unit from its app and installed the firmware update; "
+                                "it works normally again.", RemoteSupportOutcome.SOLVED, cast.dispatcher)
+    rated = opened + timedelta(days=1, hours=2)
+    with cast.at(rated):
+        ratings.take_for_case(
+            case, None, {"overall": 5, "timeliness": 5, "professionalism": 5, "quality": 4, "product_performance": 4},
+            "Glad it could be fixed on the phone.", None, cast.dispatcher)
+    _close(cast, case, rated + timedelta(minutes=20))
+
+
+def _after_visit(cast: Cast, yesterday: list[Visit]) -> None:
+    """Follow-ups in every list of the office's queue (some done with their outcome, one a
+    satisfaction call, one the follow-up of a technician's recommendation), complaints open with
+    an owner, open without one (from the QR page) and resolved with the customer's answer."""
+    now, today = utcnow(), clock.today()
+
+    def after(visit: Visit) -> datetime:
+        return visit.completed_at + timedelta(minutes=30)
+
+    _follow_up(cast, yesterday[0].case, FollowUpKind.CALL, today - timedelta(days=1),
+               "Check the unit restarted normally after the repair.", after(yesterday[0]))
+    _follow_up(cast, yesterday[4].case, FollowUpKind.EMAIL, today - timedelta(days=1),
+               "Send the care tips the customer asked for.", after(yesterday[4]))
+    _follow_up(cast, yesterday[1].case, FollowUpKind.CALL, today, "How did the visit go?", after(yesterday[1]),
+               FollowUpSource.SATISFACTION, yesterday[1])
+    _follow_up(cast, yesterday[2].case, FollowUpKind.SURVEY, today, "Ask for the satisfaction survey.",
+               after(yesterday[2]))
+    _follow_up(cast, yesterday[8].case, FollowUpKind.CALL, today + timedelta(days=10),
+               "Check the new settings suit them.", after(yesterday[8]))
+    recommended = db.session.scalar(select(Recommendation).where(Recommendation.visit_id == yesterday[2].id))
+    with cast.at(now - timedelta(hours=1)):
+        recommendations.plan_follow_up(recommended, FollowUpKind.CALL, today + timedelta(days=3), cast.dispatcher)
+
+    db.session.flush()
+    closed = [v for v in db.session.scalars(
+        select(Visit).join(Visit.case).where(Case.status == CaseStatus.CLOSED, Visit.status == VisitStatus.COMPLETED)
+        .order_by(Visit.completed_at.desc(), Visit.id)) if not v.case.follow_ups and not v.case.complaints]
+    for visit, kind, notes, outcome, source in (
+            (closed[0], FollowUpKind.CALL, "How did the visit go?", "Customer happy: unit quiet since the repair.",
+             FollowUpSource.SATISFACTION),
+            (closed[1], FollowUpKind.EMAIL, "Send the care tips.", "Sent the care tips; the customer thanked us.",
+             FollowUpSource.DISPATCHER)):
+        due = visit.case.closed_on + timedelta(days=2)
+        _follow_up(cast, visit.case, kind, due, notes, cast.closed_at[visit.case_id] + timedelta(hours=1), source,
+                   visit if source is FollowUpSource.SATISFACTION else None, done=outcome,
+                   done_at=clock.at_local(due, 11))
+
+    with cast.at(now - timedelta(minutes=20)):
+        asset, case = yesterday[4].case.asset, yesterday[4].case
+        complaints.from_qr_page(asset, case.contact_name, case.contact_phone, None,
+                                "The technician left the packaging in the hallway.")
+    # A customer questions the transport on a warranty visit's invoice: it is not covered.
+    charged = next((v for v in closed[2:] if v.payment_status is PaymentStatus.TO_INVOICE
+                    and v.total_cents - v.covered_cents == v.transport_cost_cents > 0), None)
+    if charged is not None:
+        received = charged.case.closed_on + timedelta(days=1)
+        with cast.at(clock.at_local(received, 9)):
+            raised = complaints.log(charged.case, ComplaintSource.EMAIL, "Invoice charged transport although the "
+                                    "unit is under warranty.", cast.dispatcher, owner=cast.admin)
+        _resolve_complaint(cast, raised, "Checked the coverage: the warranty does not cover transport; sent the "
+                           "customer the warranty conditions.", "Customer understood; the invoice stands.", cast.admin,
+                           clock.at_local(received + timedelta(days=1), 9))
+    _rate_later(cast, yesterday)
+
+
+def _rising_faults(cast: Cast, assets: list[Asset]) -> None:
+    """Recent repairs of one fault on two models, so their rate rises (one of them a product back
+    within days)."""
+    rng, now = cast.rng, utcnow()
+    for number, request, symptom, cause, remedy, part, action in RISING_FAULTS:
+        model_assets = [a for a in assets if a.product_model.model_number == number]
+        for i, asset in enumerate(model_assets[:4] + model_assets[:1]):  # the first one comes back
+            opened = now - timedelta(days=3 + 5 * i, hours=rng.randint(1, 6))
+            case = _new_case(cast, asset, opened, description=request,
+                             assessment_notes="Same complaint as other units of this model.")
+            visit = _book(cast, case, cast.technician_for(asset, i), _round_hour(opened + timedelta(hours=20)),
+                          ServiceType.REPAIR)
+            _carry_out(cast, visit, Work(parts=[part] if part else [], action=action, codes=(symptom, cause, remedy)))
+
+
+def _payments(cast: Cast) -> None:
+    """What the office recorded of the billable visits: the older ones invoiced and paid by bank
+    transfer, recent ones invoiced, one partly paid; yesterday's still to be invoiced."""
+    today = clock.today()
+    billable = db.session.scalars(select(Visit).where(Visit.status == VisitStatus.COMPLETED,
+                                                      Visit.billable_cents > 0)
+                                  .order_by(Visit.completed_at, Visit.id)).all()
+    due = [v for v in billable if v.payment.state is PaymentState.TO_INVOICE
+           and (today - clock.local_day(v.completed_at)).days >= 3]
+    partly = next((v for v in reversed(due) if (today - clock.local_day(v.completed_at)).days >= 10), None)
+    for n, visit in enumerate(due, start=1):
+        invoiced_on = clock.local_day(visit.completed_at) + timedelta(days=1)
+        paid_cents, paid_on, method, reference = 0, None, None, None
+        if visit is partly:
+            paid_cents, paid_on = visit.billable_cents // 2, invoiced_on + timedelta(days=7)
+        elif (today - invoiced_on).days >= 30:
+            paid_cents, paid_on = visit.billable_cents, invoiced_on + timedelta(days=12)
+        if paid_cents:
+            method, reference = PaymentMethod.BANK_TRANSFER, f"NL-TRF-{n:05d}"
+        with cast.at(clock.at_local(paid_on or invoiced_on, 11)):
+            payments.record(visit, f"INV-{invoiced_on.year}-{n:04d}", invoiced_on, paid_cents, paid_on, method,
+                            reference, "Paid half; the rest promised next month." if visit is partly else None,
+                            cast.dispatcher)
+
+
+def _returns(cast: Cast, assets: list[Asset], models: list[ProductModel]) -> None:
     """Return requests in every status: requested within the window and after it, approved,
     received, refunded long ago, and refused for a model that cannot be returned; with the return
     conditions of a few models. The demo's sales are all weeks old, so three products without
@@ -580,7 +1004,7 @@ def _returns(assets, models, dispatcher) -> None:
         ReturnStatus as R
     from fieldapp.services import returns
 
-    rng = random.Random(10)
+    rng, dispatcher = random.Random(10), cast.dispatcher
     today = clock.today()
     by_number = {m.model_number: m for m in models}
     by_number["AP-300"].return_conditions = ("Unused, in the original packaging, with all accessories. "
@@ -617,17 +1041,16 @@ def _returns(assets, models, dispatcher) -> None:
     for asset, asked_ago, status, decision, amount, condition, why in stories:
         requested_on = asset.sales_date + timedelta(days=15) if asked_ago is None else today - timedelta(days=asked_ago)
         asked_at = min(clock.at_local(requested_on, rng.randint(9, 11)), utcnow() - timedelta(minutes=30))
+        requested_on = clock.local_day(asked_at)  # just after midnight: asked late yesterday
         judged = returns.eligibility(asset, requested_on)
         done = not status.is_open
-        case = _new_case(rng, asset, dispatcher, CaseStatus.RESOLVED if done else CaseStatus.NEW, asked_at,
-                         case_type=CaseType.RETURN)
-        case.description, case.priority = f"Return: {why}", Priority.NORMAL
+        case = _new_case(cast, asset, asked_at, CaseType.RETURN, f"Return: {why}", priority=Priority.NORMAL)
         ret = ReturnRequest(asset=asset, reason=why, condition=condition, requested_on=requested_on,
                             eligible=judged.eligible, eligibility_reason=judged.reason, status=status,
                             created_by=dispatcher, created_at=asked_at, decision=decision, amount_cents=amount)
         case.return_requests.append(ret)
-        steps = [("return_requested", f"{condition.label}: {why} — "
-                                      f"{'eligible' if judged.eligible else 'not eligible'}: {judged.reason}.")]
+        steps = [("return_requested", (f"{condition.label}: {why} — "
+                                       f"{'eligible' if judged.eligible else 'not eligible'}: {judged.reason}."))]
         if decision:
             steps.append(("return_approved", decision.label))
         if status in (R.RECEIVED, R.REFUNDED):
@@ -637,14 +1060,14 @@ def _returns(assets, models, dispatcher) -> None:
         if status is R.REFUSED:
             ret.refusal_reason = "Installed systems are not taken back; offered a repair under warranty instead."
             steps.append(("return_refused", ret.refusal_reason))
+        # Each step a while after the last (minutes for one asked today), all of them before now.
+        gap = min(timedelta(minutes=5) if asked_ago == 0 else timedelta(hours=20),
+                  (utcnow() - asked_at) / (len(steps) + 2))
         for n, (kind, note) in enumerate(steps, start=1):
-            lifecycle.record(case, kind, note, dispatcher, at=asked_at + timedelta(minutes=n * 5 if asked_ago == 0
-                                                                                   else n * 20 * 60))
+            lifecycle.record(case, kind, note, dispatcher, at=asked_at + n * gap)
         if done:
-            case.resolution_summary = steps[-1][1]
-            case.resolved_at = asked_at + timedelta(hours=len(steps) * 20 + 1)
-            lifecycle.record(case, "resolved", case.resolution_summary, dispatcher, from_status=CaseStatus.NEW,
-                             to_status=CaseStatus.RESOLVED, at=case.resolved_at)
+            with cast.at(asked_at + (len(steps) + 1) * gap):
+                desk.resolve(case, steps[-1][1], dispatcher)
 
 
 # Specifications per model number, one fact a line, for the model pages and the technician.
