@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, literal_column, select, union_all
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from fieldapp import clock
@@ -119,9 +120,15 @@ def set_skills(technician: User, categories: list[str], by: User) -> None:
     added, removed = sorted(wanted - held.keys()), sorted(held.keys() - wanted)
     if not (added or removed):
         return
-    for category in removed:
-        technician.skills.remove(held[category])
-    technician.skills.extend(TechnicianSkill(category=category) for category in added)
+    try:
+        with db.session.begin_nested():
+            for category in removed:
+                technician.skills.remove(held[category])
+            technician.skills.extend(TechnicianSkill(category=category) for category in added)
+            db.session.flush()
+    except IntegrityError:  # another admin saved the same skill a moment ago
+        raise DomainError(_("The skills of %(name)s were changed meanwhile: reload the page and save again.",
+                            name=technician.name), "categories", "conflict") from None
     audit.record("user.skills_changed", technician, {"added": added, "removed": removed}, user=by)
 
 

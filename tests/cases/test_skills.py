@@ -251,3 +251,20 @@ def test_the_demo_technicians_have_skills_of_the_demo_catalog(new_app):
         assert technicians and all(t.skills for t in technicians)
         held = {skill.category for t in technicians for skill in t.skills}
         assert held == catalog  # every category has someone, and no skill is made up
+
+
+def test_a_skill_saved_meanwhile_by_another_admin_is_a_conflict_not_an_error(app, make):
+    from sqlalchemy import insert
+
+    from fieldapp.domain import DomainError
+    from fieldapp.services import field_team
+
+    make.product_model(category="Heating")
+    tech, admin = make.user(Role.TECHNICIAN), make.user(Role.ADMIN)
+    with app.app_context():
+        row = db.session.get(User, tech.id)
+        assert row.skills == []  # what this admin's page showed
+        db.session.execute(insert(TechnicianSkill).values(user_id=tech.id, category="Heating"))  # the other admin
+        with pytest.raises(DomainError) as refused:
+            field_team.set_skills(row, ["Heating"], db.session.get(User, admin.id))
+        assert refused.value.kind == "conflict" and "changed meanwhile" in refused.value.message
