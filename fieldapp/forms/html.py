@@ -66,12 +66,19 @@ def render_field(f, hint=None, **kwargs) -> Markup:
         if errors:
             attrs["aria-invalid"] = "true"
         parts.append(f"  {f(**attrs)}\n")
+    parts += _hint_and_errors(field_id, hint, errors)
+    parts.append("</div>")
+    return Markup("".join(parts))
+
+
+def _hint_and_errors(field_id: str, hint, errors: list[str]) -> list[str]:
+    """The hint and the errors under a field, with the ids its aria-describedby names."""
+    parts = []
     if hint:
         parts.append(f'  <p class="field__hint" id="{escape(field_id)}-hint">{escape(hint if isinstance(hint, Markup) else str(hint))}</p>\n')
     if errors:
         parts.append(f'  <p class="field__error" id="{escape(field_id)}-error">{escape(" ".join(errors))}</p>\n')
-    parts.append("</div>")
-    return Markup("".join(parts))
+    return parts
 
 
 def _checkboxes(f, label: str, errors: list[str], hint) -> Markup:
@@ -82,9 +89,6 @@ def _checkboxes(f, label: str, errors: list[str], hint) -> Markup:
              f'  <legend class="field__label">{escape(label)}</legend>\n']
     for option in f:
         parts.append(f'  <label class="check">{option()} {escape(str(option.label.text))}</label>\n')
-    if hint:
-        parts.append(f'  <p class="field__hint" id="{escape(f.id)}-hint">{escape(str(hint))}</p>\n')
-    if errors:
-        parts.append(f'  <p class="field__error" id="{escape(f.id)}-error">{escape(" ".join(errors))}</p>\n')
+    parts += _hint_and_errors(f.id, hint, errors)
     parts.append("</fieldset>")
     return Markup("".join(parts))

@@ -10,14 +10,14 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.extensions import db
-from fieldapp.models.assets import CoverageKind
+from fieldapp.models.assets import CoverageKind, Covers
 from fieldapp.orm import utcnow
 
 if TYPE_CHECKING:
     from fieldapp.models.people import Customer, User
 
 
-class ServiceAgreement(db.Model):
+class ServiceAgreement(Covers, db.Model):
     __tablename__ = "service_agreements"
     __table_args__ = (
         CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
@@ -49,10 +49,3 @@ class ServiceAgreement(db.Model):
     response_hours = None
     resolution_hours = None
 
-    def is_active_on(self, day: date) -> bool:
-        return self.starts_on <= day <= self.ends_on
-
-    @property
-    def covered_items(self) -> list[str]:
-        flags = (("parts", self.covers_parts), ("labour", self.covers_labour), ("transport", self.covers_transport))
-        return [name for name, on in flags if on]

@@ -91,7 +91,26 @@ class RenewalOutcome(LabelledEnum):
     NO_ANSWER = "no_answer", _l("No answer, call again")
 
 
-class Coverage(db.Model):
+class Covers:
+    """What a period of cover pays for, and when it runs: a product's warranty or contract, or a
+    customer's service agreement (models/agreements.py)."""
+
+    starts_on: date
+    ends_on: date
+    covers_parts: bool
+    covers_labour: bool
+    covers_transport: bool
+
+    def is_active_on(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+    @property
+    def covered_items(self) -> list[str]:
+        flags = (("parts", self.covers_parts), ("labour", self.covers_labour), ("transport", self.covers_transport))
+        return [name for name, on in flags if on]
+
+
+class Coverage(Covers, db.Model):
     """A warranty or service contract on an asset: what it covers and from when to when."""
 
     __tablename__ = "coverages"
@@ -129,13 +148,6 @@ class Coverage(db.Model):
     plan: Mapped[CoveragePlan | None] = relationship()
     sold_by: Mapped[User | None] = relationship()
 
-    def is_active_on(self, day: date) -> bool:
-        return self.starts_on <= day <= self.ends_on
-
-    @property
-    def covered_items(self) -> list[str]:
-        flags = (("parts", self.covers_parts), ("labour", self.covers_labour), ("transport", self.covers_transport))
-        return [name for name, on in flags if on]
 
 
 class RetiredLabel(db.Model):

@@ -95,7 +95,10 @@ def test_today_shows_the_agreement_as_cover(app, client, auth, make):
         customer_service.add_agreement(row, "Heating", None, None, today - timedelta(days=5), today + timedelta(days=300),
                                        None, False, True, True, 0, None, db.session.get(type(tech), tech.id))
         db.session.commit()
-    start = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    from fieldapp import clock
+
+    with app.app_context():
+        start = clock.day_bounds(clock.today())[0] + timedelta(hours=9)  # both on the company's today
     make.visit(tech, case=make.case(asset=make.asset(customer=customer, warranty=False)), start=start)
     make.visit(tech, case=make.case(asset=make.asset(warranty=False)), start=start + timedelta(hours=1))
     html = client.get("/today").get_data(as_text=True)
