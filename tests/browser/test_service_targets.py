@@ -6,12 +6,17 @@ from playwright.sync_api import expect
 
 from fieldapp.extensions import db
 from fieldapp.models import Case, CaseStatus, Priority
+from fieldapp.services import settings, sla
 from tests.browser.conftest import sign_in
 
 
 def test_a_tighter_target_flags_a_waiting_case(page, browser, server, live_app, csp_violations):
     with live_app.app_context():
-        case = db.session.scalar(db.select(Case).where(Case.status == CaseStatus.NEW).order_by(Case.id))
+        # A new case no one in the office has acted on yet, under the company's targets (no contract's).
+        case = next(c for c in db.session.scalars(db.select(Case).where(Case.status == CaseStatus.NEW)
+                                                  .order_by(Case.id))
+                    if all(e.user_id is None or e.kind == "opened" for e in c.events)
+                    and sla.target_for(c)[0] == settings.targets()[c.priority])
         case.priority = Priority.URGENT
         case.created_at = datetime.now(timezone.utc) - timedelta(minutes=90)
         case.first_response_at = None
