@@ -59,8 +59,8 @@ def test_seed_demo_builds_a_realistic_company(app, runner):
             assert model.care_tip_list and model.resources
 
 
-def test_seed_demo_dates_no_case_or_visit_before_the_product_was_sold(app, runner):
-    runner.invoke(args=["seed-demo"])
+def test_the_demo_dates_no_case_or_visit_before_the_product_was_sold(new_app):
+    app = new_app(template="demo")  # what seed-demo loads, built once for the suite
     with app.app_context():
         tz = app.config["TZ"]
         cases = db.session.scalars(select(Case).where(Case.asset_id.is_not(None))).all()
@@ -74,8 +74,8 @@ def test_seed_demo_dates_no_case_or_visit_before_the_product_was_sold(app, runne
             assert coverage.starts_on >= coverage.asset.sales_date, coverage.reference
 
 
-def test_demo_accounts_sign_in_with_the_documented_password(app, runner, client):
-    runner.invoke(args=["seed-demo"])
+def test_demo_accounts_sign_in_with_the_documented_password(new_app):
+    client = new_app(template="demo").test_client()
     for email in ("admin@demo.test", "dispatcher@demo.test", "tech@demo.test", "tech2@demo.test"):
         response = client.post("/login", data={"email": email, "password": "fieldapp-demo"})
         assert response.status_code == 303, email
