@@ -44,7 +44,9 @@ def language_server(tmp_path_factory):
 def narrow_page(browser, phone, language_server):
     """Signed in once as tech3: each language is his choice of the moment (read on every page)."""
     _app, server, _ids = language_server
-    context = browser.new_context(**{**phone, "viewport": NARROW}, bypass_csp=True)  # axe is injected
+    # axe is injected (no CSP); no service worker: these pages are read for their language and
+    # layout, and the worker's own walks are in test_offline.py.
+    context = browser.new_context(**{**phone, "viewport": NARROW}, bypass_csp=True, service_workers="block")
     page = context.new_page()
     sign_in(page, server, "tech3@demo.test")
     yield page
