@@ -196,18 +196,19 @@ RATING_KEYS = ("visit_id", "case_number", "visit_date", "rated_at", "technician"
 
 
 def ratings(filters: Filters) -> Iterator[tuple]:
-    """Ratings given in the days, with the visit they rate."""
+    """Ratings given in the days, with the visit they rate (none for a case rated as a whole)."""
     statement = _with_case(select(
         Visit.id, Case.number, Visit.scheduled_start, Rating.created_at, User.name, Customer.name,
         ProductModel.name, Asset.serial_number, Rating.overall, Rating.timeliness, Rating.professionalism,
         Rating.quality, Rating.product_performance, Rating.comments, Rating.complaint, Rating.source,
         Rating.signer_name,
-    ).select_from(Rating).join(Visit, Visit.id == Rating.visit_id).join(User, User.id == Visit.technician_id),
-        Visit.case_id)
+    ).select_from(Rating).outerjoin(Visit, Visit.id == Rating.visit_id)
+        .outerjoin(User, User.id == Visit.technician_id), Rating.case_id)
     statement = _narrow(statement, filters, Rating.created_at, lambda t: Visit.technician_id == t)
     tz = clock.zone()
     rows = _rows(statement.order_by(Rating.created_at, Rating.id))
-    return ((visit_id, number, start.astimezone(tz).date(), *rest) for visit_id, number, start, *rest in rows)
+    return ((visit_id, number, start.astimezone(tz).date() if start else None, *rest)
+            for visit_id, number, start, *rest in rows)
 
 
 COMPLAINTS = (_l("Case number"), _l("Received at"), _l("Source"), _l("Description"), _l("Owner"), _l("Visit"),

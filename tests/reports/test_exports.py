@@ -330,3 +330,18 @@ def test_the_page_offers_every_export_from_the_dispatch_board(client, make, disp
     assert "Tess Tech" in page and f'value="{inactive.id}">Ex Technician (no longer active)' in page
     assert 'hx-boost="false"' in page
     assert dispatcher.name not in page.split('id="export-technician"')[1].split("</select>")[0]
+
+
+def test_a_case_rated_as_a_whole_is_in_the_ratings_export_without_a_visit(app, client, make, dispatcher):
+    from fieldapp.extensions import db
+    from fieldapp.models import CaseStatus, Rating, RatingSource
+
+    case = make.case(status=CaseStatus.RESOLVED)
+    with app.app_context():
+        db.session.add(Rating(case_id=case.id, visit_id=None, source=RatingSource.OFFICE, overall=5, timeliness=5,
+                              professionalism=4, quality=4, product_performance=5, created_at=utc(2026, 1, 20, 9)))
+        db.session.commit()
+    [rating], _ = parse(download(client, "ratings", **JANUARY))
+    assert (rating["Case number"], rating["Visit"], rating["Visit date"], rating["Technician"]) == (
+        case.number, "", "", "")
+    assert (rating["Overall"], rating["Source"]) == ("5", "Taken by the office")
