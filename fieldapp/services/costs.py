@@ -51,10 +51,13 @@ def visit_day(visit: Visit) -> date:
 def coverage_for(visit: Visit) -> Coverage | ServiceAgreement | None:
     """What covers the visit on its day: the product's warranty or contract; else a service
     agreement of the customer (sold without a product) running that day."""
-    day = visit_day(visit)
-    asset = visit.case.asset
+    return coverage_on(visit.case.asset, visit.case.customer, visit_day(visit))
+
+
+def coverage_on(asset, customer, day: date) -> Coverage | ServiceAgreement | None:
+    """What covers a product of `customer` on `day`: its own warranty or contract first, else
+    the customer's agreement; either may be missing (a case without a product)."""
     found = asset.coverage_on(day) if asset else None
-    customer = visit.case.customer
     if found is None and customer is not None:
         found = agreement_on(customer, day)
     return found

@@ -389,13 +389,6 @@ def _visit(visit: Visit) -> VisitSection:
     )
 
 
-def _coverage_on(asset, customer, day: date):
-    """What covers the product on `day`: its own warranty or contract, else an agreement of the
-    customer (a service sold without a product)."""
-    found = asset.coverage_on(day) if asset else None
-    return found or (costs.agreement_on(customer, day) if customer else None)
-
-
 def _case_rating(case_id: int) -> CaseRatingLine | None:
     rating = db.session.scalar(select(Rating).where(Rating.case_id == case_id, Rating.visit_id.is_(None)))
     if rating is None:
@@ -514,8 +507,8 @@ def build(case: Case) -> CaseReport:
         targets_source=targets_source, targets=targets,
         complaints=[ComplaintLine(c.received_at, c.source.label, c.description, c.resolution, c.customer_response,
                                   c.resolved_at) for c in case.complaints],
-        coverage_now=CoverageInfo.of(_coverage_on(asset, customer, today)),
-        coverage_at_service=CoverageInfo.of(_coverage_on(asset, customer, service_day)),
+        coverage_now=CoverageInfo.of(costs.coverage_on(asset, customer, today)),
+        coverage_at_service=CoverageInfo.of(costs.coverage_on(asset, customer, service_day)),
         service_day=service_day, today=today, next_maintenance=next_maintenance, maintenance_schedule=schedule,
         recommendations=[(recommendations.describe(r), r.status.label) for r in recommended], costs=total, payment_status=_payment_status(visits, total, sum(
             r.amount_cents or 0 for r in case.return_requests if r.status is ReturnStatus.REFUNDED)),

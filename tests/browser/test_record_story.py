@@ -1,11 +1,8 @@
 """The whole story on the record, through the screens: a visit that was an installation and a
 maintenance, with a part repaired rather than replaced, rated by the customer to the office on a
 call, read back in the report's PDF."""
-import io
-import re
 
 from playwright.sync_api import expect
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from fieldapp import clock
@@ -13,6 +10,7 @@ from fieldapp.extensions import db
 from fieldapp.models import Rating, RatingSource, User, Visit
 from fieldapp.services import field_team, visits
 from tests.browser.conftest import sign_in
+from tests.reading import pdf_text
 
 
 def _first_visit_today(app) -> Visit:
@@ -86,7 +84,7 @@ def test_two_kinds_of_service_a_repaired_part_and_an_office_rating_reach_the_pdf
 
     response = page.request.get(f"{server.url}/cases/{visit.case_id}/report.pdf")
     assert response.status == 200
-    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages))
+    text = pdf_text(response.body())
     assert "Installation and Maintenance" in text
     assert "Repaired, not replaced" in text and f"{name} × 1 (repaired)" in text
     assert "Taken by the office" in text

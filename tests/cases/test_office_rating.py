@@ -1,6 +1,5 @@
 """A rating the customer gives the office on a call: for a completed visit, or for a case solved
 without a visit; with its source on the report and on the dashboard."""
-import re
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
@@ -8,12 +7,9 @@ from sqlalchemy import select
 from fieldapp.extensions import db
 from fieldapp.models import Case, CaseStatus, Complaint, Rating, RatingSource, Role, VisitStatus
 from tests.conftest import cid
+from tests.reading import visible_text as _text
 
 STARS = {"overall": "4", "timeliness": "5", "professionalism": "4", "quality": "4", "product_performance": "3"}
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "'")
 
 
 def test_a_case_solved_without_a_visit_is_rated_as_a_whole(app, client, auth, make):

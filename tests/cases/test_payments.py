@@ -1,6 +1,5 @@
 """What is billable on a visit becomes a payment record the office keeps: to be invoiced, invoiced,
 partly paid, paid (amount, day, method, reference), shown on the case and in the report."""
-import re
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
@@ -8,10 +7,7 @@ from sqlalchemy import select
 from fieldapp.extensions import db
 from fieldapp.models import CaseStatus, Payment, PaymentState, PaymentStatus, Role, Visit, VisitStatus
 from tests.conftest import cid
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "'")
+from tests.reading import visible_text as _text
 
 
 def _billable_visit(make, tech, asset=None):

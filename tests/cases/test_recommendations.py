@@ -11,10 +11,7 @@ from fieldapp.models import (
     Case, CaseStatus, FollowUp, Recommendation, RecommendationStatus, Role, VisitStatus,
 )
 from tests.conftest import HX, cid
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "'")
+from tests.reading import visible_text as _text
 
 
 def _on_site(make, tech, **case):

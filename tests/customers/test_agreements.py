@@ -1,6 +1,5 @@
 """A service sold without a product: an agreement with a customer that covers their visits on its
 days where the product has no coverage of its own, shown on the customer and in the report."""
-import re
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
@@ -9,10 +8,7 @@ from fieldapp.extensions import db
 from fieldapp.models import CaseStatus, Role, ServiceAgreement, Visit, VisitStatus
 from fieldapp.services import costs
 from tests.conftest import cid
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "'")
+from tests.reading import visible_text as _text
 
 
 def _sell(client, customer_id, **data):

@@ -18,13 +18,10 @@ from fieldapp.models import (
 )
 from fieldapp.services import improvement
 from tests.conftest import cid
+from tests.reading import visible_text as _text
 
 AMS = ZoneInfo("Europe/Amsterdam")  # the tests' company time zone (conftest.app_config)
 NUMBERS = itertools.count(1)
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "'")
 
 
 def chosen(html: str, name: str) -> str | None:

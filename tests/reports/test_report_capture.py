@@ -2,33 +2,21 @@
 kinds of service on one visit, a part repaired rather than replaced, a person's job title and
 phone, a model's warranty conditions and exclusions and its specifications, and the company's
 return policy."""
-import io
 import re
 from datetime import datetime, timedelta, timezone
 
-from pypdf import PdfReader
 
 from fieldapp.extensions import db
 from fieldapp.models import CaseStatus, ProductModel, Role, User, Visit, VisitPart, VisitStatus
 from fieldapp.services import settings
 from tests.conftest import HX, cid
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "'").replace("&amp;", "&")
+from tests.reading import visible_text as _text, report_pdf_text as _pdf
 
 
 def _get(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, url
     return _text(response.get_data(as_text=True))
-
-
-def _pdf(client, case_id: int) -> str:
-    response = client.get(f"/cases/{case_id}/report.pdf")
-    assert response.status_code == 200
-    reader = PdfReader(io.BytesIO(response.data))
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
 
 
 def _on_site(make, tech, **case):

@@ -4,13 +4,11 @@ product with specifications and contracts, each service's kind, day, technician 
 contact, outcome and parts, the rating per aspect with comments and complaints and how they were
 addressed, the warranty's terms, conditions and end, what is covered, future services, the cost
 breakdown and payment, actions, follow-ups, preventative measures, summary, next steps, closure."""
-import io
 import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from fieldapp.extensions import db
 from fieldapp.models import (
@@ -18,6 +16,7 @@ from fieldapp.models import (
     ServiceType, Visit, VisitStatus,
 )
 from fieldapp.services import payments
+from tests.reading import report_pdf_text, visible_text
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "source" / "after-sale-services-report.txt"
 
@@ -104,10 +103,8 @@ def test_the_test_knows_every_item_of_the_document():
 
 
 def _texts(client, case_id) -> dict[str, str]:
-    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(f"/cases/{case_id}/report").get_data(as_text=True)))
-    response = client.get(f"/cases/{case_id}/report.pdf")
-    pdf = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages))
-    return {"page": page.replace("&#39;", "'").replace("&amp;", "&"), "pdf": pdf}
+    return {"page": visible_text(client.get(f"/cases/{case_id}/report").get_data(as_text=True)),
+            "pdf": report_pdf_text(client, case_id)}
 
 
 def test_every_item_of_the_document_is_in_the_report_page_and_the_pdf(app, client, auth, full_case):

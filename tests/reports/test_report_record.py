@@ -2,11 +2,8 @@
 and its assessment, remote support, a visit that could not be completed, the serials of parts,
 returns and refunds, the service targets, the coverage on the day of the service and a
 maintenance date that has passed."""
-import io
-import re
 from datetime import datetime, timedelta, timezone
 
-from pypdf import PdfReader
 
 from fieldapp.extensions import db
 from fieldapp.models import (
@@ -14,23 +11,13 @@ from fieldapp.models import (
     ReturnStatus, Role, User, Visit, VisitStatus,
 )
 from fieldapp.services import desk, returns, visits
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "'")
+from tests.reading import visible_text as _text, report_pdf_text as _pdf
 
 
 def _page(client, case_id: int) -> str:
     response = client.get(f"/cases/{case_id}/report")
     assert response.status_code == 200
     return _text(response.get_data(as_text=True))
-
-
-def _pdf(client, case_id: int) -> str:
-    response = client.get(f"/cases/{case_id}/report.pdf")
-    assert response.status_code == 200
-    reader = PdfReader(io.BytesIO(response.data))
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
 
 
 def _summary_row(text: str, label: str, next_label: str) -> str:
