@@ -7,6 +7,7 @@
 var FieldStore = (function () {
   "use strict";
   var opening = null;
+  var deleted = false;  // signing out deleted the storage under this page (Clear-Site-Data)
   function open() {
     if (!opening) {
       opening = new Promise(function (resolve, reject) {
@@ -18,6 +19,7 @@ var FieldStore = (function () {
         request.onsuccess = function () {
           var db = request.result;
           db.onversionchange = function () { db.close(); opening = null; };  // sign-out deletes it
+          db.onclose = function () { deleted = true; opening = null; };  // ...or the browser does
           resolve(db);
         };
         request.onerror = function () { opening = null; reject(request.error); };
@@ -33,6 +35,15 @@ var FieldStore = (function () {
         tx.oncomplete = function () { resolve(request && request.result); };
         tx.onerror = tx.onabort = function () { reject(tx.error); };
       });
+    }).catch(function (error) {
+      // The page is on its way out after a sign-out took the storage off the phone (the
+      // connection is force-closed: its transactions abort, new ones cannot start). What the
+      // page asked for is gone with it, which is not an error to show.
+      if (deleted || (error && (error.name === "AbortError" || error.name === "InvalidStateError"))) {
+        opening = null;
+        return undefined;
+      }
+      throw error;
     });
   }
   var seqCounter = 0;
@@ -42,7 +53,7 @@ var FieldStore = (function () {
     remove: function (store, key) { return run(store, "readwrite", function (s) { return s.delete(key); }); },
     all: function () {
       return run("outbox", "readonly", function (s) { return s.getAll(); }).then(function (items) {
-        return items.sort(function (a, b) { return a.seq - b.seq; });
+        return (items || []).sort(function (a, b) { return a.seq - b.seq; });
       });
     },
     // From a page: a message to the service worker ("send", "keep"), once it is active.
