@@ -35,6 +35,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     views.register(app)
 
     from fieldapp import cli
+    from fieldapp.services import notify
+
+    notify.install()  # what changes on a case's timeline tells the customer
 
     cli.init_app(app)
     return app

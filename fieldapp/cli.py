@@ -11,7 +11,7 @@ from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import Role
 from fieldapp import demo
-from fieldapp.services import accounts, dashboard_cache, idempotency, mail, maintenance, settings
+from fieldapp.services import accounts, dashboard_cache, idempotency, mail, maintenance, notify, settings
 
 
 @click.command("seed-demo")
@@ -85,6 +85,16 @@ def send_mail(limit: int) -> None:
     click.echo(f"Sent {done['sent']}, will retry {done['retrying']}, gave up on {done['failed']}.")
 
 
+@click.command("notify")
+@with_appcontext
+def notify_customers() -> None:
+    """Write the reminders and surveys that fell due, then send every message waiting (email and
+    text). Idempotent: run it every few minutes from cron, as often as you like."""
+    done = notify.run_due()
+    click.echo(f"Reminders written {done['reminders']}, surveys written {done['surveys']}; "
+               f"sent {done['sent']}, will retry {done['retrying']}, gave up on {done['failed']}.")
+
+
 @click.command("refresh-reports")
 @click.option("--all", "everything", is_flag=True, help="Compute every preset now, due or not.")
 @with_appcontext
@@ -103,4 +113,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(prune_writes)
     app.cli.add_command(plan_maintenance)
     app.cli.add_command(send_mail)
+    app.cli.add_command(notify_customers)
     app.cli.add_command(refresh_reports)

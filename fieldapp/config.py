@@ -20,12 +20,15 @@ ENV_KEYS = {
     "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
     "COMPANY_NAME": "COMPANY_NAME",
     "COMPANY_TIMEZONE": "COMPANY_TIMEZONE",
+    "COMPANY_PHONE": "COMPANY_PHONE",
+    "COMPANY_EMAIL": "COMPANY_EMAIL",
     "UPLOAD_FOLDER": "UPLOAD_FOLDER",
     "TRUSTED_PROXY_HOPS": "TRUSTED_PROXY_HOPS",
     # Where Flask-Limiter counts; redis://host:6379 shares the counts between servers.
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     # Outgoing mail (services/mail.py queues it, transports/mail.py sends it).
     "MAIL_BACKEND": "MAIL_BACKEND",
+    "SMS_URL": "SMS_URL",
     "MAIL_SERVER": "MAIL_SERVER",
     "MAIL_PORT": "MAIL_PORT",
     "MAIL_USERNAME": "MAIL_USERNAME",
@@ -45,6 +48,9 @@ def defaults(instance_path: str) -> dict:
         "PUBLIC_BASE_URL": os.environ.get("FIELDAPP_SERVED_AT") or "http://127.0.0.1:5000",
         "COMPANY_NAME": "FieldApp Demo Service Co.",
         "COMPANY_TIMEZONE": "Europe/Amsterdam",
+        # How customers reach the office: on the pages they open from our messages.
+        "COMPANY_PHONE": "+31 20 123 4567",
+        "COMPANY_EMAIL": "service@example.com",
         "UPLOAD_FOLDER": os.path.join(instance_path, "uploads"),
         # A technician signs in once for the working day.
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
@@ -82,6 +88,7 @@ def defaults(instance_path: str) -> dict:
         # instead, and is the default while no MAIL_SERVER is set (so `make run` sends nothing).
         # MAIL_USE_TLS: STARTTLS on MAIL_PORT (often 587); MAIL_USE_SSL: TLS from the start (465).
         "MAIL_BACKEND": None,
+        "SMS_URL": "",  # Apprise URLs for text messages (transports/texts.py); empty: printed
         "MAIL_SERVER": None,
         "MAIL_PORT": None,  # 25, or 465 with MAIL_USE_SSL
         "MAIL_USERNAME": None,

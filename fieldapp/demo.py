@@ -32,7 +32,7 @@ from fieldapp.models import (
 )
 from fieldapp.orm import utcnow
 from fieldapp.services import (
-    audit, complaints, coverage, customers as customer_records, desk, followups, lifecycle, maintenance, payments,
+    audit, complaints, coverage, customers as customer_records, desk, followups, lifecycle, maintenance, notify, payments,
     ratings, recommendations, settings, visit_report, visits,
 )
 from fieldapp.services import parts as visit_parts
@@ -217,6 +217,14 @@ def load_demo() -> bool:
     if demo_loaded():
         return False
     rng = random.Random(2026)
+    db.session.info[notify.QUIET] = True  # the demo's history happened before today: it tells no one
+    try:
+        return _load(rng)
+    finally:
+        db.session.info.pop(notify.QUIET, None)
+
+
+def _load(rng: random.Random) -> bool:
     company = settings.editable()  # the company's settings, saved with their defaults (and held: read often)
     users = _users()
     models = _product_models()

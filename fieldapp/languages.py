@@ -30,7 +30,7 @@ from babel.messages.pofile import read_po
 from flask import Flask, Response, current_app, g, has_request_context, request, url_for
 from flask.globals import _cv_app
 from flask.json.provider import DefaultJSONProvider
-from flask_babel import Babel, Domain, force_locale, get_babel, get_locale
+from flask_babel import Babel, Domain, force_locale, get_babel, get_locale, refresh
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_context
@@ -141,9 +141,17 @@ def current_language() -> str:
     if user is not None and user.is_authenticated:
         code = valid(user.language) or company_language()
     else:
-        code = chosen_by_visitor() or from_browser() or company_language()
+        # A page opened from a message to a customer speaks the message's language unless they chose.
+        code = chosen_by_visitor() or valid(g.get("recipient_language")) or from_browser() or company_language()
     g.language = code
     return code
+
+
+def for_recipient(code: str | None) -> None:
+    """This request's page is for someone whose language we know (a customer opening our link)."""
+    g.recipient_language = code
+    g.pop("language", None)
+    refresh()  # flask_babel may have read the locale already
 
 
 def select_locale() -> str:

@@ -36,7 +36,8 @@ from fieldapp.models.catalog import (
 )
 from fieldapp.models.faults import FaultCode, FaultKind
 from fieldapp.models.improvement import OPEN_ACTION_STATUSES, ActionStatus, CorrectiveAction, FindingKind
-from fieldapp.models.mail import MailStatus, OutboundMail
+from fieldapp.models.mail import MailStatus, MessageChannel, OutboundMail
+from fieldapp.models.messaging import CaseMessage, ContactBy, CustomerLink, LinkPurpose, MessageTemplate, OptedOut
 from fieldapp.models.people import Customer, FailedLogin, Role, TechnicianSkill, User, UserSession
 from fieldapp.models.agreements import ServiceAgreement
 from fieldapp.models.payments import Payment, PaymentMethod, PaymentState
@@ -74,4 +75,5 @@ __all__ = [
     "FaultCode", "FaultKind", "Payment", "PaymentMethod", "PaymentState", "ServiceAgreement",
     "Recommendation", "RecommendationKind", "RecommendationStatus",
     "ActionStatus", "CorrectiveAction", "FindingKind", "OPEN_ACTION_STATUSES",
+    "CaseMessage", "ContactBy", "CustomerLink", "LinkPurpose", "MessageChannel", "MessageTemplate", "OptedOut",
 ]

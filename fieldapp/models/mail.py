@@ -1,4 +1,5 @@
-"""Email waiting to go out, and what became of it: a failed send is retried and shown, never lost."""
+"""Messages waiting to go out (email and text), and what became of each: a failed send is retried
+and shown, never lost; a send interrupted half-way is never repeated on its own."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,8 +14,14 @@ from fieldapp.orm import LabelledEnum, enum_column, utcnow
 
 class MailStatus(LabelledEnum):
     PENDING = "pending", _l("Waiting to send")
+    SENDING = "sending", _l("Sending")
     SENT = "sent", _l("Sent")
     FAILED = "failed", _l("Failed, gave up")
+
+
+class MessageChannel(LabelledEnum):
+    EMAIL = "email", _l("Email")
+    TEXT = "text", _l("Text message")
 
 
 class OutboundMail(db.Model):
@@ -22,8 +29,15 @@ class OutboundMail(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
-    kind: Mapped[str] = mapped_column(String(40))  # "report", "answer", ...
-    to_address: Mapped[str] = mapped_column(String(254))
+    kind: Mapped[str] = mapped_column(String(40))  # "report", "answer", "visit_booked", ...
+    channel: Mapped[MessageChannel] = enum_column(MessageChannel, default=MessageChannel.EMAIL,
+                                                  server_default="email")
+    to_address: Mapped[str] = mapped_column(String(254))  # an email address, or a number in E.164
+    # One message per event, recipient and channel: a second try to write it finds this taken.
+    event_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # Non-essential messages carry a one-click unsubscribe link (RFC 8058 headers on email).
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(300))
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id", ondelete="SET NULL"))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     attachment_name: Mapped[str | None] = mapped_column(String(200))

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from fieldapp.extensions import db
 from fieldapp.models import search
+from fieldapp.models.messaging import ContactBy
 from fieldapp.orm import LabelledEnum, enum_column, utcnow
 
 if TYPE_CHECKING:
@@ -118,6 +119,11 @@ class Customer(db.Model):
     notes: Mapped[str | None] = mapped_column(Text)
     # The language mails, texts and the report PDF are written in; empty: the company's.
     language: Mapped[str | None] = mapped_column(String(16))
+    # Where messages about requests and visits go (phone: a mobile number, E.164), and the
+    # customer's consent to them: when and how it was given.
+    contact_by: Mapped[ContactBy] = enum_column(ContactBy, default=ContactBy.BOTH, server_default="both")
+    consent_at: Mapped[datetime | None]
+    consent_how: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Name, email, address and phone as the search looks for them (fieldapp/models/search.py).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -20,6 +20,11 @@ class CompanySettings(db.Model):
                         name="satisfaction_call_days_range"),
         CheckConstraint("maintenance_horizon_weeks BETWEEN 1 AND 52", name="maintenance_horizon_range"),
         CheckConstraint("renewal_notice_days BETWEEN 1 AND 365", name="renewal_notice_range"),
+        CheckConstraint("reminder_hours BETWEEN 1 AND 168", name="reminder_hours_range"),
+        CheckConstraint("survey_days BETWEEN 0 AND 60", name="survey_days_range"),
+        CheckConstraint("survey_valid_days BETWEEN 1 AND 365", name="survey_valid_days_range"),
+        CheckConstraint("reschedule_days BETWEEN 1 AND 90", name="reschedule_days_range"),
+        CheckConstraint("reschedule_cutoff_hours BETWEEN 0 AND 168", name="reschedule_cutoff_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,6 +43,18 @@ class CompanySettings(db.Model):
     # The company's return policy in its own words, on the web request form and in reports (each
     # model adds its return window and conditions).
     return_policy: Mapped[str | None] = mapped_column(Text)
+    # Keeping the customer informed (services.notify): the messages switched off (kinds, space
+    # separated), when reminders and surveys go, how far ahead and how late a customer may move
+    # a visit, and the company's country (the region of phone numbers typed without +).
+    messages_off: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    reminder_hours: Mapped[int] = mapped_column(default=24, server_default="24")
+    survey_days: Mapped[int] = mapped_column(default=2, server_default="2")
+    survey_valid_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    reschedule_days: Mapped[int] = mapped_column(default=14, server_default="14")
+    reschedule_cutoff_hours: Mapped[int] = mapped_column(default=24, server_default="24")
+    country: Mapped[str] = mapped_column(String(2), default="NL", server_default="NL")
+    # Apprise URLs for text messages, space separated; empty: SMS_URL from the environment.
+    sms_url: Mapped[str | None] = mapped_column(Text)
 
 
 class ServiceTarget(db.Model):

@@ -110,6 +110,10 @@ class Visit(db.Model):
     extra_service_types: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[VisitStatus] = enum_column(VisitStatus, default=VisitStatus.SCHEDULED)
     travel_started_at: Mapped[datetime | None]
+    # "On my way": when the technician expects to arrive (said, or the window's start).
+    expected_arrival_at: Mapped[datetime | None]
+    # The customer confirmed this time by the link in the booking message (a move clears it).
+    confirmed_at: Mapped[datetime | None]
     arrived_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None] = mapped_column(index=True)  # reports read periods of it
     not_completed_reason: Mapped[NotCompletedReason | None] = enum_column(NotCompletedReason, nullable=True)

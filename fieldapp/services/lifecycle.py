@@ -3,6 +3,7 @@ writes a case event (the timeline; the clock for service targets and reports). A
 are raised and cleared here too, keeping the case's `needs_attention` flag true to them."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -68,6 +69,12 @@ EVENT_LABELS = {
     "report_emailed": _l("Report emailed"),
     "mail_sent": _l("Email sent"),
     "mail_failed": _l("Email could not be sent"),
+    "text_sent": _l("Text message sent"),
+    "text_failed": _l("Text message could not be sent"),
+    "link_revoked": _l("Customer link revoked"),
+    "visit_confirmed": _l("Visit confirmed by the customer"),
+    "customer_message": _l("Message from the customer"),
+    "unsubscribed": _l("Customer unsubscribed"),
     "return_requested": _l("Return requested"),
     "return_approved": _l("Return approved"),
     "return_refused": _l("Return refused"),
@@ -116,15 +123,28 @@ def can_move(case: Case, to: S) -> bool:
     return to in TRANSITIONS[case.status]
 
 
+_listeners: list[Callable[[Case, CaseEvent], None]] = []
+
+
+def listen(listener: Callable[[Case, CaseEvent], None]) -> None:
+    """Call `listener(case, event)` for every new line on a timeline (what tells the customer:
+    services/notify.py), in the same transaction."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
 def record(case: Case, kind: str, note: str | None = None, user: User | None = None, visit: Visit | None = None,
            from_status: S | None = None, to_status: S | None = None, at: datetime | None = None) -> CaseEvent:
-    """Add a line to the case's timeline (`at`: only the demo data writes history). A lazy
-    message as the note is written in the company's language (`for_the_record`)."""
+    """Add a line to the case's timeline (`at`: only the demo data writes history, which tells
+    no one). A lazy message as the note is written in the company's language (`for_the_record`)."""
     event = CaseEvent(kind=kind, note=_kept(note), user=user, visit=visit, from_status=from_status,
                       to_status=to_status, at=at or utcnow())
     case.events.append(event)
     if user is not None and kind != "opened" and case.first_response_at is None:
         case.first_response_at = event.at
+    if at is None:
+        for listener in _listeners:
+            listener(case, event)
     return event
 
 

@@ -1,11 +1,17 @@
-"""Outgoing email. A mail is a row first (`queue`), written in the same transaction as the change
-that causes it, so it exists exactly when that change does. Right after the request commits it is
-sent (`send_committed`); whatever could not go out is sent again by `flask send-mail` from cron
-(`deliver_due`), with growing pauses. After MAIL_MAX_ATTEMPTS tries a mail is marked failed and
-stays in the office's outbox until someone retries it: a failed send is shown, never lost.
+"""Outgoing messages: email and text. A message is a row first (`queue`), written in the same
+transaction as the change that causes it, so it exists exactly when that change does. Right after
+the request commits it is sent (`send_committed`); whatever could not go out is sent again by
+`flask send-mail` (or `flask notify`) from cron (`deliver_due`), with growing pauses. After
+MAIL_MAX_ATTEMPTS tries a message is marked failed and stays in the office's outbox until someone
+retries it: a failed send is shown, never lost.
 
-How a mail leaves (SMTP, or the console under `make run`) is fieldapp/transports/mail.py; what
-the office reads of the outbox is services/outbox.py.
+Exactly once: a message about an event carries a key (event, recipient, channel) that is unique,
+so the event cannot write it twice; a sender marks a row "sending" before it hands it over, so a
+second sender leaves it alone, and a sender that died mid-way leaves it "sending": it is then
+marked failed with "may have gone out" for a person to judge, never sent again on its own.
+
+How a message leaves (SMTP, Apprise, or the console under `make run`) is fieldapp/transports;
+what the office reads of the outbox is services/outbox.py.
 """
 from __future__ import annotations
 
@@ -22,19 +28,20 @@ from sqlalchemy import event, select, update
 from fieldapp import database
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
-from fieldapp.models import Case, MailStatus, OutboundMail, User
+from fieldapp.models import Case, MailStatus, MessageChannel, OutboundMail, User, Visit
 from fieldapp.orm import utcnow
 from fieldapp.values import HEADER_MESSAGE, has_control_characters, is_plain_header_text
 from fieldapp.services import audit, lifecycle
 from fieldapp.transports import mail as transports
+from fieldapp.transports import texts as text_transports
 
 log = logging.getLogger(__name__)
 
 # Pause after the 1st, 2nd, ... failed try; the last one repeats until MAIL_MAX_ATTEMPTS.
 BACKOFF = tuple(timedelta(minutes=m) for m in (1, 5, 15, 60, 240))
-# A mail being sent is held this long, so a second sender (cron next to a request) leaves it be;
-# a sender that died mid-way gives it back when the time is up.
+# A message being sent is held this long; one still "sending" after it was interrupted mid-way.
 LEASE = timedelta(minutes=10)
+E164_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
 # An address smtplib can put in a header as it is: ASCII, one recipient, no display name.
 ADDRESS_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                         r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
@@ -56,8 +63,30 @@ def valid_address(address: str) -> bool:
     return len(address) <= 254 and bool(ADDRESS_RE.match(address))
 
 
+def already_written(event_key: str) -> bool:
+    return db.session.scalar(select(OutboundMail.id).where(OutboundMail.event_key == event_key)) is not None
+
+
+def queue_text(to: str, body: str, kind: str, case: Case | None = None, visit: Visit | None = None,
+               event_key: str | None = None, title: str | None = None) -> OutboundMail:
+    """A text message (to a number in E.164) to send once the caller's transaction commits."""
+    if not E164_RE.match(to or ""):
+        raise DomainError(_("This number cannot receive text messages."), "to", "invalid")
+    if not (body or "").strip() or has_control_characters(body, multiline=True):
+        raise DomainError(_("Write the message."), "body", "invalid")
+    message = OutboundMail(kind=kind, channel=MessageChannel.TEXT, to_address=to,
+                           subject=" ".join((title or body).split())[:SUBJECT_MAX], body=body.strip(),
+                           case_id=case.id if case else None, visit_id=visit.id if visit else None,
+                           event_key=event_key, status=MailStatus.PENDING, attempts=0, next_attempt_at=utcnow())
+    db.session.add(message)
+    db.session.flush()
+    _send_after_commit(message)
+    return message
+
+
 def queue(to: str, subject: str, body: str, kind: str, case: Case | None = None,
-          attachment: Attachment | None = None, user: User | None = None) -> OutboundMail:
+          attachment: Attachment | None = None, user: User | None = None, visit: Visit | None = None,
+          event_key: str | None = None, unsubscribe_url: str | None = None) -> OutboundMail:
     """A mail to send once the caller's transaction commits."""
     address = (to or "").strip()
     if not valid_address(address):
@@ -73,6 +102,7 @@ def queue(to: str, subject: str, body: str, kind: str, case: Case | None = None,
         raise DomainError(_("Write the message."), "body", "invalid")
     mail = OutboundMail(kind=kind, to_address=address, subject=subject, body=body.strip() + "\n",
                         case_id=case.id if case else None, created_by_id=user.id if user else None,
+                        visit_id=visit.id if visit else None, event_key=event_key, unsubscribe_url=unsubscribe_url,
                         status=MailStatus.PENDING, attempts=0, next_attempt_at=utcnow())
     if attachment is not None:
         mail.attachment_name, mail.attachment_type, mail.attachment = (
@@ -86,7 +116,9 @@ def queue(to: str, subject: str, body: str, kind: str, case: Case | None = None,
 def retry(mail: OutboundMail, user: User | None = None) -> OutboundMail:
     """Try again now: a failed mail starts its tries afresh; a waiting one skips its pause."""
     if mail.status is MailStatus.SENT:
-        raise DomainError(_("This email was sent already."), kind="conflict")
+        raise DomainError(_("This message was sent already."), kind="conflict")
+    if mail.status is MailStatus.SENDING:
+        raise DomainError(_("This message is being sent right now."), kind="conflict")
     if mail.status is MailStatus.FAILED:
         mail.attempts = 0
     mail.status = MailStatus.PENDING
@@ -133,35 +165,64 @@ def send_committed() -> None:
 def deliver_due(now: datetime | None = None, limit: int = 50) -> Counter:
     """Send the waiting mail whose time has come, oldest first; how many were sent, retrying, failed."""
     now = now or utcnow()
+    settle_interrupted(now)
     ids = db.session.scalars(select(OutboundMail.id).where(
         OutboundMail.status == MailStatus.PENDING, OutboundMail.next_attempt_at <= now)
         .order_by(OutboundMail.next_attempt_at, OutboundMail.id).limit(limit)).all()
     return deliver(ids, now)
 
 
+def settle_interrupted(now: datetime) -> int:
+    """Messages left "sending" past their lease: the sender stopped between handing one over and
+    writing down that it had. It may have reached the customer, so it is not sent again; it is
+    marked failed, saying so, for a person to judge (and retry if it did not arrive)."""
+    ids = db.session.scalars(select(OutboundMail.id).where(OutboundMail.status == MailStatus.SENDING,
+                                                           OutboundMail.next_attempt_at <= now)).all()
+    for mail_id in ids:
+        mail = db.session.get(OutboundMail, mail_id)
+        with lifecycle.for_the_record():
+            reason = _("Sending was interrupted: it may have gone out. Retry only if it did not arrive.")
+        _give_up(mail, reason)
+    db.session.commit()
+    return len(ids)
+
+
 def deliver(ids: list[int], now: datetime | None = None) -> Counter:
-    """One try for each of these mails (those still waiting and due); commits after each."""
+    """One try for each of these messages (those still waiting and due); commits after each."""
     now = now or utcnow()
     outcomes: Counter = Counter()
-    backend = transports.backend_for(current_app.config)
+    backends = {}
     for mail_id in ids:
-        outcomes[_attempt(mail_id, now, backend)] += 1
+        outcomes[_attempt(mail_id, now, backends)] += 1
     return outcomes
 
 
-def _attempt(mail_id: int, now: datetime, backend) -> str:
+def _backend(channel: MessageChannel, backends: dict):
+    if channel not in backends:
+        if channel is MessageChannel.TEXT:
+            from fieldapp.services import settings
+            backends[channel] = text_transports.backend_for(current_app.config, settings.current().sms_url)
+        else:
+            backends[channel] = transports.backend_for(current_app.config)
+    return backends[channel]
+
+
+def _attempt(mail_id: int, now: datetime, backends: dict) -> str:
     claimed = db.session.execute(
         update(OutboundMail).where(OutboundMail.id == mail_id, OutboundMail.status == MailStatus.PENDING,
                                    OutboundMail.next_attempt_at <= now)
-        .values(attempts=OutboundMail.attempts + 1, next_attempt_at=now + LEASE)
+        .values(attempts=OutboundMail.attempts + 1, next_attempt_at=now + LEASE, status=MailStatus.SENDING)
         .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
     if not claimed:
         return "skipped"  # sent, given up, or held by another sender meanwhile
     mail = db.session.get(OutboundMail, mail_id)
     try:
-        backend.send(transports.build_message(mail))
-    except Exception as error:  # whatever it was, it is kept on the mail and shown in the outbox
+        if mail.channel is MessageChannel.TEXT:
+            _backend(mail.channel, backends).send(text_transports.Text(mail.to_address, mail.body))
+        else:
+            _backend(mail.channel, backends).send(transports.build_message(mail))
+    except Exception as error:  # whatever it was, it is kept on the message and shown in the outbox
         outcome = _failed(mail, error, now)
     else:
         outcome = _sent(mail)
@@ -175,22 +236,31 @@ def _sent(mail: OutboundMail) -> str:
     mail.last_error = None
     case = db.session.get(Case, mail.case_id) if mail.case_id else None
     if case is not None:
-        lifecycle.record(case, "mail_sent", _("“%(subject)s” to %(address)s", subject=mail.subject,
-                                                address=mail.to_address))
+        with lifecycle.for_the_record():
+            note = _("“%(subject)s” to %(address)s", subject=mail.subject, address=mail.to_address)
+        lifecycle.record(case, "text_sent" if mail.channel is MessageChannel.TEXT else "mail_sent", note)
     return "sent"
 
 
 def _failed(mail: OutboundMail, error: Exception, now: datetime) -> str:
-    mail.last_error = f"{type(error).__name__}: {error}"[:ERROR_MAX]
-    log.warning("mail %s to %s not sent (try %s): %s", mail.id, mail.to_address, mail.attempts, mail.last_error)
+    reason = f"{type(error).__name__}: {error}"[:ERROR_MAX]
+    log.warning("message %s to %s not sent (try %s): %s", mail.id, mail.to_address, mail.attempts, reason)
     if mail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"] or getattr(error, "permanent", False):
-        mail.status = MailStatus.FAILED
-        case = db.session.get(Case, mail.case_id) if mail.case_id else None
-        if case is not None:  # on the timeline once, when we give up; the tries before are in the outbox
-            lifecycle.record(case, "mail_failed", ngettext(
-                "“%(subject)s” to %(address)s, after %(num)d try: %(error)s",
-                "“%(subject)s” to %(address)s, after %(num)d tries: %(error)s", mail.attempts,
-                subject=mail.subject, address=mail.to_address, error=mail.last_error))
+        _give_up(mail, reason)
         return "failed"
+    mail.status = MailStatus.PENDING
+    mail.last_error = reason
     mail.next_attempt_at = now + BACKOFF[min(mail.attempts, len(BACKOFF)) - 1]
     return "retrying"
+
+
+def _give_up(mail: OutboundMail, reason: str) -> None:
+    mail.status = MailStatus.FAILED
+    mail.last_error = reason
+    case = db.session.get(Case, mail.case_id) if mail.case_id else None
+    if case is not None:  # on the timeline once, when we give up; the tries before are in the outbox
+        with lifecycle.for_the_record():
+            note = ngettext("“%(subject)s” to %(address)s, after %(num)d try: %(error)s",
+                            "“%(subject)s” to %(address)s, after %(num)d tries: %(error)s", mail.attempts,
+                            subject=mail.subject, address=mail.to_address, error=reason)
+        lifecycle.record(case, "text_failed" if mail.channel is MessageChannel.TEXT else "mail_failed", note)

@@ -32,8 +32,8 @@ _WRITTEN = "fieldapp.photos.written"  # session.info: files written in the open 
 _REMOVED = "fieldapp.photos.removed"  # ... and files to delete once it commits
 
 
-def upload_folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / "visits"
+def upload_folder(kind: str = "visits") -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / kind
 
 
 def max_bytes() -> int:
@@ -45,19 +45,7 @@ def save(visit: Visit, data: bytes, user: User, taken_at: datetime | None = None
     step's time, before anything is written)."""
     ensure_editable(visit)
     taken = technician_time(visit, taken_at) if taken_at else None
-    if len(data) > max_bytes():
-        raise DomainError(_("The photo is larger than the limit of %(size)s.", size=readable_size(max_bytes())),
-                          "photo", "too_large")
-    image = _decode(data)
-    name = f"{visit.id}-{secrets.token_hex(16)}.jpg"
-    folder = upload_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    full_path, thumb_path = folder / name, folder / name.replace(".jpg", ".thumb.jpg")
-    db.session.info.setdefault(_WRITTEN, []).extend([full_path, thumb_path])
-    full = _write_jpeg(image, full_path, quality=85)
-    thumb = image.copy()
-    thumb.thumbnail((THUMB_EDGE, THUMB_EDGE))
-    _write_jpeg(thumb, thumb_path, quality=75)
+    name, image, full = store(data, "visits", str(visit.id))
     photo = VisitPhoto(stored_name=name, width=image.width, height=image.height, size_bytes=full,
                        uploaded_by_id=user.id)
     if taken is not None:
@@ -68,6 +56,25 @@ def save(visit: Visit, data: bytes, user: User, taken_at: datetime | None = None
     return photo
 
 
+def store(data: bytes, kind: str, prefix: str, field: str = "photo") -> tuple[str, Image.Image, int]:
+    """Check, re-encode and write a photo and its thumbnail under upload_folder(kind), the files
+    following the transaction; returns the stored name, the image and the photo's size."""
+    if len(data) > max_bytes():
+        raise DomainError(_("The photo is larger than the limit of %(size)s.", size=readable_size(max_bytes())),
+                          field, "too_large")
+    image = _decode(data, field)
+    name = f"{prefix}-{secrets.token_hex(16)}.jpg"
+    folder = upload_folder(kind)
+    folder.mkdir(parents=True, exist_ok=True)
+    full_path, thumb_path = folder / name, folder / name.replace(".jpg", ".thumb.jpg")
+    db.session.info.setdefault(_WRITTEN, []).extend([full_path, thumb_path])
+    full = _write_jpeg(image, full_path, quality=85)
+    thumb = image.copy()
+    thumb.thumbnail((THUMB_EDGE, THUMB_EDGE))
+    _write_jpeg(thumb, thumb_path, quality=75)
+    return name, image, full
+
+
 def readable_size(size: int) -> str:
     """A file size for people: "1.5 MB", "15 MB", "500 kB" (numbers as their language writes them)."""
     if size >= 1024 * 1024:
@@ -75,7 +82,7 @@ def readable_size(size: int) -> str:
     return _("%(size)s kB", size=max(1, round(size / 1024)))
 
 
-def _decode(data: bytes) -> Image.Image:
+def _decode(data: bytes, field: str = "photo") -> Image.Image:
     """The upload as an upright RGB image of at most MAX_EDGE pixels a side. Every Pillow call on
     the uploaded bytes is in here: any failure (a malformed EXIF block fails in exif_transpose,
     long after the image opened) means it is not a photo we can read, never a 500."""
@@ -84,9 +91,9 @@ def _decode(data: bytes) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             if image.format not in ACCEPTED_FORMATS:
-                raise DomainError(_("Only photos (JPEG, PNG, WebP) can be added."), "photo", "invalid")
+                raise DomainError(_("Only photos (JPEG, PNG, WebP) can be added."), field, "invalid")
             if image.width * image.height > MAX_PIXELS:
-                raise DomainError(_("The photo has too many pixels."), "photo", "invalid")
+                raise DomainError(_("The photo has too many pixels."), field, "invalid")
             image.load()
             image = ImageOps.exif_transpose(image).convert("RGB")
             image.thumbnail((MAX_EDGE, MAX_EDGE))
@@ -95,7 +102,7 @@ def _decode(data: bytes) -> Image.Image:
         raise
     except Exception:  # Pillow raises many kinds on hostile files (SyntaxError, struct.error...)
         raise DomainError(_("That file is not a photo we can read. Take or choose a JPEG or PNG picture."),
-                          "photo", "invalid") from None
+                          field, "invalid") from None
 
 
 def _write_jpeg(image: Image.Image, path: Path, quality: int) -> int:

@@ -35,7 +35,8 @@ def current() -> CompanySettings:
     if row is None:
         row = CompanySettings(id=SETTINGS_ID, satisfaction_call_days=None, maintenance_horizon_weeks=8,
                               renewal_notice_days=30, email_report_on_close=False,
-                              language="en", currency="EUR")
+                              language="en", currency="EUR", messages_off="", reminder_hours=24, survey_days=2,
+                              survey_valid_days=30, reschedule_days=14, reschedule_cutoff_hours=24, country="NL")
     return row
 
 

@@ -16,7 +16,7 @@ from fieldapp.models import (
     Outcome, Role, ServiceType, User, Visit, VisitPart, VisitStatus,
 )
 from fieldapp.orm import utcnow
-from fieldapp.services import audit, costs, followups, lifecycle, maintenance, payments
+from fieldapp.services import audit, costs, followups, lifecycle, maintenance, notify, payments
 
 
 # Built once (building a statement with its loader options costs more than running it): the
@@ -129,12 +129,15 @@ def on_its_day(visit: Visit, at: datetime | None, other_day: bool) -> None:
                             day=planned), field="other_day", kind="invalid")
 
 
-def start_travel(visit: Visit, at: datetime | None = None, other_day: bool = False) -> None:
+def start_travel(visit: Visit, at: datetime | None = None, other_day: bool = False,
+                 arrival_minutes: int | None = None) -> None:
+    """On the way; `arrival_minutes`: "about N minutes", what the customer is told (else the window)."""
     _check_transition(visit, "start_travel")
     started = technician_time(visit, at)
     on_its_day(visit, started, other_day)
     visit.status = VisitStatus.TRAVELLING
     visit.travel_started_at = started
+    visit.expected_arrival_at = notify.expected_arrival(visit, arrival_minutes, started)
     lifecycle.follow_visits(visit.case, "visit_started", user=visit.technician, visit=visit)
     audit.record("visit.travelling", visit, user=visit.technician)
 

@@ -52,6 +52,11 @@ def build_message(mail: OutboundMail) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(domain=urlsplit(config["PUBLIC_BASE_URL"]).hostname or "localhost")
+    if mail.unsubscribe_url:  # RFC 8058: mail clients offer "Unsubscribe", one click, no page
+        if not is_plain_header_text(mail.unsubscribe_url):
+            raise UnsafeHeader(_("The unsubscribe link is not plain text on one line: not sent."))
+        message["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(mail.body)
     if mail.attachment is not None:
         maintype, _slash, subtype = (mail.attachment_type or "application/octet-stream").partition("/")
@@ -109,7 +114,14 @@ class SmtpBackend:
                 smtp.starttls(context=context)
             if self.username:
                 smtp.login(self.username, self.password or "")
-            smtp.send_message(message)
+            try:
+                smtp.send_message(message)
+            except smtplib.SMTPRecipientsRefused as error:  # a bounce at the door: trying again will not help
+                error.permanent = all(code >= 500 for code, _text in error.recipients.values())
+                raise
+            except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as error:
+                error.permanent = error.smtp_code >= 500
+                raise
 
 
 BACKENDS = {"smtp": SmtpBackend, "console": lambda config: ConsoleBackend()}

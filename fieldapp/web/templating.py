@@ -33,6 +33,12 @@ def fmt_date(value: date | datetime | None) -> str:
     return clock.day_text(value)
 
 
+def fmt_weekday_day(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return formats.weekday_day(clock.local_day(value) if isinstance(value, datetime) else value)
+
+
 def duration(minutes: int | None) -> str:
     """Minutes as hours:minutes, e.g. 95 -> "1:35"."""
     if minutes is None:
@@ -107,7 +113,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.bytecode_cache = BYTECODE
     app.jinja_env.filters.update(time=fmt_time, datetime=fmt_datetime, date=fmt_date, money=money.display,
                                  duration=duration, span=span,
-                                 weekday=formats.weekday, weekday_day=formats.weekday_day,
+                                 weekday=formats.weekday, weekday_day=fmt_weekday_day,
                                  number=formats.number, percent=formats.percent, service_kinds=service_kinds)
     app.jinja_env.globals.update(static_url=static_url, new_client_id=new_client_id, can=can,
                                  render_field=render_field, html_lang=languages.html_lang,
