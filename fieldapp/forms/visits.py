@@ -11,6 +11,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    ValidationError,
 )
 
 from fieldapp import money
@@ -48,6 +49,20 @@ class FirstStepForm(StepForm):
     mean it (services/visits.on_its_day); the page shows the box only then."""
 
     other_day = BooleanField(_l("I am doing it today"))
+
+
+ARRIVAL_MINUTES = (10, 15, 20, 30, 45, 60, 90)
+
+
+class StartTravelForm(FirstStepForm):
+    """Start travel, with what the customer is told ("on my way"): about N minutes, or the window."""
+
+    arrival_minutes = SelectField(_l("Tell the customer I arrive in"), coerce=lambda v: int(v) if v else None,
+                                  validate_choice=False, validators=[Optional()])
+
+    def validate_arrival_minutes(self, field):
+        if field.data is not None and field.data not in ARRIVAL_MINUTES:
+            raise ValidationError(_("Choose one of the times in the list."))
 
 
 class CompleteForm(WriteForm):

@@ -9,7 +9,7 @@ from flask import Flask
 
 AREAS = ("home", "account", "visits", "board", "cases", "customers", "products", "public", "admin", "reports",
          "catalog", "returns", "followups", "complaints", "mail", "maintenance", "coverage", "languages", "payments",
-         "recommendations")
+         "recommendations", "customer_contact")
 
 
 def register(app: Flask) -> None:

@@ -109,6 +109,12 @@ def service_kinds(visit) -> str:
     return formats.and_list([kind.label for kind in visit.service_types])
 
 
+def message_kinds() -> dict[str, str]:
+    """Each kind of message to customers in words (an outbox row stores the kind's key)."""
+    from fieldapp.services.message_texts import KINDS
+    return {key: str(kind.label) for key, kind in KINDS.items()}
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.bytecode_cache = BYTECODE
     app.jinja_env.filters.update(time=fmt_time, datetime=fmt_datetime, date=fmt_date, money=money.display,
@@ -116,6 +122,7 @@ def init_app(app: Flask) -> None:
                                  weekday=formats.weekday, weekday_day=fmt_weekday_day,
                                  number=formats.number, percent=formats.percent, service_kinds=service_kinds)
     app.jinja_env.globals.update(static_url=static_url, new_client_id=new_client_id, can=can,
+                                 message_kinds=message_kinds,
                                  render_field=render_field, html_lang=languages.html_lang,
                                  current_language=languages.current_language,
                                  language_choices=languages.choices)

@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 
 from fieldapp import clock, money
 from fieldapp.forms.visits import (
-    FIELD_FORMS, AddPartForm, CompleteForm, EditPartForm, NotCompletedForm, PhotoForm, StepForm, VisitFieldForm,
+    ARRIVAL_MINUTES, FIELD_FORMS, AddPartForm, CompleteForm, EditPartForm, NotCompletedForm, PhotoForm, StepForm,
+    VisitFieldForm,
 )
 from fieldapp.models import Visit, VisitStatus
 from fieldapp.orm import utcnow
@@ -98,7 +99,7 @@ def _step_error(refused: Refused | None) -> dict:
 
 def _workflow(visit: Visit, refused: Refused | None) -> dict:
     return {
-        "step_form": StepForm(formdata=None),
+        "step_form": StepForm(formdata=None), "arrival_choices": ARRIVAL_MINUTES,
         # Planned for another day: the first step asks the technician to confirm (offline too).
         "other_day": clock.day_text(clock.local_day(visit.scheduled_start))
         if visits.planned_for_another_day(visit) else None,
@@ -113,7 +114,8 @@ def _finish(visit: Visit, refused: Refused | None) -> dict:
         complete_form = CompleteForm(formdata=None)
         if visit.status is VisitStatus.ON_SITE and visit.arrived_at:
             complete_form.labour_minutes.data = max(0, round((utcnow() - visit.arrived_at) / timedelta(minutes=1)))
-    return {"step_form": StepForm(formdata=None), "complete_form": complete_form, **_step_error(refused)}
+    return {"step_form": StepForm(formdata=None), "arrival_choices": ARRIVAL_MINUTES, "complete_form": complete_form,
+            **_step_error(refused)}
 
 
 def _report(visit: Visit, refused: Refused | None) -> dict:

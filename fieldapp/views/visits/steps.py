@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort
 
-from fieldapp.forms.visits import FIELD_FORMS, CompleteForm, FirstStepForm, NotCompletedForm
+from fieldapp.forms.visits import FIELD_FORMS, CompleteForm, FirstStepForm, NotCompletedForm, StartTravelForm
 from fieldapp.models import NotCompletedReason, Role
 from fieldapp.services import visit_report, visits
 from fieldapp.views.visits.page import FIELD_SECTIONS, visit_page
@@ -30,9 +30,9 @@ def on_workflow(visit_id: int) -> OnPage:
 @bp.post("/<int:visit_id>/start-travel")
 @roles(Role.TECHNICIAN)
 def start_travel(visit_id: int):
-    visit, form = load_visit(visit_id), FirstStepForm()
-    return act(form, lambda: visits.start_travel(visit, form.happened_at.data, form.other_day.data),
-               on_workflow(visit_id), "step")
+    visit, form = load_visit(visit_id), StartTravelForm()
+    return act(form, lambda: visits.start_travel(visit, form.happened_at.data, form.other_day.data,
+                                                 form.arrival_minutes.data), on_workflow(visit_id), "step")
 
 
 @bp.post("/<int:visit_id>/arrive")
