@@ -382,6 +382,30 @@ class Factory:
         return self._save(OutboundMail(**kw))
 
 
+    def customer_link(self, visit: Visit, purpose: str, **kw):
+        """A link sent to the customer about the visit (its case for "status")."""
+        from fieldapp.models import CustomerLink, LinkPurpose
+
+        purpose = LinkPurpose(purpose)
+        kw.setdefault("expires_at", datetime.now(timezone.utc) + timedelta(days=30))
+        kw.setdefault("address", "customer@example.com" if purpose is LinkPurpose.UNSUBSCRIBE else None)
+        return self._save(CustomerLink(purpose=purpose, case_id=visit.case_id,
+                                       visit_id=None if purpose is LinkPurpose.STATUS else visit.id, **kw))
+
+    def customer_message(self, case_id: int, **kw):
+        """A message from the customer on the case, with a photo (written as the status page does)."""
+        from fieldapp.models import CaseMessage
+        from fieldapp.services import photos
+
+        with self.app.test_request_context():
+            name = photos.store(jpeg_bytes(), "messages", str(case_id))[0]
+            message = CaseMessage(case_id=case_id, body=kw.pop("body", "It leaks again."), photo_name=name, **kw)
+            db.session.add(message)
+            db.session.commit()
+            db.session.refresh(message)
+            db.session.expunge(message)
+            return message
+
     def follow_up(self, case: Case | None = None, **kw):
         """A follow-up call on `case`, due today (the company's) unless told otherwise."""
         from fieldapp.models import FollowUp, FollowUpKind

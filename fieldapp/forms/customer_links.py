@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from fieldapp.forms import BaseForm
@@ -20,11 +20,11 @@ class ConfirmVisitForm(_OnTheVisit):
 
 
 class MoveVisitForm(_OnTheVisit):
-    start = RadioField(_l("Choose a new time"), validate_choice=False,
+    start = RadioField(_l("Choose a new time"), choices=[], validate_choice=False,
                        validators=[DataRequired(_l("Choose one of the times in the list."))])
 
     def offer(self, slots, label) -> None:
-        self.start.choices = [(slot.key, label(slot)) for slot in slots]
+        self.start.choices = [SelectChoice(slot.key, label(slot)) for slot in slots]
 
 
 class CancelVisitForm(_OnTheVisit):
@@ -54,4 +54,9 @@ class FollowRequestForm(BaseForm):
     """On a product's QR page: the email or phone number on an open request proves it is theirs."""
     contact = StringField(_l("The email address or phone number you gave us"), validators=[
         DataRequired(_l("Give the email address or phone number you gave us.")), Length(max=254)])
-    website = HiddenField()
+    # A field people never see (hidden with CSS): bots that fill every field give themselves away.
+    website = StringField(_l("Leave this empty"), validators=[Optional(), Length(max=200)])
+
+    @property
+    def is_spam(self) -> bool:
+        return bool((self.website.data or "").strip())

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -58,6 +58,7 @@ class StartTravelForm(FirstStepForm):
     """Start travel, with what the customer is told ("on my way"): about N minutes, or the window."""
 
     arrival_minutes = SelectField(_l("Tell the customer I arrive in"), coerce=lambda v: int(v) if v else None,
+                                  choices=[SelectChoice("", "")] + [SelectChoice(str(m), str(m)) for m in ARRIVAL_MINUTES],
                                   validate_choice=False, validators=[Optional()])
 
     def validate_arrival_minutes(self, field):

@@ -211,6 +211,22 @@ EXPECT = {
     ("dashboard.cases", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
     # The scripts' texts in a language: public, like the scripts themselves.
     ("languages.script_text", "GET"): {ANON: 200, TECH: 200, DISP: 200, ADMIN: 200},
+    # The customer's pages, opened from our messages: the link's token is the key, whoever opens it.
+    ("my.status", "GET"): {ANON: 200, TECH: 200, DISP: 200, ADMIN: 200},
+    ("my.write", "POST"): {ANON: 422, TECH: 422, DISP: 422, ADMIN: 422},  # nothing written
+    ("my.report_pdf", "GET"): {ANON: 404, TECH: 404, DISP: 404, ADMIN: 404},  # the case is not closed
+    ("my.visit", "GET"): {ANON: 200, TECH: 200, DISP: 200, ADMIN: 200},
+    ("my.confirm", "POST"): {ANON: 303, TECH: 303, DISP: 303, ADMIN: 303},
+    ("my.move", "POST"): {ANON: 422, TECH: 422, DISP: 422, ADMIN: 422},  # no time chosen
+    ("my.cancel", "POST"): {ANON: 422, TECH: 422, DISP: 422, ADMIN: 422},  # no reason
+    ("my.survey", "GET"): {ANON: 200, TECH: 200, DISP: 200, ADMIN: 200},
+    ("my.survey", "POST"): {ANON: 422, TECH: 422, DISP: 422, ADMIN: 422},  # no stars
+    ("my.survey_thanks", "GET"): {ANON: 200, TECH: 200, DISP: 200, ADMIN: 200},
+    ("my.stop", "GET"): {ANON: 200, TECH: 200, DISP: 200, ADMIN: 200},
+    ("my.stop_post", "POST"): {ANON: 303, TECH: 303, DISP: 303, ADMIN: 303},
+    # On the case page: the customer's links (revocable) and what they wrote, for the office.
+    ("customer_contact.revoke", "POST"): {ANON: LOGIN, TECH: 403, DISP: 303, ADMIN: 303},
+    ("customer_contact.photo", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
 }
 PUBLIC_BUILTINS = {"static"}
 
@@ -294,7 +310,16 @@ class RouteSample:
         "code": lambda self: "nl",  # languages.script_text
         "recommendation_id": lambda self: self.make.recommendation(self._visit()).id,
         "action_id": lambda self: self.make.corrective_action().id,
+        "link_id": lambda self: self.make.customer_link(self._visit(), "status").id,
+        "message_id": lambda self: self.make.customer_message(self._visit().case_id).id,
     }
+    # The customer's pages (/my/...) take a link's token for their purpose, not a label's.
+    LINK_PURPOSES = {"my.status": "status", "my.write": "status", "my.report_pdf": "status", "my.visit": "visit",
+                     "my.confirm": "visit", "my.move": "visit", "my.cancel": "visit", "my.survey": "survey",
+                     "my.survey_thanks": "survey", "my.stop": "unsubscribe", "my.stop_post": "unsubscribe"}
+
+    def link_token(self, endpoint):
+        return self.make.customer_link(self._visit(), self.LINK_PURPOSES[endpoint]).token
 
     def __contains__(self, key):
         return key in self.values or key in self.MAKERS
@@ -314,7 +339,10 @@ def route_url(app, endpoint, sample):
 
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
-        return url_for(endpoint, **{arg: sample[arg] for arg in rule.arguments if arg in sample})
+        values = {arg: sample[arg] for arg in rule.arguments if arg in sample}
+        if endpoint in RouteSample.LINK_PURPOSES:
+            values["token"] = sample.link_token(endpoint)
+        return url_for(endpoint, **values)
 
 
 @pytest.mark.parametrize("endpoint, method", ROUTES)

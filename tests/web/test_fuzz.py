@@ -43,6 +43,9 @@ from fieldapp.forms.scheduling import CancelVisitForm, QuickBookForm, ReassignFo
 from fieldapp.forms.auth import LoginForm
 from fieldapp.money import MAX_CENTS as MAX_MONEY_CENTS
 from fieldapp.forms.fields import ClientIdField, HappenedAtField, IdField, IdSelectField, MoneyField
+from fieldapp.forms.customer_links import (
+    CancelVisitForm, ConfirmVisitForm, CustomerMessageForm, MoveVisitForm, SurveyForm,
+)
 from fieldapp.forms.public import ServiceRequestForm, WebRequestForm
 from fieldapp.forms.complaints import AssignForm, ComplaintForm, QrComplaintForm, ResolveComplaintForm
 from fieldapp.forms.coverage import PlanForm, RenewalCallForm, SellPlanForm
@@ -60,7 +63,7 @@ from fieldapp.forms.returns import (
 from fieldapp.forms.faults import FaultCodeForm, NewFaultCodeForm
 from fieldapp.forms.visits import FaultCodesForm
 from fieldapp.forms.visits import FIELD_FORMS, AddPartForm, CompleteForm, EditPartForm, NotCompletedForm, PhotoForm, \
-    FirstStepForm, StepForm
+    FirstStepForm, StartTravelForm, StepForm
 from fieldapp.models import FaultKind, Role, VisitStatus
 from fieldapp.values import MAX_ID
 from tests.conftest import PASSWORD, Auth, Factory, jpeg_bytes
@@ -319,6 +322,12 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
     "catalog.new_part": Fuzz(NewPartForm, {"sku": "NEW-SKU-1"}),
     "catalog.part": Fuzz(PartForm, {"sku": "NEW-SKU-1"}),
     "public.request_service": Fuzz(ServiceRequestForm, {"email": "", "website": "", "preferred_time": ""}),
+    # The customer's pages: the visit's plan version is optional (a page drawn before versions).
+    "my.write": Fuzz(CustomerMessageForm, {"website": ""}),
+    "my.confirm": Fuzz(ConfirmVisitForm, {"version": ""}),
+    "my.move": Fuzz(MoveVisitForm, {"version": "", "start": "2030-03-15T09:00:00+01:00"}),
+    "my.cancel": Fuzz(CancelVisitForm, {"version": ""}),
+    "my.survey": Fuzz(SurveyForm),
     "public.rate": Fuzz(RatingForm, prepare=completed_visit),
     "public.ask": Fuzz(QuestionForm, {"asker_email": "new.person@example.com", "homepage": ""}),
     "web.request_service": Fuzz(WebRequestForm, {"email": "", "website": "", "preferred_time": "", "serial": "",
@@ -326,7 +335,7 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
     "handover.submit": Fuzz(OnSiteRatingForm, **VISIT),
     "handover.start": Fuzz(StepForm, **VISIT),
     "handover.unlock": Fuzz(UnlockForm, {"secret": PASSWORD}, prepare=handed_over),
-    "visits.start_travel": Fuzz(FirstStepForm, **VISIT),
+    "visits.start_travel": Fuzz(StartTravelForm, {"arrival_minutes": "20"}, **VISIT),
     "visits.arrive": Fuzz(FirstStepForm, **VISIT),
     "visits.complete": Fuzz(CompleteForm, **VISIT),
     "visits.not_complete": Fuzz(NotCompletedForm, **VISIT),
@@ -416,6 +425,8 @@ NO_TYPED_INPUT = {
     "coverage.activate_plan": "a button (ActionForm)",
     "faults.deactivate": "a button (ActionForm)",
     "faults.reactivate": "a button (ActionForm)",
+    "my.stop_post": "a button (a mail client's one-click unsubscribe)",
+    "customer_contact.revoke": "a button (ActionForm)",
 }
 
 
