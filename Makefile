@@ -23,10 +23,15 @@ $(VENV)/.test: $(VENV)/.runtime
 
 install: $(VENV)/.runtime
 
+# `flask notify` runs every minute beside the server (reminders, surveys, retries: cron's job in
+# production, see README), and stops with it.
 run: $(VENV)/.runtime pdf-deps
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	FIELDAPP_SERVED_AT=http://$(HOST):$(PORT) $(FLASK) run --host $(HOST) --port $(PORT)
+	export FIELDAPP_SERVED_AT=http://$(HOST):$(PORT); \
+	  ( while sleep 60; do $(FLASK) notify --quiet || true; done ) & notifier=$$!; \
+	  trap 'kill $$notifier 2>/dev/null' EXIT INT TERM; \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Translatable text: extracted into messages.pot, then merged into every language's .po (new
 # entries empty, none marked fuzzy). The app reads the .po files themselves (fieldapp/languages.py).

@@ -86,11 +86,14 @@ def send_mail(limit: int) -> None:
 
 
 @click.command("notify")
+@click.option("--quiet", is_flag=True, help="Say nothing when there was nothing to do.")
 @with_appcontext
-def notify_customers() -> None:
+def notify_customers(quiet: bool) -> None:
     """Write the reminders and surveys that fell due, then send every message waiting (email and
     text). Idempotent: run it every few minutes from cron, as often as you like."""
     done = notify.run_due()
+    if quiet and not any(done.values()):
+        return
     click.echo(f"Reminders written {done['reminders']}, surveys written {done['surveys']}; "
                f"sent {done['sent']}, will retry {done['retrying']}, gave up on {done['failed']}.")
 

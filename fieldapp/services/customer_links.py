@@ -15,6 +15,7 @@ from enum import Enum
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
@@ -120,8 +121,9 @@ def _ended_at(case: Case) -> datetime | None:
 
 def live_for_case(case: Case) -> list[CustomerLink]:
     """The case's links that still work, for the office (who can revoke them)."""
-    links = db.session.scalars(select(CustomerLink).where(CustomerLink.case_id == case.id,
-                                                          CustomerLink.revoked_at.is_(None))
+    links = db.session.scalars(select(CustomerLink).options(joinedload(CustomerLink.visit))
+                               .where(CustomerLink.case_id == case.id, CustomerLink.revoked_at.is_(None),
+                                      CustomerLink.expires_at > utcnow())
                                .order_by(CustomerLink.created_at.desc(), CustomerLink.id.desc()))
     return [link for link in links if still_good(link) and not (link.used_at and link.purpose is LinkPurpose.SURVEY)]
 

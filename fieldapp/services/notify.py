@@ -269,8 +269,9 @@ def run_due(now: datetime | None = None) -> dict[str, int]:
     reminders = due_reminders(now)
     surveys = due_surveys(now)
     db.session.commit()
-    outcomes = mail.deliver_due(now, limit=100_000)
-    return {"reminders": reminders, "surveys": surveys, **outcomes}
+    outcomes = mail.deliver_due(max(now, utcnow()), limit=100_000)  # what was just written too
+    return {"reminders": reminders, "surveys": surveys,
+            **{outcome: outcomes.get(outcome, 0) for outcome in ("sent", "retrying", "failed")}}
 
 
 def pending_count() -> int:

@@ -110,7 +110,9 @@ def test_the_dispatcher_answers_by_email_and_it_arrives(new_app, smtp_server):  
         "body": "Every three months, or when the light blinks.", "resolve": "y"})
 
     assert response.status_code == 303 and response.headers["Location"].endswith("#answer")
-    [message] = smtp_server.messages  # sent right after the commit
+    # The question's receipt (with the status page's link), then the answer, sent right after the commit.
+    received, message = smtp_server.messages
+    assert received["Subject"] == f"We have your request {case.number}" and "/my/" in received.get_content()
     assert message["To"] == "ada@example.com" and message["Subject"] == f"Re: your question ({case.number})"
     assert "Every three months" in message.get_body(("plain",)).get_content()
     with app.app_context():
@@ -154,8 +156,8 @@ def test_a_bad_answer_is_refused_with_the_text_kept(app, client, asset, data, me
 
     html = response.get_data(as_text=True)
     assert response.status_code == status and message in html and "Keep this text, please." in html
-    with app.app_context():
-        assert db.session.scalar(select(func.count(OutboundMail.id))) == 0
+    with app.app_context():  # only the question's receipt: no answer was queued
+        assert db.session.scalars(select(OutboundMail.kind)).all() == ["request_received"]
 
 
 def test_a_case_without_an_address_offers_no_answer_form(app, client, make):

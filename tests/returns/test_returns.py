@@ -260,7 +260,8 @@ def test_the_office_may_open_a_return_case_for_a_product(app, make):
         assert (case.case_type, case.channel, case.status, case.created_by_id) == (
             CaseType.RETURN, Channel.EMAIL, CaseStatus.NEW, office.id)
         assert (requested.eligible, requested.eligibility_reason) == (False, "This model cannot be returned")
-        assert [e.kind for e in case.events] == ["opened", "return_requested"]
+        assert [e.kind for e in case.events if e.kind not in ("mail_sent", "text_sent")] == [
+            "opened", "return_requested"]
 
 
 def test_resolving_with_the_return_waits_for_the_cases_visits(app, make):
@@ -440,7 +441,8 @@ def test_a_public_return_request_opens_a_case_in_the_queue_and_shows_only_its_re
             Channel.QR, CaseType.RETURN, CaseStatus.NEW, "Ada")
         assert (ret.status, ret.eligible, ret.condition, ret.created_by_id) == (
             ReturnStatus.REQUESTED, True, ReturnCondition.AS_NEW, None)
-        assert [e.kind for e in case.events] == ["opened", "return_requested"]
+        assert [e.kind for e in case.events if e.kind not in ("mail_sent", "text_sent")] == [
+            "opened", "return_requested"]
         number = case.number
     assert number in page and "Thank you, we have your request" in page
     again = _public(client, asset)
