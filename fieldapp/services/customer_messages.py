@@ -15,7 +15,14 @@ from sqlalchemy.exc import IntegrityError
 from fieldapp import languages
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
-from fieldapp.models import Case, CompanySettings, MessageTemplate, User, Visit, VisitStatus
+from fieldapp.models import (
+    Case,
+    CompanySettings,
+    MessageTemplate,
+    User,
+    Visit,
+    VisitStatus,
+)
 from fieldapp.services import audit, customer_links, message_texts, notify, settings
 from fieldapp.services.message_texts import KINDS, PLACEHOLDER, Written
 from fieldapp.transports import texts
@@ -54,7 +61,8 @@ def save_settings(on: Iterable[str], timing: dict[str, int], country: str, sms_u
     for name, (low, high) in LIMITS.items():
         value = timing.get(name)
         if not isinstance(value, int) or not low <= value <= high:
-            raise DomainError(_("Between %(low)s and %(high)s.", low=low, high=high), name, "invalid")
+            raise DomainError(_("Between %(low)s and %(high)s hours.", low=low, high=high) if name.endswith("_hours")
+                              else _("Between %(low)s and %(high)s days.", low=low, high=high), name, "invalid")
     country = (country or "").strip().upper()
     if country not in phonenumbers.SUPPORTED_REGIONS:
         raise DomainError(_("%(code)s is not a country code. Enter the two-letter ISO 3166 code of the company's "
@@ -91,7 +99,8 @@ def own(kind: str, language: str) -> MessageTemplate | None:
 
 def rewritten() -> set[tuple[str, str]]:
     """(kind, language) of every message the admin rewrote."""
-    return set(db.session.execute(select(MessageTemplate.kind, MessageTemplate.language)).tuples())
+    return {(kind, language) for kind, language in db.session.execute(
+        select(MessageTemplate.kind, MessageTemplate.language))}
 
 
 def words(kind: str, language: str) -> Written:
@@ -151,13 +160,14 @@ def case_to_preview(number: str | None) -> Case | None:
 
 def _visit_for(kind: str, case: Case) -> Visit | None:
     """The visit a message of this kind would be about: the last completed one for "visit done"
-    and the survey; else the last one still planned, or the last one."""
+    and the survey; the last cancelled one for a cancellation; else the last one still planned,
+    or the last one."""
     visits = case.visits
     if kind in AFTER_THE_VISIT:
         done = [v for v in visits if v.status is VisitStatus.COMPLETED and v.completed_at is not None]
         return done[-1] if done else None
-    planned = [v for v in visits if v.status is VisitStatus.SCHEDULED]
-    return (planned or visits or [None])[-1]
+    wanted = VisitStatus.CANCELLED if kind == "visit_cancelled" else VisitStatus.SCHEDULED
+    return ([v for v in visits if v.status is wanted] or visits or [None])[-1]
 
 
 def preview(kind: str, language: str, case: Case) -> Preview:

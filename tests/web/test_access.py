@@ -31,6 +31,12 @@ EXPECT = {
     ("admin.end_sessions", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
     ("settings.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 200},
     ("settings.save", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
+    # The messages to customers: which go, when, and their words per language (admin).
+    ("customer_messages.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 200},
+    ("customer_messages.save", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
+    ("customer_messages.template", "GET"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 200},
+    ("customer_messages.save_template", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},
+    ("customer_messages.built_in", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 303},
     # The After-Sale Services Report of a case: the office's.
     ("reports.show", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
     ("reports.pdf", "GET"): {ANON: LOGIN, TECH: 403, DISP: 200, ADMIN: 200},
@@ -308,6 +314,8 @@ class RouteSample:
         "return_id": lambda self: self.make.return_request(self.make.case(asset=self._asset())).id,
         "code_id": lambda self: self.make.fault_code().id,
         "code": lambda self: "nl",  # languages.script_text
+        "message_kind": lambda self: "visit_booked",  # customer_messages.template
+        "language": lambda self: "nl",
         "recommendation_id": lambda self: self.make.recommendation(self._visit()).id,
         "action_id": lambda self: self.make.corrective_action().id,
         "link_id": lambda self: self.make.customer_link(self._visit(), "status").id,

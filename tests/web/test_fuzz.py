@@ -61,6 +61,7 @@ from fieldapp.forms.returns import (
     ApproveReturnForm, CompleteReturnForm, PublicReturnForm, ReceiveReturnForm, RefuseReturnForm, StartReturnForm,
 )
 from fieldapp.forms.faults import FaultCodeForm, NewFaultCodeForm
+from fieldapp.forms.customer_messages import MessageSettingsForm, MessageTemplateForm
 from fieldapp.forms.visits import FaultCodesForm
 from fieldapp.forms.visits import FIELD_FORMS, AddPartForm, CompleteForm, EditPartForm, NotCompletedForm, PhotoForm, \
     FirstStepForm, StartTravelForm, StepForm
@@ -399,6 +400,8 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
     "public.request_return": Fuzz(PublicReturnForm, {"email": "", "website": ""}, prepare=returnable),
     "faults.create": Fuzz(NewFaultCodeForm, {"code": "NEW-CODE"}),
     "faults.edit": Fuzz(FaultCodeForm, {"code": "NEW-CODE"}),
+    "customer_messages.save": Fuzz(MessageSettingsForm, {"country": "NL", "sms_url": ""}),
+    "customer_messages.save_template": Fuzz(MessageTemplateForm),
 }
 # The fault-code chips need codes that exist: a valid pick of each kind, for every category.
 POST_FUZZ["visits.save_field"]["fault_codes"] = Fuzz(
@@ -425,6 +428,7 @@ NO_TYPED_INPUT = {
     "coverage.activate_plan": "a button (ActionForm)",
     "faults.deactivate": "a button (ActionForm)",
     "faults.reactivate": "a button (ActionForm)",
+    "customer_messages.built_in": "a button (ActionForm)",
     "my.stop_post": "a button (a mail client's one-click unsubscribe)",
     "customer_contact.revoke": "a button (ActionForm)",
 }
@@ -664,6 +668,8 @@ GET_FUZZ = [  # (endpoint, parameter, role)
     ("improvements.new", "aspect", DISP), ("improvements.index", "page", DISP),
     # The language switcher's ?lang= (fieldapp/languages.py), read on every page a visitor opens.
     ("public.asset", "lang", ANON), ("auth.login", "lang", ANON), ("web.request_service", "lang", ANON),
+    # The case a message is previewed on (admin).
+    ("customer_messages.template", "case", ADMIN),
 ]
 ANY_HOSTILE = st.one_of(with_control(), overlong(100), SPICE, LETTERS, st.sampled_from(HUGE_NUMBERS),
                         st.integers().map(str), st.dates().map(str),

@@ -1,4 +1,5 @@
-"""Administration: staff accounts and the audit trail, company settings, the fault-code taxonomy."""
-from fieldapp.views.admin import fault_codes, settings, users
+"""Administration: staff accounts and the audit trail, company settings, the fault-code taxonomy,
+the messages to customers."""
+from fieldapp.views.admin import customer_messages, fault_codes, settings, users
 
-BLUEPRINTS = (users.bp, settings.bp, fault_codes.bp)
+BLUEPRINTS = (users.bp, settings.bp, fault_codes.bp, customer_messages.bp)
