@@ -339,6 +339,12 @@ def _parts() -> list[Part]:
     return parts
 
 
+def _mobile(first: int, last: int) -> str:
+    """A Dutch mobile number in E.164, as the customer forms keep them: 06-6, 06-7 and 06-9 are
+    no mobile numbers (pagers, or not in use), so those draws move to 06-1, 06-2, 06-4."""
+    return f"+316{first - 5000 if first // 1000 in (6, 7, 9) else first:04d}{last:04d}"
+
+
 def _customers(rng: random.Random) -> list[Customer]:
     customers = []
     for i in range(40):
@@ -346,7 +352,7 @@ def _customers(rng: random.Random) -> list[Customer]:
         postcode, city = rng.choice(CITIES)
         customers.append(Customer(
             name=f"{first} {last}",
-            phone=f"+31 6 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
+            phone=_mobile(rng.randint(1000, 9999), rng.randint(1000, 9999)),
             email=f"{first.lower()}.{last.lower().replace(' ', '')}{i}@example.com",
             address=f"{rng.choice(STREETS)} {rng.randint(1, 250)}, {postcode} {city}",
         ))

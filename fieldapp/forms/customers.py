@@ -21,10 +21,25 @@ from wtforms.validators import (
 )
 
 from fieldapp import languages
-from fieldapp.forms import BaseForm
+from fieldapp.forms import BaseForm, enum_choices
 from fieldapp.forms.fields import ClientIdField, language_options
 from fieldapp.forms.public import PHONE_RE
 from fieldapp.forms.validators import EmailAddress
+from fieldapp.models import ContactBy
+
+CONSENT_HINT = _l("Needed when messages are switched on or a channel is added, like “By phone” or “Signed the "
+                  "intake form”. Today's date is recorded with it.")
+NEW_CONSENT_HINT = _l("Like “By phone at intake”: recorded with today's date. Empty: not recorded yet.")
+
+
+def contact_by_field(label=_l("Messages about requests and visits")) -> SelectField:
+    return SelectField(label, choices=enum_choices(ContactBy), default=ContactBy.BOTH.value,
+                       description=_l("How the customer wants to hear from us."))
+
+
+def consent_field(description=CONSENT_HINT) -> StringField:
+    return StringField(_l("How the customer agreed to messages"), validators=[Optional(), Length(max=200)],
+                       description=description)
 
 
 class CustomerForm(BaseForm):
@@ -39,11 +54,21 @@ class CustomerForm(BaseForm):
     # choices are the languages of this installation (set per form: they are read from the app).
     language = SelectField(_l("Language"), validate_choice=False, filters=[lambda value: value or ""],
                            description=_l("Mails, texts and visit reports to this customer are written in it."))
+    contact_by = contact_by_field()
+    consent_how = consent_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.language.choices = [SelectChoice("", _("Same as the company")),
                                  *language_options()]
+
+    @classmethod
+    def of(cls, customer) -> CustomerForm:
+        """The form filled in from the customer's record, the consent left to type: the one
+        recorded is shown beside it, and typing one records it again as of now."""
+        form = cls(obj=customer)
+        form.consent_how.data = ""
+        return form
 
     def validate_phone(self, field):
         if field.data and not PHONE_RE.match(field.data.strip()):
@@ -54,10 +79,12 @@ class CustomerForm(BaseForm):
             raise StopValidation(_("Choose one of the languages in the list."))
 
     def values(self) -> dict:
-        return {name: self[name].data for name in ("name", "phone", "email", "address", "notes", "language")}
+        return {**{name: self[name].data for name in ("name", "phone", "email", "address", "notes", "language")},
+                "contact_by": ContactBy(self.contact_by.data), "consent_how": self.consent_how.data}
 
 
 class NewCustomerForm(CustomerForm):
     # A double tap on "Create customer" creates one customer (see services.idempotency).
     client_id = ClientIdField()
     confirm_duplicate = BooleanField(_l("Create anyway: this is a different customer"))
+    consent_how = consent_field(NEW_CONSENT_HINT)

@@ -24,10 +24,11 @@ from wtforms.validators import (
 from fieldapp import languages
 from fieldapp.clock import today
 from fieldapp.forms import BaseForm, enum_choices
+from fieldapp.forms.customers import NEW_CONSENT_HINT, consent_field, contact_by_field
 from fieldapp.forms.fields import DateField, IdField, IdSelectField, language_options
 from fieldapp.forms.public import PHONE_RE
 from fieldapp.forms.validators import EmailAddress
-from fieldapp.models import CaseType, Channel, Priority
+from fieldapp.models import CaseType, Channel, ContactBy, Priority
 from fieldapp.values import MAX_ID
 
 # What a dispatcher takes at the desk; web and QR requests come in through the public pages.
@@ -56,6 +57,8 @@ class IntakeForm(BaseForm):
     # The language the new customer's mails, texts and report are written in ("": the company's).
     new_language = SelectField(_l("Language"), validate_choice=False, default="",
                                description=_l("Mails, texts and the report reach the customer in this language."))
+    new_contact_by = contact_by_field()
+    new_consent_how = consent_field(NEW_CONSENT_HINT)
     asset_id = OptionalIdField(_l("One of the customer's products"))
     serial = StringField(_l("Or the serial number"), validators=[Optional(), Length(max=80)])
     # A product not registered yet, registered with the request (services/intake.take_at_desk).
@@ -114,6 +117,12 @@ class IntakeForm(BaseForm):
     def language(self) -> str | None:
         """The new customer's language, None for the company's."""
         return languages.valid(self.new_language.data)
+
+    @property
+    def new_customer(self):
+        from fieldapp.services.intake import NewCustomer
+        return NewCustomer(self.new_name.data, self.new_phone.data, self.new_email.data, self.new_address.data,
+                           self.language, ContactBy(self.new_contact_by.data), self.new_consent_how.data)
 
     @property
     def new_product(self):

@@ -16,7 +16,7 @@ from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import Asset, Case, Complaint, ComplaintSource, Rating, Role, User, Visit
 from fieldapp.orm import utcnow
-from fieldapp.services import audit, intake, lifecycle
+from fieldapp.services import audit, intake, lifecycle, phones
 
 PAGE_SIZE = 25
 LOW_RATING = 2  # overall score at or below: a low rating (as services.ratings flags it)
@@ -150,7 +150,9 @@ def log(case: Case, source: ComplaintSource, description: str, user: User, owner
 
 def from_qr_page(asset: Asset, name: str, phone: str | None, email: str | None, description: str) -> Case:
     """Someone at the product complains through its label: on the product's most recent open
-    case, or on a new case when none is open. Who wrote it goes with the complaint."""
+    case, or on a new case when none is open. Who wrote it goes with the complaint, as they wrote
+    it; a phone number no country has is refused at the form's "phone"."""
+    phones.normalized(phone, "phone")
     description = description.strip()
     contact = ", ".join(part for part in (name.strip(), (phone or "").strip(), (email or "").strip().lower()) if part)
     open_cases = intake.open_cases_for(asset)

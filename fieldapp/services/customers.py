@@ -14,10 +14,10 @@ from sqlalchemy.orm import joinedload
 from fieldapp import languages
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
-from fieldapp.models import Asset, Case, Customer, ServiceAgreement, User
+from fieldapp.models import Asset, Case, ContactBy, Customer, ServiceAgreement, User
 from fieldapp.models import search as search_index
 from fieldapp.models.search import phone_digits
-from fieldapp.services import audit
+from fieldapp.services import audit, contact_preferences, phones
 
 PAGE_SIZE = 25
 CASES_PAGE = 20
@@ -180,34 +180,44 @@ def _clean(name: str, phone: str | None, email: str | None, address: str | None,
     language = (language or "").strip() or None  # none: the company's language
     if language is not None and languages.valid(language) is None:
         raise DomainError(_("Choose one of the languages in the list."), "language", "invalid")
-    return {"name": name, "phone": (phone or "").strip() or None, "email": (email or "").strip() or None,
+    # The phone number as typed is checked and kept in E.164 (+31612345678), refused at its field.
+    return {"name": name, "phone": phones.normalized(phone, "phone"), "email": (email or "").strip() or None,
             "address": (address or "").strip() or None, "notes": (notes or "").strip() or None,
             "language": language}
 
 
 def create(name: str, phone: str | None, email: str | None, address: str | None, notes: str | None, by: User,
-           allow_duplicate: bool = False, language: str | None = None) -> Customer:
+           allow_duplicate: bool = False, language: str | None = None, contact_by: ContactBy | None = None,
+           consent_how: str | None = None) -> Customer:
     """A new customer. Refused (a conflict) while one with the same email or phone exists,
     unless the user confirmed it is someone else (`allow_duplicate`). `language`: the one mails,
-    texts and reports to them are written in (None: the company's)."""
+    texts and reports to them are written in (None: the company's). `contact_by`: the channels
+    messages go by (None: both); `consent_how`: how they agreed, recorded as of now."""
     values = _clean(name, phone, email, address, notes, language)
     if not allow_duplicate and likely_duplicates(values["email"], values["phone"], limit=1):
         raise DomainError(_("This customer may already exist: check the customers listed, or tick "
                             "“Create anyway” if this is someone else."), "confirm_duplicate", "conflict")
     customer = Customer(**values)
+    contact_preferences.start(customer, contact_by, consent_how)
     db.session.add(customer)
     db.session.flush()
-    audit.record("customer.created", customer, user=by)
+    audit.record("customer.created", customer, {"contact_by": customer.contact_by.value,
+                                                "consent": customer.consent_how} if customer.consent_how else None,
+                 user=by)
     return customer
 
 
 def update(customer: Customer, name: str, phone: str | None, email: str | None, address: str | None,
-           notes: str | None, by: User, language: str | None = None) -> None:
+           notes: str | None, by: User, language: str | None = None, contact_by: ContactBy | None = None,
+           consent_how: str | None = None) -> None:
+    """The customer's details; their channels and consent as services.contact_preferences
+    records them (None and nothing typed: as they were)."""
     values = _clean(name, phone, email, address, notes, language)
     changed = sorted(key for key, value in values.items() if getattr(customer, key) != value)
     for key in changed:
         setattr(customer, key, values[key])
     audit.record("customer.updated", customer, {"fields": changed}, user=by)
+    contact_preferences.choose(customer, contact_by, consent_how, by)
 
 
 def products(customer: Customer) -> list[Asset]:

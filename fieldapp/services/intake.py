@@ -15,10 +15,10 @@ from fieldapp import clock, languages
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import (
-    OPEN_CASE_STATUSES, Asset, Case, CaseStatus, CaseType, Channel, Customer, Priority, User,
+    OPEN_CASE_STATUSES, Asset, Case, CaseStatus, CaseType, Channel, ContactBy, Customer, Priority, User,
 )
 from fieldapp.orm import utcnow
-from fieldapp.services import assets, audit, catalog, customers, lifecycle
+from fieldapp.services import assets, audit, catalog, customers, lifecycle, phones
 from fieldapp.services.numbering import next_case_number
 
 
@@ -34,9 +34,10 @@ def _new_case(asset: Asset | None, customer: Customer | None = None, **fields) -
 
 def request_from_qr(asset: Asset, name: str, phone: str | None, email: str | None, description: str,
                     preferred_time: str | None) -> Case:
-    """A customer asked for help from the product's label: into the dispatcher's queue."""
+    """A customer asked for help from the product's label: into the dispatcher's queue. The phone
+    number is kept in E.164; one no country has is refused at the form's "phone"."""
     case = _new_case(asset, channel=Channel.QR, case_type=CaseType.REPAIR, priority=Priority.NORMAL,
-                     contact_name=name.strip(), contact_phone=(phone or "").strip() or None,
+                     contact_name=name.strip(), contact_phone=phones.normalized(phone, "phone"),
                      contact_email=(email or "").strip().lower() or None, description=description.strip(),
                      preferred_time=(preferred_time or "").strip() or None)
     lifecycle.opened(case, None, _l("Requested from the product's QR label"))
@@ -58,6 +59,7 @@ def request_from_web(serial: str | None, name: str, phone: str | None, email: st
     """A request from the public web form. The product is found by its serial (and, when the
     customer gave one, the postcode must match theirs too); otherwise the case waits in the queue
     with the requester's details for the dispatcher to match by phone."""
+    phone = phones.normalized(phone, "phone")
     serial = (serial or "").strip()
     asset = assets.by_serial(serial) if serial else None
     if asset is not None and postcode and not _same_postcode(postcode, asset):
@@ -70,7 +72,7 @@ def request_from_web(serial: str | None, name: str, phone: str | None, email: st
             facts.append(_("postcode %(postcode)s", postcode=postcode.strip()))
     note = "; ".join(facts)
     case = _new_case(asset, channel=Channel.WEB, case_type=CaseType.REPAIR, priority=Priority.NORMAL,
-                     contact_name=name.strip(), contact_phone=(phone or "").strip() or None,
+                     contact_name=name.strip(), contact_phone=phone,
                      contact_email=(email or "").strip().lower() or None, description=description.strip(),
                      preferred_time=(preferred_time or "").strip() or None)
     lifecycle.opened(case, None, note)
@@ -152,6 +154,8 @@ class NewCustomer:
     email: str | None
     address: str | None
     language: str | None = None  # one of languages.available(); None: the company's
+    contact_by: ContactBy | None = None  # None: both
+    consent_how: str | None = None  # how they agreed to messages, when the office asked
 
 
 @dataclass(frozen=True)
@@ -166,7 +170,9 @@ def take_at_desk(customer_id: int | None, new_customer: NewCustomer, asset_id: i
          allow_duplicate_case: bool = False, allow_duplicate_customer: bool = False,
          new_product: NewProduct = NewProduct()) -> Case:
     """Open the case; a new customer and a new product are registered in the same transaction
-    (nothing is kept when the case is refused)."""
+    (nothing is kept when the case is refused). Phone numbers typed are kept in E.164, a number
+    no country has refused at its field."""
+    contact = {**contact, "phone": phones.normalized(contact.get("phone"), "contact_phone")}
     customer = _customer(customer_id, new_customer, by, allow_duplicate_customer)
     asset = _asset(customer, asset_id, serial, new_product, by)
     return take_request(customer, asset, channel, case_type, priority, description, contact, by,
@@ -178,8 +184,10 @@ def _customer(customer_id: int | None, new: NewCustomer, by: User, allow_duplica
         return customers.get(customer_id) or _refuse(_("That customer no longer exists."), "customer_id")
     if new.language and languages.valid(new.language) is None:
         _refuse(_("Choose one of the languages in the list."), "new_language")
-    customer = customers.create(new.name, new.phone, new.email, new.address, None, by,
-                                allow_duplicate=allow_duplicate)
+    phone = phones.normalized(new.phone, "new_phone")
+    customer = customers.create(new.name, phone, new.email, new.address, None, by,
+                                allow_duplicate=allow_duplicate, contact_by=new.contact_by,
+                                consent_how=new.consent_how)
     customer.language = languages.valid(new.language)
     return customer
 

@@ -11,9 +11,13 @@ from fieldapp.services import settings
 TEXTABLE = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 
-def _parse(raw: str):
+def _parse(raw: str, region: str | None = None):
+    """`region`: the company's country, when the caller has read it already (a list of numbers);
+    a number written with its + needs none."""
+    if not raw.lstrip().startswith("+"):
+        region = region or settings.current().country or None
     try:
-        number = phonenumbers.parse(raw, settings.current().country or None)
+        number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         return None
     return number if phonenumbers.is_valid_number(number) else None
@@ -41,9 +45,9 @@ def textable(stored: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def readable(stored: str | None) -> str:
+def readable(stored: str | None, region: str | None = None) -> str:
     """A stored number as people read it: international format (+31 6 12345678)."""
-    number = _parse(stored or "") if stored else None
+    number = _parse(stored, region) if stored else None
     if number is None:
         return stored or ""
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -30,7 +30,7 @@ from fieldapp.models import (
 from fieldapp.models import (
     ReturnStatus as R,
 )
-from fieldapp.services import audit, content, intake, lifecycle
+from fieldapp.services import audit, content, intake, lifecycle, phones
 
 NOT_RETURNABLE = _l("This model cannot be returned")
 OPEN_STATUSES = [s for s in R if s.is_open]
@@ -144,6 +144,8 @@ def request(case: Case | None, asset: Asset, reason: str, condition: ReturnCondi
     judged = eligibility(asset, clock.today())
     if user is None and not judged.eligible:
         raise DomainError(judged.sentence, kind="conflict")
+    if contact and contact.get("phone"):  # as typed on the product's page: kept in E.164, refused at "phone"
+        contact = {**contact, "phone": phones.normalized(contact["phone"], "phone")}
     if case is not None:
         if case.asset_id != asset.id:
             raise DomainError(_("That product is not the one on this case."), kind="invalid")

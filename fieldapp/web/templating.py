@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, current_app, has_request_context, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from jinja2 import BytecodeCache
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -109,6 +109,17 @@ def service_kinds(visit) -> str:
     return formats.and_list([kind.label for kind in visit.service_types])
 
 
+def phone(stored: str | None) -> str:
+    """A stored phone number as people read it: +31 6 12345678 (the company's country read once
+    per request: a list shows many)."""
+    from fieldapp.services import phones, settings
+    if not stored or stored.lstrip().startswith("+"):
+        return phones.readable(stored)  # no country needed
+    if "phone_region" not in g:
+        g.phone_region = settings.current().country
+    return phones.readable(stored, g.phone_region)
+
+
 def message_kinds() -> dict[str, str]:
     """Each kind of message to customers in words (an outbox row stores the kind's key)."""
     from fieldapp.services.message_texts import KINDS
@@ -120,7 +131,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(time=fmt_time, datetime=fmt_datetime, date=fmt_date, money=money.display,
                                  duration=duration, span=span,
                                  weekday=formats.weekday, weekday_day=fmt_weekday_day,
-                                 number=formats.number, percent=formats.percent, service_kinds=service_kinds)
+                                 number=formats.number, percent=formats.percent, service_kinds=service_kinds,
+                                 phone=phone)
     app.jinja_env.globals.update(static_url=static_url, new_client_id=new_client_id, can=can,
                                  message_kinds=message_kinds,
                                  render_field=render_field, html_lang=languages.html_lang,

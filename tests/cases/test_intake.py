@@ -38,7 +38,7 @@ def test_a_phone_request_for_a_known_customers_product(app, client, make, desk):
 
 def test_a_new_customer_and_a_product_found_by_serial(app, client, make, desk):
     asset = make.asset(serial_number="WM-2002", customer=make.customer(name="Vorige Eigenaar"))
-    response = client.post("/intake/new", data={**REQUEST, "new_name": "Nieuwe Klant", "new_phone": "+31 6 9999 0000",
+    response = client.post("/intake/new", data={**REQUEST, "new_name": "Nieuwe Klant", "new_phone": "+31 6 4999 0000",
                                                 "serial": "wm-2002"})
     assert response.status_code == 303
     with app.app_context():
@@ -92,7 +92,7 @@ def test_a_new_customer_with_a_new_product_in_one_submission(app, client, make, 
     assert "Not registered yet: register it with this request" in page and "AquaPure 300" in page
     assert 'href="/assets/new"' not in page  # no link that leaves the page and loses what was typed
 
-    response = client.post("/intake/new", data={**REQUEST, "new_name": "Nieuwe Klant", "new_phone": "+31 6 9999 0000",
+    response = client.post("/intake/new", data={**REQUEST, "new_name": "Nieuwe Klant", "new_phone": "+31 6 4999 0000",
                                                 "serial": "AP-NEW-1", "new_model_id": model.id,
                                                 "new_sales_date": "2026-03-01"})
 
@@ -156,12 +156,12 @@ def test_the_company_language_is_stored_as_none(app, client, make, desk):
 
 
 def test_an_unknown_language_is_refused_and_keeps_what_was_typed(app, client, make, desk):
-    response = client.post("/intake/new", data={**REQUEST, "new_name": "Nieuwe Klant", "new_phone": "+31 6 9999 0000",
+    response = client.post("/intake/new", data={**REQUEST, "new_name": "Nieuwe Klant", "new_phone": "+31 6 4999 0000",
                                                 "new_language": "xx"})
 
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "Choose one of the languages in the list." in html
-    assert 'value="Nieuwe Klant"' in html and 'value="+31 6 9999 0000"' in html and "Makes a grinding noise" in html
+    assert 'value="Nieuwe Klant"' in html and 'value="+31 6 4999 0000"' in html and "Makes a grinding noise" in html
     assert '<details class="new-customer" open>' in html
     assert _cases(app) == []
     with app.app_context():

@@ -70,7 +70,7 @@ def test_search_lists_name_phone_email_address_and_product_count(client, dispatc
     make.asset(customer=known)
     html = client.get("/customers/?q=anna").get_data(as_text=True)
     row = html[html.index("Anna de Vries"):html.index("</tr>", html.index("Anna de Vries"))]
-    assert "+31 6 1234 5678" in row and "anna.devries@example.com" in row and "1234 AB Ergenshuizen" in row
+    assert "+31 6 12345678" in row and "anna.devries@example.com" in row and "1234 AB Ergenshuizen" in row
     assert "<td>2</td>" in row
 
 
@@ -166,14 +166,14 @@ def test_customers_are_the_offices(client, auth, make):
 # --- Create, duplicates, edit ------------------------------------------------------------------------
 
 def test_creating_a_customer(app, client, dispatcher):
-    data = creation(phone="+31 6 9999 0000", email="anna@example.com", address="Laan 3\n3000 CC Rotterdam",
+    data = creation(phone="+31 6 4999 0000", email="anna@example.com", address="Laan 3\n3000 CC Rotterdam",
                     notes="Dog in the garden")
     response = client.post("/customers/new", data=data)
     [customer] = customers_in_db(app)
     assert response.status_code == 303
     assert response.headers["Location"] == f"/customers/{customer.id}"
     assert (customer.name, customer.phone, customer.email, customer.notes) == (
-        "Anna de Vries", "+31 6 9999 0000", "anna@example.com", "Dog in the garden")
+        "Anna de Vries", "+31649990000", "anna@example.com", "Dog in the garden")  # the number in E.164
     assert audit_actions(app) == ["customer.created"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Anna de Vries added." in page and "Dog in the garden" in page
@@ -289,7 +289,7 @@ def test_the_picker_fragment_offers_matches_as_radio_buttons(client, dispatcher,
     assert response.status_code == 200 and "<html" not in html
     radios = re.findall(r'<input type="radio" name="customer_id" value="(\d+)">', html)
     assert len(radios) == 2 and str(known.id) in radios
-    assert "+31 6 1234 5678" in html and "1234 AB" in html and "9999 ZZ" in html and "no phone" in html
+    assert "+31 6 12345678" in html and "1234 AB" in html and "9999 ZZ" in html and "no phone" in html
     assert 'href="/customers/new"' in html and "Not listed?" in html
 
 

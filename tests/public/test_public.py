@@ -89,7 +89,7 @@ def test_a_service_request_lands_in_the_dispatch_queue_with_a_reference(app, cli
     with app.app_context():
         case = db.session.scalar(select(Case))
         assert case.channel is Channel.QR and case.status is CaseStatus.NEW and case.asset_id == asset.id
-        assert (case.contact_name, case.contact_phone, case.preferred_time) == ("Ada", "+31 6 5555 0000",
+        assert (case.contact_name, case.contact_phone, case.preferred_time) == ("Ada", "+31655550000",  # E.164
                                                                                  "Weekday mornings")
         number = case.number
     assert number in page and "Thank you, we have your request" in page

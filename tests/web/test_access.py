@@ -205,6 +205,7 @@ EXPECT = {
     ("returns.receive", "POST"): {ANON: LOGIN, TECH: 403, DISP: 409, ADMIN: 409},  # not approved yet
     ("returns.complete", "POST"): {ANON: LOGIN, TECH: 403, DISP: 409, ADMIN: 409},  # not approved yet
     ("public.request_return", "POST"): {ANON: 422, TECH: 422, DISP: 422, ADMIN: 422},
+    ("public.follow_request", "POST"): {ANON: 422, TECH: 422, DISP: 422, ADMIN: 422},  # nothing typed
     # Fault codes are the admin's taxonomy; the Reports dashboard and its drill-down are the office's.
     ("faults.index", "GET"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 200},
     ("faults.create", "POST"): {ANON: LOGIN, TECH: 403, DISP: 403, ADMIN: 422},

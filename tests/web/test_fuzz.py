@@ -47,6 +47,7 @@ from fieldapp.forms.customer_links import (
     CancelVisitForm, ConfirmVisitForm, CustomerMessageForm, MoveVisitForm, SurveyForm,
 )
 from fieldapp.forms.public import ServiceRequestForm, WebRequestForm
+from fieldapp.forms.customer_links import FollowRequestForm
 from fieldapp.forms.complaints import AssignForm, ComplaintForm, QrComplaintForm, ResolveComplaintForm
 from fieldapp.forms.coverage import PlanForm, RenewalCallForm, SellPlanForm
 from fieldapp.forms.maintenance import PlanMaintenanceForm
@@ -398,6 +399,7 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
     "returns.receive": Fuzz(ReceiveReturnForm),
     "returns.complete": Fuzz(CompleteReturnForm),
     "public.request_return": Fuzz(PublicReturnForm, {"email": "", "website": ""}, prepare=returnable),
+    "public.follow_request": Fuzz(FollowRequestForm),
     "faults.create": Fuzz(NewFaultCodeForm, {"code": "NEW-CODE"}),
     "faults.edit": Fuzz(FaultCodeForm, {"code": "NEW-CODE"}),
     "customer_messages.save": Fuzz(MessageSettingsForm, {"country": "NL", "sms_url": ""}),

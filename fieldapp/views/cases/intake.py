@@ -43,9 +43,7 @@ def new():
     form = _form()
 
     def change():
-        new_customer = intake.NewCustomer(form.new_name.data, form.new_phone.data, form.new_email.data,
-                                          form.new_address.data, form.language)
-        return intake.take_at_desk(form.customer_id.data, new_customer, form.asset_id.data, form.serial.data,
+        return intake.take_at_desk(form.customer_id.data, form.new_customer, form.asset_id.data, form.serial.data,
                            Channel(form.channel.data), CaseType(form.case_type.data), Priority(form.priority.data),
                            form.description.data, form.contact, current_user, form.confirm_duplicate.data,
                            form.confirm_new_customer.data, form.new_product)

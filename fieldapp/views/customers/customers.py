@@ -10,7 +10,7 @@ from fieldapp import clock, languages
 from fieldapp.forms.agreements import AgreementForm
 from fieldapp.forms.customers import CustomerForm, NewCustomerForm
 from fieldapp.models import Customer
-from fieldapp.services import customers
+from fieldapp.services import contact_preferences, customers
 from fieldapp.web.actions import Refused, act
 from fieldapp.web.auth import OFFICE, roles
 from fieldapp.web.htmx import see_other, wants_fragment
@@ -91,7 +91,8 @@ def _show_page(customer: Customer, agreement_form: AgreementForm | None = None) 
     page = page_arg()
     cases, total = customers.cases(customer, page)
     return render_template("customers/show.html", customer=customer, products=customers.products(customer),
-                           language=language_text(customer), cases=cases, cases_total=total, page=page,
+                           language=language_text(customer), opted_out=contact_preferences.opted_out(customer),
+                           reach_gaps=contact_preferences.gaps(customer), cases=cases, cases_total=total, page=page,
                            pages=pages(total, customers.CASES_PAGE), today=clock.today(),
                            agreement_form=agreement_form or AgreementForm(formdata=None))
 
@@ -121,7 +122,7 @@ def add_agreement(customer_id: int):
 def edit(customer_id: int):
     customer = load_customer(customer_id)
     if request.method == "GET":
-        return _form_page(CustomerForm(obj=customer), customer=customer)
+        return _form_page(CustomerForm.of(customer), customer=customer)
     form = CustomerForm()  # a POST carries every field (a missing one is empty)
     return act(form, lambda: customers.update(customer, **form.values(), by=current_user),
                OnForm(url_for("customers.show", customer_id=customer_id), _("Customer details saved."),

@@ -1,7 +1,8 @@
 """/a/<token>: what a product's QR label opens. Staff (signed in) get the product's page with its
 whole case history (views/products/page.py); anyone else gets a public page that shows nothing
 private: the model, warranty status, care tips and manuals, a rating form for the last service,
-and forms to ask for help, ask a question, return the product or complain."""
+and forms to ask for help, ask a question, return the product or complain, and to follow an
+open request (its status page, for the email or phone number on it)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -14,13 +15,16 @@ from flask_login import current_user
 from fieldapp import clock
 from fieldapp.extensions import limiter
 from fieldapp.forms.complaints import QrComplaintForm
+from fieldapp.forms.customer_links import FollowRequestForm
 from fieldapp.forms.public import ServiceRequestForm
 from fieldapp.forms.questions import QuestionForm
 from fieldapp.forms.ratings import ASPECT_LABELS, RatingForm
 from fieldapp.forms.returns import PublicReturnForm
 from fieldapp.models import Asset, RatingSource, ReturnCondition, Visit
 from fieldapp.orm import utcnow
-from fieldapp.services import assets, catalog, complaints, intake, maintenance, ratings, returns
+from fieldapp.services import (
+    assets, catalog, complaints, customer_links, follow_requests, intake, maintenance, ratings, returns,
+)
 from fieldapp.values import is_url_token
 from fieldapp.web.actions import Refused, act, form_in
 from fieldapp.web.auth import public
@@ -86,7 +90,7 @@ def rateable_visit(asset: Asset) -> Visit | None:
 
 def _public_page(asset: Asset, refused: Refused | None = None):
     """The label's public page; a refused form (slots "request", "return", "question",
-    "complaint") comes back in its place with what was typed."""
+    "complaint", "follow") comes back in its place with what was typed."""
     today = clock.today()
     return_form = form_in(refused, "return")
     if return_form is not None and refused.elsewhere:
@@ -100,6 +104,7 @@ def _public_page(asset: Asset, refused: Refused | None = None):
         education=catalog.education(asset.product_model),
         question_form=form_in(refused, "question") or QuestionForm(formdata=None),
         complaint_form=form_in(refused, "complaint") or QrComplaintForm(formdata=None),
+        follow_form=form_in(refused, "follow") or FollowRequestForm(formdata=None),
     )
     return page, refused.status if refused else 200
 
@@ -174,6 +179,38 @@ def ask(token: str):
     return act(form, _unless_spam(form, lambda: intake.question_from_qr(
         asset, form.asker_name.data, form.asker_email.data, form.question.data)),
         Received(asset, "asked", "public.asked"), "question")
+
+
+class Following:
+    """“Follow your request” answered: the case's status page; refused, the label's page with
+    the same words for any miss."""
+
+    def __init__(self, asset: Asset):
+        self.asset = asset
+
+    def success(self, link):
+        return see_other(customer_links.url(link))
+
+    def refusal(self, refused: Refused):
+        return _public_page(self.asset, refused)
+
+
+def _follow(form: FollowRequestForm, asset: Asset):
+    """The status link; a bot (it filled the hidden field) is told what any miss is told."""
+    if form.is_spam:
+        raise follow_requests.not_found()
+    return follow_requests.status_link(asset, form.contact.data)
+
+
+@bp.post("/<token>/follow")
+@public
+@limiter.limit(FORM_LIMIT, exempt_when=_staff)
+@limiter.limit(TOKEN_FORM_LIMIT, key_func=_token_key, exempt_when=_staff)
+def follow_request(token: str):
+    """“Follow your request”: the email address or phone number on an open request of this
+    product opens the request's status page."""
+    asset, form = _asset_or_404(token), FollowRequestForm()
+    return act(form, lambda: _follow(form, asset), Following(asset), "follow")
 
 
 def _received(token: str, session_key: str, heading: str, promise: Callable[[str], str]):
