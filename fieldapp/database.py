@@ -56,6 +56,11 @@ def writes_again() -> None:
     g.pop("_fieldapp_reads_only", None)
 
 
+def reads_again() -> None:
+    """After `writes_from_here`'s write: the request's next transaction only reads again."""
+    g.pop("_fieldapp_writes", None)
+
+
 def writes_from_here() -> None:
     """A GET that records something (a phone's last sync): its next transaction locks up front.
     End the reading transaction first (commit), so the lock is held only for the write."""

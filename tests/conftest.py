@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import event, text
 from werkzeug.security import generate_password_hash
 
@@ -145,8 +146,27 @@ def _sqlite_template(kind: str) -> Path:
     return _TEMPLATES[kind]
 
 
+class AnsweringClient(FlaskClient):
+    """The test client, closing each whole answer once it is read, as a real server does after
+    writing it (WSGI close()): what runs after the answer (the messages a write queued) has run
+    when the request returns. A stream (no Content-Length: a CSV export) stays open to be read."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        if "Content-Length" in response.headers:
+            response.get_data()
+            response.close()
+        return response
+
+
 def make_app(tmp_path, template: str = "empty", **overrides):
     """An app on a fresh database: the empty schema, or with template="demo" the demo company."""
+    app = _make_app(tmp_path, template, **overrides)
+    app.test_client_class = AnsweringClient
+    return app
+
+
+def _make_app(tmp_path, template: str = "empty", **overrides):
     tmp_path.mkdir(parents=True, exist_ok=True)
     # The company's language and currency are kept per process and database address: on
     # PostgreSQL every test has the same address, and a fresh database has the defaults.

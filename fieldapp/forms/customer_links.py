@@ -46,10 +46,6 @@ class SurveyForm(RatingForm):
     pass
 
 
-class UnsubscribeForm(BaseForm):
-    pass
-
-
 class FollowRequestForm(BaseForm):
     """On a product's QR page: the email or phone number on an open request proves it is theirs."""
     contact = StringField(_l("The email address or phone number you gave us"), validators=[

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from fieldapp import languages
+from fieldapp import database, languages
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import (
@@ -175,6 +175,10 @@ def preview(kind: str, language: str, case: Case) -> Preview:
     it carries (status page, visit, survey, unsubscribe): that is done in a savepoint rolled back
     before returning, so nothing of it stays in the database."""
     visit = _visit_for(kind, case)
+    # A page (GET) that writes, if only to roll back: on SQLite the write lock is taken up front,
+    # or a write committed meanwhile by someone else would fail this one.
+    db.session.commit()
+    database.writes_from_here()
     savepoint = db.session.begin_nested()
     try:
         with languages.speaking(language):
@@ -187,5 +191,7 @@ def preview(kind: str, language: str, case: Case) -> Preview:
             filled = message_texts.render(kind, language, values)
     finally:
         savepoint.rollback()
+        db.session.rollback()
+        database.reads_again()
     used = {name for words_ in (written.subject, written.body, written.text) for name in PLACEHOLDER.findall(words_)}
     return Preview(case, visit, filled, tuple(sorted(used - values.keys())))

@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import after_this_request, current_app, has_request_context
 from flask_babel import gettext as _, ngettext
 from sqlalchemy import event, select, update
 
@@ -50,6 +50,7 @@ ERROR_MAX = 1000
 
 _QUEUED = "fieldapp.mail.queued"  # session.info: ids queued in the open transaction
 _COMMITTED = "fieldapp.mail.committed"  # ... and those whose transaction committed: send now
+_WAITED_FOR = "fieldapp.mail.waited_for"  # ids the user waits to see sent (Retry now, Email the report)
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,9 @@ def queue_text(to: str, body: str, kind: str, case: Case | None = None, visit: V
 
 def queue(to: str, subject: str, body: str, kind: str, case: Case | None = None,
           attachment: Attachment | None = None, user: User | None = None, visit: Visit | None = None,
-          event_key: str | None = None, unsubscribe_url: str | None = None) -> OutboundMail:
-    """A mail to send once the caller's transaction commits."""
+          event_key: str | None = None, unsubscribe_url: str | None = None, waited_for: bool = False) -> OutboundMail:
+    """A mail to send once the caller's transaction commits. `waited_for`: the user asked for this
+    mail and its answer says whether it went, so it is sent before the answer (see send_committed)."""
     address = (to or "").strip()
     if not valid_address(address):
         raise DomainError(_("This address cannot receive mail: give one address like name@example.com "
@@ -109,7 +111,7 @@ def queue(to: str, subject: str, body: str, kind: str, case: Case | None = None,
             attachment.name, attachment.content_type, attachment.data)
     db.session.add(mail)
     db.session.flush()
-    _send_after_commit(mail)
+    _send_after_commit(mail, waited_for)
     return mail
 
 
@@ -124,14 +126,16 @@ def retry(mail: OutboundMail, user: User | None = None) -> OutboundMail:
     mail.status = MailStatus.PENDING
     mail.next_attempt_at = utcnow()
     audit.record("mail.retried", mail, {"to": mail.to_address}, user=user)
-    _send_after_commit(mail)
+    _send_after_commit(mail, waited_for=True)  # "Retry now": the answer says how it went
     return mail
 
 
 # --- Sending right after the commit ----------------------------------------------------------------------
 
-def _send_after_commit(mail: OutboundMail) -> None:
+def _send_after_commit(mail: OutboundMail, waited_for: bool = False) -> None:
     db.session.info.setdefault(_QUEUED, []).append(mail.id)
+    if waited_for:
+        db.session.info.setdefault(_WAITED_FOR, set()).add(mail.id)
 
 
 @event.listens_for(db.session, "after_commit")
@@ -144,19 +148,51 @@ def _committed(session) -> None:
 @event.listens_for(db.session, "after_rollback")
 def _rolled_back(session) -> None:
     session.info.pop(_QUEUED, None)  # those rows are gone
+    session.info.pop(_WAITED_FOR, None)
 
 
 def send_committed() -> None:
-    """Send the mail committed during this request, now; never raises (what fails waits for cron)."""
+    """Send the messages committed during this request once its answer is out (the user never
+    waits for a mail server or a text gateway); outside a request, now. Never raises: what fails
+    waits for cron."""
     ids = db.session.info.pop(_COMMITTED, None)
+    waited_for = db.session.info.pop(_WAITED_FOR, set())
     if not ids:
         return
-    db.session.commit()  # end the answer's reading transaction: each send below writes in its own
-    database.writes_again()
+    now = [i for i in ids if i in waited_for]
+    ids = [i for i in ids if i not in waited_for]
+    if now:  # the user asked for these and waits to hear whether they went
+        db.session.commit()
+        database.writes_again()
+        _deliver_now(now)
+    if not ids:
+        return
+    if has_request_context():
+        app = current_app._get_current_object()
+
+        @after_this_request
+        def _after_the_answer(response):
+            # Runs when the server has written the answer and closes it (WSGI close()).
+            response.call_on_close(lambda: _deliver_in(app, ids))
+            return response
+        return
+    db.session.commit()  # end the reading transaction: each send below writes in its own
+    _deliver_now(ids)
+
+
+def _deliver_in(app, ids: list[int]) -> None:
+    with app.app_context():
+        try:
+            _deliver_now(ids)
+        finally:
+            db.session.remove()
+
+
+def _deliver_now(ids: list[int]) -> None:
     try:
         deliver(ids)
-    except Exception:  # the page the user asked for must not fail over a mail: it stays pending, shown
-        log.exception("sending mail %s right away failed; `flask send-mail` will retry", ids)
+    except Exception:  # nothing the user asked for may fail over a message: it stays pending, shown
+        log.exception("sending messages %s right away failed; `flask notify` will retry", ids)
         db.session.rollback()
 
 

@@ -49,7 +49,6 @@ PLACEHOLDER_HELP = {
     "arrival": _l("the expected arrival time"),
     "done": _l("what was done, in a sentence"),
     "survey_link": _l("the link to the survey"),
-    "reason": _l("why it was cancelled"),
     "unsubscribe_link": _l("the link to stop these messages"),
 }
 
@@ -79,11 +78,11 @@ KINDS: dict[str, Kind] = {kind.key: kind for kind in (
          ("product", "date", "window", "technician", "answer_link")),
     Kind("visit_cancelled", _l("Visit cancelled"), _l("when a visit is cancelled (by the office or the customer)"),
          _l("Your visit on {date} is cancelled"),
-         _l("Hello {customer},\n\nThe visit for your {product} on {date}, {window} is cancelled.\nReason: {reason}\n\n"
+         _l("Hello {customer},\n\nThe visit for your {product} on {date}, {window} is cancelled.\n\n"
             "The calendar file attached removes it from your calendar. Follow your request:\n{status_link}\n\n"
             "{company}"),
          _l("{company}: the visit on {date}, {window} is cancelled. {status_link}"),
-         ("product", "date", "window", "reason")),
+         ("product", "date", "window")),
     Kind("reminder", _l("Reminder"), _l("the set number of hours before the arrival window"),
          _l("Reminder: your visit on {date}, {window}"),
          _l("Hello {customer},\n\nA reminder: {technician} visits you for your {product} on {date}, arrival "

@@ -26,7 +26,8 @@ def email(case: Case, to: str, note: str | None, user: User | None, why: str = "
         attachment = mail.Attachment(report_document.filename(report), "application/pdf",
                                      report_document.render_pdf(report))
     # Out of the customer's language again: what the office reads (a refusal, the timeline) is theirs.
-    queued = mail.queue(to, subject, body, "report", case=case, user=user, attachment=attachment)
+    queued = mail.queue(to, subject, body, "report", case=case, user=user, attachment=attachment,
+                        waited_for=why == "on request")  # the office's answer says whether it went
     said = WHY.get(why)
     lifecycle.record(case, "report_emailed", str(said % {"address": queued.to_address}) if said else
                      _("Report emailed to %(address)s (%(why)s)", address=queued.to_address, why=why), user)

@@ -52,20 +52,26 @@ def addressed(url: str, to: str) -> str:
 
 
 def public_gateway(url: str) -> str | None:
-    """Why a gateway URL typed in the settings may not be used, or None. Its host must be a name
-    or address on the internet: never this machine, a private network or a link-local address
-    (a URL that leads the server to itself is how an attacker reads what it can reach)."""
+    """Why a gateway URL typed in the settings may not be used, or None. Apprise must know it, and
+    whatever host it names must be on the internet: never this machine, a private network or a
+    link-local address (a URL that leads the server to itself is how an attacker reads what it
+    can reach). A service's own scheme often names an account or a number where a host would be
+    (twilio://SID:Token@+15551234567/{to}): a name that resolves nowhere is never connected to,
+    so only a json:// / form:// / xml:// gateway must resolve."""
+    example = _("Give an Apprise URL such as twilio://SID:Token@+15551234567/{to} or json://gateway.example/send.")
     parts = urlsplit(url)
+    if not parts.scheme or not apprise.Apprise().add(addressed(url, "+15551234567")):
+        return example
     host = parts.hostname
-    if not parts.scheme or not host:
-        return _("Give an Apprise URL such as twilio://SID:Token@+15551234567/{to} or json://gateway.example/send.")
+    payload = parts.scheme.lower() in PAYLOAD_SCHEMES
+    if not host:
+        return example if payload else None
     try:
         infos = socket.getaddrinfo(host, None)
     except (socket.gaierror, UnicodeError):
-        return _("%(host)s cannot be found.", host=host)
+        return _("%(host)s cannot be found.", host=host) if payload else None
     for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
+        if not ipaddress.ip_address(info[4][0].split("%")[0]).is_global:
             return _("%(host)s is on this machine or a private network: a gateway must be on the internet.",
                      host=host)
     return None

@@ -128,9 +128,9 @@ def test_bad_settings_are_refused_at_the_field_kept_and_nothing_is_saved(app, cl
         assert settings.current().messages_off == ""
 
 
-@pytest.mark.parametrize("typed, host", [("http://127.0.0.1 json://10.0.0.1/x", "127.0.0.1"),
+@pytest.mark.parametrize("typed, host", [("json://127.0.0.1/send json://10.0.0.1/x", "127.0.0.1"),
                                          ("json://93.184.216.34/send json://10.0.0.1/x", "10.0.0.1"),
-                                         ("twilio://a:b@[::1]/{to}", "::1")])
+                                         ("ntfy://[::1]/topic", "::1"), ("gotify://localhost/token", "localhost")])
 def test_a_gateway_on_a_private_network_is_refused(app, client, auth, typed, host):
     auth.as_role(Role.ADMIN)
     response = client.post(URL, data=_form(client, sms_url=typed, reminder_hours="12"))
@@ -141,6 +141,16 @@ def test_a_gateway_on_a_private_network_is_refused(app, client, auth, typed, hos
     assert typed.split()[0] in page and 'value="12"' in page
     with app.app_context():
         assert settings.current().sms_url is None and settings.current().reminder_hours == 24
+
+
+def test_a_gateway_apprise_does_not_know_is_refused_and_a_service_s_own_url_is_kept(app, client, auth):
+    auth.as_role(Role.ADMIN)
+    response = client.post(URL, data=_form(client, sms_url="http://127.0.0.1/send"))
+    assert response.status_code == 422 and "Give an Apprise URL" in response.get_data(as_text=True)
+    twilio = "twilio://AC" + "a" * 32 + ":" + "b" * 32 + "@+15551234567/{to}"  # its "host" is a number
+    assert client.post(URL, data=_form(client, sms_url=twilio)).status_code == 303
+    with app.app_context():
+        assert settings.current().sms_url == twilio
 
 
 def test_the_server_s_gateway_is_named_without_its_secrets(new_app):

@@ -3,7 +3,7 @@ case page (delivered to a real SMTP server, aiosmtpd), with the answer on the ti
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from fieldapp.extensions import db
 from fieldapp.models import Case, CaseEvent, CaseStatus, CaseType, Channel, MailStatus, OutboundMail, Role

@@ -16,7 +16,7 @@ from fieldapp.models import (
     Outcome, Rating, RatingSource, Role, ServiceType, User, Visit, VisitStatus,
 )
 from fieldapp.orm import utcnow
-from fieldapp.services import booking, customer_links, mail, notify, visits
+from fieldapp.services import booking, customer_links, notify, visits
 from tests.conftest import jpeg_bytes
 
 

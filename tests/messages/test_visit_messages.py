@@ -56,7 +56,7 @@ def _calendar(message) -> Calendar:
 
 def test_a_booked_visit_is_emailed_with_its_calendar_file_and_texted(company, story, smtp_server, text_gateway):
     make, case, technician, dispatcher = story
-    with company.test_request_context():
+    with company.app_context():
         visit = _book(case, technician, dispatcher)
         start, end = visit.scheduled_start, visit.scheduled_end
 
@@ -74,7 +74,7 @@ def test_a_booked_visit_is_emailed_with_its_calendar_file_and_texted(company, st
 
 def test_moving_and_cancelling_keep_the_uid_and_raise_the_sequence(company, story, smtp_server):
     make, case, technician, dispatcher = story
-    with company.test_request_context():
+    with company.app_context():
         visit = _book(case, technician, dispatcher)
         booking.reschedule(visit, _at(4, 13), _at(4, 15), 60, "Customer asked", db.session.get(User, dispatcher.id))
         db.session.commit()
@@ -98,7 +98,7 @@ def _in(app, days, hour):
 
 def test_each_message_is_written_once_per_event_recipient_and_channel(company, story):
     make, case, technician, dispatcher = story
-    with company.test_request_context():
+    with company.app_context():
         visit = _book(case, technician, dispatcher)
         again = notify.send("visit_booked", db.session.get(Case, case.id), db.session.get(Visit, visit.id))
         db.session.commit()
@@ -109,7 +109,7 @@ def test_each_message_is_written_once_per_event_recipient_and_channel(company, s
 
 def test_a_customer_who_wants_no_messages_gets_none(company, story, smtp_server, text_gateway):
     make, case, technician, dispatcher = story
-    with company.test_request_context():
+    with company.app_context():
         db.session.get(Customer, db.session.get(Case, case.id).customer_id).contact_by = ContactBy.NONE
         db.session.commit()
         _book(case, technician, dispatcher)
@@ -119,7 +119,7 @@ def test_a_customer_who_wants_no_messages_gets_none(company, story, smtp_server,
 def test_a_refused_text_is_marked_failed_with_the_reason_on_the_case(company, story, text_gateway):
     make, case, technician, dispatcher = story
     text_gateway.refuse = True
-    with company.test_request_context():
+    with company.app_context():
         company.config["MAIL_MAX_ATTEMPTS"] = 1
         _book(case, technician, dispatcher)
         text = db.session.scalar(select(OutboundMail).where(OutboundMail.channel == MessageChannel.TEXT))
@@ -133,7 +133,7 @@ def test_a_sender_killed_mid_way_never_sends_twice(company, story, smtp_server):
     before writing it down leaves it so, and the next run marks it failed ("may have gone out")
     instead of sending it again."""
     make, case, technician, dispatcher = story
-    with company.test_request_context():
+    with company.app_context():
         company.config["SMS_URL"] = ""
         start = _at(3, 9)
         booking.schedule_visit(db.session.get(Case, case.id), db.session.get(User, technician.id), start,

@@ -43,9 +43,8 @@ from fieldapp.forms.scheduling import CancelVisitForm, QuickBookForm, ReassignFo
 from fieldapp.forms.auth import LoginForm
 from fieldapp.money import MAX_CENTS as MAX_MONEY_CENTS
 from fieldapp.forms.fields import ClientIdField, HappenedAtField, IdField, IdSelectField, MoneyField
-from fieldapp.forms.customer_links import (
-    CancelVisitForm, ConfirmVisitForm, CustomerMessageForm, MoveVisitForm, SurveyForm,
-)
+from fieldapp.forms.customer_links import CancelVisitForm as CustomerCancelForm
+from fieldapp.forms.customer_links import ConfirmVisitForm, CustomerMessageForm, MoveVisitForm, SurveyForm
 from fieldapp.forms.public import ServiceRequestForm, WebRequestForm
 from fieldapp.forms.customer_links import FollowRequestForm
 from fieldapp.forms.complaints import AssignForm, ComplaintForm, QrComplaintForm, ResolveComplaintForm
@@ -328,7 +327,7 @@ POST_FUZZ: dict[str, Fuzz | dict[str, Fuzz]] = {
     "my.write": Fuzz(CustomerMessageForm, {"website": ""}),
     "my.confirm": Fuzz(ConfirmVisitForm, {"version": ""}),
     "my.move": Fuzz(MoveVisitForm, {"version": "", "start": "2030-03-15T09:00:00+01:00"}),
-    "my.cancel": Fuzz(CancelVisitForm, {"version": ""}),
+    "my.cancel": Fuzz(CustomerCancelForm, {"version": ""}),
     "my.survey": Fuzz(SurveyForm),
     "public.rate": Fuzz(RatingForm, prepare=completed_visit),
     "public.ask": Fuzz(QuestionForm, {"asker_email": "new.person@example.com", "homepage": ""}),
@@ -672,6 +671,8 @@ GET_FUZZ = [  # (endpoint, parameter, role)
     ("public.asset", "lang", ANON), ("auth.login", "lang", ANON), ("web.request_service", "lang", ANON),
     # The case a message is previewed on (admin).
     ("customer_messages.template", "case", ADMIN),
+    # The customer's pages say what was just done (confirmed, moved; a message sent).
+    ("my.visit", "done", ANON), ("my.status", "sent", ANON),
 ]
 ANY_HOSTILE = st.one_of(with_control(), overlong(100), SPICE, LETTERS, st.sampled_from(HUGE_NUMBERS),
                         st.integers().map(str), st.dates().map(str),

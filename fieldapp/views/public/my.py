@@ -11,8 +11,9 @@ from flask_babel import gettext as _
 from fieldapp import clock, formats, languages
 from fieldapp.documents import report as report_document
 from fieldapp.extensions import csrf, db, limiter
+from fieldapp.forms import ActionForm
 from fieldapp.forms.customer_links import (
-    CancelVisitForm, ConfirmVisitForm, CustomerMessageForm, MoveVisitForm, SurveyForm, UnsubscribeForm,
+    CancelVisitForm, ConfirmVisitForm, CustomerMessageForm, MoveVisitForm, SurveyForm,
 )
 from fieldapp.forms.ratings import ASPECT_LABELS
 from fieldapp.models import CaseStatus, CustomerLink, LinkPurpose, Visit, VisitStatus
@@ -312,7 +313,7 @@ def survey_thanks(token: str):
 @_limited(PAGE_LIMIT, TOKEN_PAGE_LIMIT)
 def stop(token: str):
     link = _link(token, LinkPurpose.UNSUBSCRIBE)
-    return render_template("public/my/stop.html", link=link, form=UnsubscribeForm(formdata=None),
+    return render_template("public/my/stop.html", link=link, form=ActionForm(formdata=None),
                            stopped=notify.opted_out(link.address))
 
 
@@ -335,5 +336,5 @@ class _Stopped:
 @_limited(FORM_LIMIT, TOKEN_FORM_LIMIT)
 def stop_post(token: str):
     link = _link(token, LinkPurpose.UNSUBSCRIBE)
-    form = UnsubscribeForm(meta={"csrf": False})
+    form = ActionForm(meta={"csrf": False})
     return act(form, lambda: customer_answers.unsubscribe(link), _Stopped(link))
