@@ -96,6 +96,8 @@ bench: $(VENV)/.test browser wrk pdf-deps
 
 screenshots: $(VENV)/.test browser
 	$(BIN)/python tools/screenshots.py
+	FIELDAPP_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider \
+	  tests/browser/test_customer_messages.py  # the booking email and the status page
 
 # Lighthouse (mobile) on Today and a visit page, from the npm registry; needs Node >= 18.16
 # (Lighthouse 13 wants Node 22). It reports scores; it never fails on a number.
