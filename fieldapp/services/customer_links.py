@@ -14,12 +14,13 @@ from enum import Enum
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import joinedload
 
 from fieldapp.domain import DomainError
 from fieldapp.extensions import db
 from fieldapp.models import Case, CaseEvent, CaseStatus, CustomerLink, LinkPurpose, User, Visit, VisitStatus
+from fieldapp.models.messaging import new_link_token
 from fieldapp.orm import utcnow
 from fieldapp.services import audit, lifecycle, settings
 from fieldapp.values import is_url_token
@@ -42,20 +43,38 @@ def url(link: CustomerLink) -> str:
     return current_app.config["PUBLIC_BASE_URL"] + PATHS[link.purpose] + link.token
 
 
+_PENDING = "fieldapp.customer_links.pending"  # session.info: links issued in the open transaction
+
+
 def _issue(purpose: LinkPurpose, expires_at: datetime, **about) -> CustomerLink:
-    link = CustomerLink(purpose=purpose, expires_at=expires_at, created_at=utcnow(), **about)
+    """A new link, written with the transaction (a cron run writes hundreds in one go)."""
+    link = CustomerLink(token=new_link_token(), purpose=purpose, expires_at=expires_at, created_at=utcnow(), **about)
     db.session.add(link)
-    db.session.flush()
+    db.session.info.setdefault(_PENDING, {})[_key(purpose, about)] = link
     return link
+
+
+def _key(purpose: LinkPurpose, about: dict) -> tuple:
+    return purpose, tuple(sorted(about.items()))
 
 
 def _reuse(purpose: LinkPurpose, **about) -> CustomerLink | None:
     """A link already sent for the same thing, still good: one link per thing, not one per message."""
+    pending = db.session.info.get(_PENDING, {}).get(_key(purpose, about))
+    if pending is not None:
+        return pending
     query = select(CustomerLink).where(CustomerLink.purpose == purpose, CustomerLink.revoked_at.is_(None),
                                        CustomerLink.used_at.is_(None), CustomerLink.expires_at > utcnow())
     for column, value in about.items():
         query = query.where(getattr(CustomerLink, column) == value)
-    return db.session.scalar(query.order_by(CustomerLink.id.desc()).limit(1))
+    with db.session.no_autoflush:  # what this transaction issued is in _PENDING
+        return db.session.scalar(query.order_by(CustomerLink.id.desc()).limit(1))
+
+
+@event.listens_for(db.session, "after_commit")
+@event.listens_for(db.session, "after_rollback")
+def _transaction_ended(session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 def for_status(case: Case) -> CustomerLink:

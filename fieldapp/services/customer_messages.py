@@ -127,6 +127,7 @@ def save_template(kind: str, language: str, subject: str, body: str, text: str, 
         raise DomainError(_("This message was saved by someone else meanwhile: reload the page and save again."),
                           None, "conflict") from None
     audit.record("message_template.saved", row, {"kind": kind, "language": language}, user=by)
+    message_texts.forget_own()
     return row
 
 
@@ -139,6 +140,7 @@ def back_to_built_in(kind: str, language: str, by: User) -> None:
         return
     audit.record("message_template.reset", row, {"kind": kind, "language": language}, user=by)
     db.session.delete(row)
+    message_texts.forget_own()
 
 
 # --- A message filled for a real case ---------------------------------------------------------------------

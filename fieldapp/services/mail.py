@@ -228,8 +228,12 @@ def deliver(ids: list[int], now: datetime | None = None) -> Counter:
     now = now or utcnow()
     outcomes: Counter = Counter()
     backends = {}
-    for mail_id in ids:
-        outcomes[_attempt(mail_id, now, backends)] += 1
+    try:
+        for mail_id in ids:
+            outcomes[_attempt(mail_id, now, backends)] += 1
+    finally:
+        for backend in backends.values():
+            backend.close()
     return outcomes
 
 
@@ -270,11 +274,10 @@ def _sent(mail: OutboundMail) -> str:
     mail.status = MailStatus.SENT
     mail.sent_at = utcnow()
     mail.last_error = None
-    case = db.session.get(Case, mail.case_id) if mail.case_id else None
-    if case is not None:
+    if mail.case_id is not None:
         with lifecycle.for_the_record():
             note = _("“%(subject)s” to %(address)s", subject=mail.subject, address=mail.to_address)
-        lifecycle.record(case, "text_sent" if mail.channel is MessageChannel.TEXT else "mail_sent", note)
+        lifecycle.note_by_id(mail.case_id, "text_sent" if mail.channel is MessageChannel.TEXT else "mail_sent", note)
     return "sent"
 
 
@@ -293,10 +296,10 @@ def _failed(mail: OutboundMail, error: Exception, now: datetime) -> str:
 def _give_up(mail: OutboundMail, reason: str) -> None:
     mail.status = MailStatus.FAILED
     mail.last_error = reason
-    case = db.session.get(Case, mail.case_id) if mail.case_id else None
-    if case is not None:  # on the timeline once, when we give up; the tries before are in the outbox
+    if mail.case_id is not None:  # on the timeline once, when we give up; the tries before are in the outbox
         with lifecycle.for_the_record():
             note = ngettext("“%(subject)s” to %(address)s, after %(num)d try: %(error)s",
                             "“%(subject)s” to %(address)s, after %(num)d tries: %(error)s", mail.attempts,
                             subject=mail.subject, address=mail.to_address, error=reason)
-        lifecycle.record(case, "text_failed" if mail.channel is MessageChannel.TEXT else "mail_failed", note)
+        lifecycle.note_by_id(mail.case_id, "text_failed" if mail.channel is MessageChannel.TEXT else "mail_failed",
+                             note)

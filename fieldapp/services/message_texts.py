@@ -17,6 +17,7 @@ from fieldapp.extensions import db
 from fieldapp.models import MessageTemplate
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_OWN = "fieldapp.message_texts.own"  # session.info: the admin's templates, by (kind, language)
 TEXT_MAX = 480  # three text-message segments; a longer text is refused where it is written
 
 
@@ -122,12 +123,19 @@ class Written:
 def template_for(kind: str, language: str) -> Written:
     """The words of a kind in a language, before filling: the admin's, else the built-in (which
     the caller renders in that language)."""
-    row = db.session.scalar(select(MessageTemplate).where(MessageTemplate.kind == kind,
-                                                          MessageTemplate.language == language))
-    if row is not None:
-        return Written(row.subject, row.body, row.text)
+    own = db.session.info.get(_OWN)
+    if own is None:  # the admin's templates, read once per session (a cron run writes hundreds)
+        own = db.session.info[_OWN] = {(row.kind, row.language): Written(row.subject, row.body, row.text)
+                                       for row in db.session.scalars(select(MessageTemplate))}
+    if (kind, language) in own:
+        return own[(kind, language)]
     built_in = KINDS[kind]
     return Written(str(built_in.subject), str(built_in.body), str(built_in.text))
+
+
+def forget_own() -> None:
+    """The admin changed a template: read them again."""
+    db.session.info.pop(_OWN, None)
 
 
 def fill(words: str, values: dict[str, str]) -> str:

@@ -32,7 +32,7 @@ from sqlalchemy.orm import joinedload
 from fieldapp import clock, formats, languages
 from fieldapp.extensions import db
 from fieldapp.models import (
-    Case, CaseEvent, ContactBy, MailStatus, MessageChannel, OptedOut, OutboundMail, Outcome, Rating, Visit,
+    Asset, Case, CaseEvent, ContactBy, MailStatus, MessageChannel, OptedOut, OutboundMail, Outcome, Rating, Visit,
     VisitStatus,
 )
 from fieldapp.orm import utcnow
@@ -207,20 +207,10 @@ def due_reminders(now: datetime | None = None, batch: int = 200) -> int:
     if not enabled("reminder"):
         return 0
     ahead = timedelta(hours=settings.current().reminder_hours)
-    written, last_id = 0, 0
-    while True:
-        visits = db.session.scalars(
-            select(Visit).options(joinedload(Visit.case).joinedload(Case.customer), joinedload(Visit.technician))
-            .where(Visit.status == VisitStatus.SCHEDULED, Visit.scheduled_start > now,
-                   Visit.scheduled_start <= now + ahead, Visit.id > last_id)
-            .order_by(Visit.id).limit(batch)).unique().all()
-        if not visits:
-            return written
-        for visit in visits:
-            last_id = visit.id
-            if _told_lately(visit, visit.scheduled_start - ahead):
-                continue
-            written += _write_committed("reminder", visit)
+    query = (_with_what_messages_read(select(Visit))
+             .where(Visit.status == VisitStatus.SCHEDULED, Visit.scheduled_start > now,
+                    Visit.scheduled_start <= now + ahead))
+    return _write_in_batches("reminder", query, batch, lambda visit: not _told_lately(visit, visit.scheduled_start - ahead))
 
 
 def _told_lately(visit: Visit, since: datetime) -> bool:
@@ -236,25 +226,42 @@ def due_surveys(now: datetime | None = None, batch: int = 200) -> int:
     if not enabled("survey"):
         return 0
     due = now - timedelta(days=settings.current().survey_days)
+    query = (_with_what_messages_read(select(Visit)).outerjoin(Rating, Rating.visit_id == Visit.id)
+             .where(Visit.status == VisitStatus.COMPLETED, Visit.completed_at <= due,
+                    Visit.completed_at > due - SURVEY_CATCH_UP, Rating.id.is_(None)))
+    return _write_in_batches("survey", query, batch, lambda visit: True)
+
+
+def _with_what_messages_read(query):
+    """A visit with its case, customer, product and technician: one query for a batch."""
+    return query.options(joinedload(Visit.case).joinedload(Case.customer), joinedload(Visit.technician),
+                         joinedload(Visit.case).joinedload(Case.asset).joinedload(Asset.product_model))
+
+
+def _write_in_batches(kind: str, query, batch: int, wanted) -> int:
+    """Each batch of visits' messages in one transaction. A second cron running at the same moment
+    makes one of the two find an event key taken: that batch is rolled back and written again
+    visit by visit, each skipping what the other wrote."""
     written, last_id = 0, 0
     while True:
-        visits = db.session.scalars(
-            select(Visit).options(joinedload(Visit.case).joinedload(Case.customer), joinedload(Visit.technician))
-            .outerjoin(Rating, Rating.visit_id == Visit.id)
-            .where(Visit.status == VisitStatus.COMPLETED, Visit.completed_at <= due,
-                   Visit.completed_at > due - SURVEY_CATCH_UP, Rating.id.is_(None), Visit.id > last_id)
-            .order_by(Visit.id).limit(batch)).unique().all()
+        visits = db.session.scalars(query.where(Visit.id > last_id).order_by(Visit.id).limit(batch)).unique().all()
         if not visits:
             return written
-        for visit in visits:
-            last_id = visit.id
-            written += _write_committed("survey", visit)
+        last_id = visits[-1].id
+        chosen = [visit.id for visit in visits if wanted(visit)]
+        try:
+            count = sum(len(send(kind, visit.case, visit)) for visit in visits if visit.id in chosen)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            count = sum(_write_committed(kind, visit_id) for visit_id in chosen)
+        written += count
 
 
-def _write_committed(kind: str, visit: Visit) -> int:
-    """Write one visit's messages in a transaction of their own: a second cron running at the same
-    moment finds the event key taken and writes nothing."""
+def _write_committed(kind: str, visit_id: int) -> int:
+    """One visit's messages in a transaction of their own."""
     try:
+        visit = db.session.get(Visit, visit_id)
         count = len(send(kind, visit.case, visit))
         db.session.commit()
     except IntegrityError:

@@ -79,6 +79,9 @@ def _check_written_headers(message: EmailMessage) -> None:
 class ConsoleBackend:
     """Prints each mail (attachments by name and size) instead of sending it."""
 
+    def close(self) -> None:
+        pass
+
     def send(self, message: EmailMessage) -> None:
         lines = [f"{name}: {value}" for name, value in message.items() if name in ("From", "To", "Subject", "Date")]
         body = message.get_body(("plain",))
@@ -92,7 +95,9 @@ class ConsoleBackend:
 
 
 class SmtpBackend:
-    """smtplib: STARTTLS when MAIL_USE_TLS, a TLS connection from the start when MAIL_USE_SSL."""
+    """smtplib: STARTTLS when MAIL_USE_TLS, a TLS connection from the start when MAIL_USE_SSL.
+    One connection serves a whole run of deliveries (`close()` ends it): a thousand reminders
+    are not a thousand handshakes."""
 
     def __init__(self, config):
         self.server = config.get("MAIL_SERVER") or "localhost"
@@ -102,26 +107,51 @@ class SmtpBackend:
         self.use_tls = _flag(config.get("MAIL_USE_TLS"))
         self.use_ssl = _flag(config.get("MAIL_USE_SSL"))
         self.timeout = float(config.get("MAIL_TIMEOUT") or 10)
+        self.connection: smtplib.SMTP | None = None
 
-    def send(self, message: EmailMessage) -> None:
-        context = ssl.create_default_context()
+    def _connect(self) -> smtplib.SMTP:
+        context = ssl.create_default_context() if self.use_ssl or self.use_tls else None
         if self.use_ssl:
-            connection = smtplib.SMTP_SSL(self.server, self.port, timeout=self.timeout, context=context)
+            smtp = smtplib.SMTP_SSL(self.server, self.port, timeout=self.timeout, context=context)
         else:
-            connection = smtplib.SMTP(self.server, self.port, timeout=self.timeout)
-        with connection as smtp:
+            smtp = smtplib.SMTP(self.server, self.port, timeout=self.timeout)
+        try:
             if self.use_tls and not self.use_ssl:
                 smtp.starttls(context=context)
             if self.username:
                 smtp.login(self.username, self.password or "")
+        except Exception:
+            smtp.close()
+            raise
+        return smtp
+
+    def send(self, message: EmailMessage) -> None:
+        if self.connection is None:
+            self.connection = self._connect()
+        try:
+            self.connection.send_message(message)
+        except smtplib.SMTPRecipientsRefused as error:  # a bounce at the door: trying again will not help
+            error.permanent = all(code >= 500 for code, _text in error.recipients.values())
+            raise
+        except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as error:
+            error.permanent = error.smtp_code >= 500
+            raise
+        except Exception:  # the connection broke: the next message opens a new one
+            self._drop()
+            raise
+
+    def _drop(self) -> None:
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            connection.close()
+
+    def close(self) -> None:
+        if self.connection is not None:
             try:
-                smtp.send_message(message)
-            except smtplib.SMTPRecipientsRefused as error:  # a bounce at the door: trying again will not help
-                error.permanent = all(code >= 500 for code, _text in error.recipients.values())
-                raise
-            except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as error:
-                error.permanent = error.smtp_code >= 500
-                raise
+                self.connection.quit()
+            except Exception:  # already gone: nothing to say goodbye to
+                pass
+            self._drop()
 
 
 BACKENDS = {"smtp": SmtpBackend, "console": lambda config: ConsoleBackend()}

@@ -78,6 +78,9 @@ def public_gateway(url: str) -> str | None:
 
 
 class ConsoleTexts:
+    def close(self) -> None:
+        pass
+
     def send(self, text: Text) -> None:
         rule = "-" * 72
         sys.stdout.write(f"{rule}\nText message (console, not sent) to {text.to}:\n{text.body}\n{rule}\n")
@@ -87,6 +90,9 @@ class ConsoleTexts:
 class AppriseTexts:
     def __init__(self, urls: list[str], checked: bool):
         self.urls, self.checked = urls, checked
+
+    def close(self) -> None:
+        pass
 
     def send(self, text: Text) -> None:
         if self.checked:
