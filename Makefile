@@ -93,6 +93,7 @@ wrk:
 
 bench: $(VENV)/.test browser wrk pdf-deps
 	$(BIN)/python tools/bench.py
+	$(BIN)/python tools/bench_notify.py
 
 screenshots: $(VENV)/.test browser
 	$(BIN)/python tools/screenshots.py

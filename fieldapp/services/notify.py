@@ -87,6 +87,8 @@ def on_case_event(case: Case, event: CaseEvent) -> None:
     if kind is None or db.session.info.get(QUIET):
         return
     visit = event.visit
+    if kind == "request_received" and case.maintenance_due_on is not None:
+        return  # the planner's own case: nobody asked; the booking message tells them
     if kind == "on_my_way" and (visit.travel_started_at is None
                                 or utcnow() - visit.travel_started_at > ON_MY_WAY_FRESH):
         return

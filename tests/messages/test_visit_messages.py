@@ -166,3 +166,18 @@ def test_a_sender_killed_mid_way_never_sends_twice(company, story, smtp_server):
         email = db.session.get(OutboundMail, email.id)
         assert email.status is MailStatus.FAILED and "may have gone out" in email.last_error
     assert len(smtp_server.messages) == 1
+
+
+def test_planned_maintenance_tells_the_customer_at_booking_not_as_a_request(company, story):
+    """The maintenance planner opens cases nobody asked for: no "we have your request"."""
+    make, case, technician, dispatcher = story
+    with company.app_context():
+        row = db.session.get(Case, case.id)
+        row.maintenance_due_on = clock.today()
+        assert notify.send("request_received", row) != []  # sent when asked for...
+        db.session.rollback()
+        event = CaseEvent(kind="opened", case_id=row.id)
+        row = db.session.get(Case, case.id)
+        row.maintenance_due_on = clock.today()
+        notify.on_case_event(row, event)  # ...but the planner's opening says nothing
+        assert db.session.scalars(select(OutboundMail)).all() == []
