@@ -19,7 +19,10 @@ def _sign_in(client, email):
     assert response.status_code == 303
 
 
-POST_ROUTES = [endpoint for endpoint, method in ROUTES if method == "POST"]
+# A mail client's one-click unsubscribe (RFC 8058) posts without a page, so without a CSRF token:
+# the link's own token (192 random bits, one purpose) is the key, and all it can do is stop mail.
+CSRF_EXEMPT = {"my.stop_post"}
+POST_ROUTES = [endpoint for endpoint, method in ROUTES if method == "POST" and endpoint not in CSRF_EXEMPT]
 
 
 @pytest.mark.parametrize("endpoint", POST_ROUTES)
@@ -123,3 +126,12 @@ def test_signed_in_pages_are_never_stored_by_the_browser_and_public_ones_not_by_
     # A shared office computer's disk cache and the Back button's page cache keep nothing of it.
     for path in ("/today", "/account/", f"/a/{asset.qr_token}"):
         assert client.get(path).headers["Cache-Control"] == "no-store", path
+
+
+def test_the_one_click_unsubscribe_needs_no_page_but_a_real_link(csrf_app):
+    make = Factory(csrf_app)
+    visit = make.visit()
+    link = make.customer_link(visit, "unsubscribe")
+    client = csrf_app.test_client()
+    assert client.post("/my/stop/" + "A" * 32, data={"List-Unsubscribe": "One-Click"}).status_code == 404
+    assert client.post(f"/my/stop/{link.token}", data={"List-Unsubscribe": "One-Click"}).status_code == 204
