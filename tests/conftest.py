@@ -116,6 +116,50 @@ def _build_urls_lazily() -> None:
 _build_urls_lazily()
 
 
+def _share_the_url_map() -> None:
+    """Every app of the suite has the same routes, and building them is most of starting an app
+    (the suite starts one per test). The first fieldapp app of a process keeps a copy of its URL
+    map; each later one matches and builds URLs with that copy, registering only its own view
+    functions. An app given a route of its own (a test's blueprint) gets a map of its own first."""
+    from flask import Flask
+
+    shared: dict = {}
+    flask_init, flask_add_url_rule = Flask.__init__, Flask.add_url_rule
+
+    def clone(url_map):
+        copy = Flask.url_map_class(host_matching=url_map.host_matching)
+        copy.converters = dict(url_map.converters)
+        for rule in url_map.iter_rules():
+            copy.add(rule.empty())
+        return copy
+
+    def init(self, import_name, *args, **kwargs):
+        flask_init(self, import_name, *args, **kwargs)
+        self._shares_url_map = import_name == "fieldapp" and "map" in shared
+        if self._shares_url_map:
+            self.url_map = shared["map"]
+
+    def add_url_rule(self, rule, endpoint=None, view_func=None, provide_automatic_options=None, **options):
+        if getattr(self, "_shares_url_map", False):
+            if (rule, endpoint) in shared["rules"]:
+                if view_func is not None:
+                    self.view_functions[endpoint] = view_func
+                return None
+            self.url_map, self._shares_url_map = clone(self.url_map), False
+        return flask_add_url_rule(self, rule, endpoint, view_func, provide_automatic_options, **options)
+
+    Flask.__init__, Flask.add_url_rule = init, add_url_rule
+
+    def keep(app) -> None:
+        if "map" not in shared and app.import_name == "fieldapp":
+            shared["map"] = clone(app.url_map)
+            shared["rules"] = {(rule.rule, rule.endpoint) for rule in shared["map"].iter_rules()}
+    _share_the_url_map.keep = keep
+
+
+_share_the_url_map()
+
+
 # SQLite databases made once per test process and copied for each test: building the schema
 # (and the demo company) for every test would cost most of the suite's time.
 _TEMPLATES: dict[str, Path] = {}
@@ -162,6 +206,7 @@ class AnsweringClient(FlaskClient):
 def make_app(tmp_path, template: str = "empty", **overrides):
     """An app on a fresh database: the empty schema, or with template="demo" the demo company."""
     app = _make_app(tmp_path, template, **overrides)
+    getattr(_share_the_url_map, "keep", lambda app: None)(app)
     app.test_client_class = AnsweringClient
     return app
 

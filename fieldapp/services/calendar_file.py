@@ -3,10 +3,12 @@ UID that never changes and a SEQUENCE that grows with every change (the visit's 
 version), so the customer's calendar updates the one entry; METHOD:CANCEL takes it out."""
 from __future__ import annotations
 
+from datetime import date
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import current_app
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from fieldapp import clock
 from fieldapp.models import Visit, VisitStatus
@@ -48,6 +50,13 @@ def for_visit(visit: Visit, summary: str, description: str, organizer: str) -> b
     if customer is not None and customer.address:
         event.add("location", vText(" ".join(customer.address.split())))
     event.add("organizer", vCalAddress(f"mailto:{organizer}"))
+    calendar.add_component(_vtimezone(clock.zone_name(), clock.local(visit.scheduled_start).year))
     calendar.add_component(event)
-    calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+@lru_cache(maxsize=16)
+def _vtimezone(zone: str, year: int) -> Timezone:
+    """The zone's rules around the visit's year (the years before and after: a handful of
+    transitions, not icalendar's default 1970–2038), computed once per process and year."""
+    return Timezone.from_tzid(zone, first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1))
