@@ -181,8 +181,11 @@ def cancel(visit: Visit, reason: str, version: int | None, now: datetime | None 
 def rate(link: CustomerLink, scores: dict[str, int], comments: str | None, complaint: str | None) -> None:
     """The survey's answer: the visit's one rating (a low one or a complaint flags the case, as
     on site); the link is spent."""
-    ratings.submit(link.visit, scores, comments, complaint, RatingSource.SURVEY)
+    rating = ratings.submit(link.visit, scores, comments, complaint, RatingSource.SURVEY)
     link.used_at = utcnow()
+    with lifecycle.for_the_record():
+        note = _("Overall %(score)s/5, by the survey link", score=rating.overall)
+    lifecycle.record(link.visit.case, "survey_answered", note, visit=link.visit)
 
 
 def unsubscribe(link: CustomerLink) -> bool:

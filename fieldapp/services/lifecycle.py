@@ -76,6 +76,7 @@ EVENT_LABELS = {
     "visit_confirmed": _l("Visit confirmed by the customer"),
     "customer_message": _l("Message from the customer"),
     "unsubscribed": _l("Customer unsubscribed"),
+    "survey_answered": _l("Survey answered"),
     "return_requested": _l("Return requested"),
     "return_approved": _l("Return approved"),
     "return_refused": _l("Return refused"),

@@ -191,6 +191,8 @@ def test_the_survey_goes_once_and_its_rating_counts_and_a_complaint_opens_one(ap
         rating = db.session.scalar(select(Rating).where(Rating.visit_id == booked["visit"]))
         assert rating.source is RatingSource.SURVEY and rating.overall == 2
         assert db.session.get(Case, booked["case"]).needs_attention
+        answered = db.session.scalars(select(CaseEvent).where(CaseEvent.kind == "survey_answered")).one()
+        assert answered.note == "Overall 2/5, by the survey link" and answered.user_id is None
     assert client.get(path).status_code == 410  # answered: the link is spent
 
 
