@@ -234,15 +234,11 @@ class _BackToVisit:
         return _visit_page(self.link, refused)
 
 
-def _visit_link_for_write(token: str) -> CustomerLink:
-    return _link(token, LinkPurpose.VISIT)
-
-
 @bp.post("/visit/<token>/confirm")
 @public
 @_limited(FORM_LIMIT, TOKEN_FORM_LIMIT)
 def confirm(token: str):
-    link, form = _visit_link_for_write(token), ConfirmVisitForm()
+    link, form = _link(token, LinkPurpose.VISIT), ConfirmVisitForm()
     return act(form, lambda: customer_answers.confirm(link.visit, form.version.data),
                _BackToVisit(link, "confirmed", "confirm"), "confirm")
 
@@ -251,7 +247,7 @@ def confirm(token: str):
 @public
 @_limited(FORM_LIMIT, TOKEN_FORM_LIMIT)
 def move(token: str):
-    link, form = _visit_link_for_write(token), MoveVisitForm()
+    link, form = _link(token, LinkPurpose.VISIT), MoveVisitForm()
     return act(form, lambda: customer_answers.move(link.visit, form.start.data, form.version.data),
                _BackToVisit(link, "moved", "move"), "move")
 
@@ -260,7 +256,7 @@ def move(token: str):
 @public
 @_limited(FORM_LIMIT, TOKEN_FORM_LIMIT)
 def cancel(token: str):
-    link, form = _visit_link_for_write(token), CancelVisitForm()
+    link, form = _link(token, LinkPurpose.VISIT), CancelVisitForm()
     return act(form, lambda: customer_answers.cancel(link.visit, form.reason.data, form.version.data),
                _BackToVisit(link, "cancelled", "cancel"), "cancel")
 
