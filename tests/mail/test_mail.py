@@ -198,7 +198,7 @@ def test_the_outbox_shows_what_failed_and_a_retry_sends_it(away_app, smtp_server
             mail.deliver_due(utcnow() + timedelta(minutes=minutes))
 
     board = client.get("/dispatch/").get_data(as_text=True)
-    assert "1 email could not be sent yet." in board
+    assert "1 message could not be sent yet." in board
     page = client.get("/mail/?status=failed")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
