@@ -100,6 +100,12 @@ def for_unsubscribe(address: str, case: Case | None) -> CustomerLink:
         customer_id=customer_id, case_id=case.id if case is not None else None)
 
 
+def live(purpose: LinkPurpose, **about) -> CustomerLink | None:
+    """The newest link sent for this thing that still works (to offer it again on a page)."""
+    link = _reuse(purpose, **about)
+    return link if link is not None and still_good(link) else None
+
+
 def find(token: str, purpose: LinkPurpose) -> tuple[CustomerLink | None, Refusal | None]:
     """The link and None, or what is wrong with it (the link too, when there is one: its case
     tells whom to contact)."""

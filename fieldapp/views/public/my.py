@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from fieldapp import clock, formats, languages
 from fieldapp.documents import report as report_document
-from fieldapp.extensions import csrf, db, limiter
+from fieldapp.extensions import csrf, limiter
 from fieldapp.forms import ActionForm
 from fieldapp.forms.customer_links import (
     CancelVisitForm, ConfirmVisitForm, CustomerMessageForm, MoveVisitForm, SurveyForm,
@@ -102,31 +102,16 @@ def _status_page(link: CustomerLink, refused: Refused | None = None, sent: bool 
     upcoming = [v for v in visits if v.status in (VisitStatus.SCHEDULED, VisitStatus.TRAVELLING,
                                                   VisitStatus.ON_SITE)]
     past = [v for v in visits if v.status in (VisitStatus.COMPLETED, VisitStatus.NOT_COMPLETED)]
-    surveys = [s for s in (_live_survey(v) for v in past) if s is not None]
+    surveys = [s for s in (customer_links.live(LinkPurpose.SURVEY, visit_id=v.id) for v in past
+                           if v.rating is None) if s is not None]
     page = render_template(
         "public/my/status.html", link=link, case=case, sentence=status_sentence(case), next_visit=upcoming[0] if
         upcoming else None, past=list(reversed(past)), surveys=surveys, first_name=notify.first_name,
-        visit_link=_live_visit_link(upcoming[0]) if upcoming else None,
+        visit_link=customer_links.live(LinkPurpose.VISIT, visit_id=upcoming[0].id) if upcoming else None,
         report_ready=case.status is CaseStatus.CLOSED,
         messages=customer_answers.messages_for(case.id)[:5], sent=sent,
         form=form_in(refused, "message") or CustomerMessageForm(formdata=None))
     return page, refused.status if refused else 200
-
-
-def _live_survey(visit: Visit) -> CustomerLink | None:
-    if visit.rating is not None:
-        return None
-    link = db.session.scalar(db.select(CustomerLink).where(
-        CustomerLink.visit_id == visit.id, CustomerLink.purpose == LinkPurpose.SURVEY,
-        CustomerLink.used_at.is_(None), CustomerLink.revoked_at.is_(None)).order_by(CustomerLink.id.desc()).limit(1))
-    return link if link is not None and customer_links.still_good(link) else None
-
-
-def _live_visit_link(visit: Visit) -> CustomerLink | None:
-    link = db.session.scalar(db.select(CustomerLink).where(
-        CustomerLink.visit_id == visit.id, CustomerLink.purpose == LinkPurpose.VISIT,
-        CustomerLink.revoked_at.is_(None)).order_by(CustomerLink.id.desc()).limit(1))
-    return link if link is not None and customer_links.still_good(link) else None
 
 
 @bp.get("/<token>")
@@ -205,10 +190,8 @@ def _visit_page(link: CustomerLink, refused: Refused | None = None, done: str | 
 
 
 def _status_link(visit: Visit) -> str | None:
-    link = db.session.scalar(db.select(CustomerLink).where(
-        CustomerLink.case_id == visit.case_id, CustomerLink.purpose == LinkPurpose.STATUS,
-        CustomerLink.revoked_at.is_(None)).order_by(CustomerLink.id.desc()).limit(1))
-    return url_for("my.status", token=link.token) if link is not None and customer_links.still_good(link) else None
+    link = customer_links.live(LinkPurpose.STATUS, case_id=visit.case_id)
+    return url_for("my.status", token=link.token) if link is not None else None
 
 
 @bp.get("/visit/<token>")
